@@ -1,0 +1,36 @@
+# Everyday commands. The JDK: JAVA_HOME if it is 21+, else the newest JDK 21+ under /usr/lib/jvm.
+SHELL := /bin/bash
+JAVA_HOME := $(shell bin/find-jdk 2>/dev/null)
+export JAVA_HOME
+MVN := ./mvnw -B -q
+JAR := server/target/orchestra.jar
+SOURCES := $(shell find core gateway memory agents server -path '*/src/main/*' -type f 2>/dev/null) $(wildcard pom.xml */pom.xml)
+
+.PHONY: start test build doctor bench dist clean check-jdk
+
+check-jdk:
+	@if [ -z "$(JAVA_HOME)" ]; then echo "error: no JDK 21 or newer found. Install one (e.g. Temurin 21+) and set JAVA_HOME." >&2; exit 1; fi
+
+$(JAR): $(SOURCES) | check-jdk
+	$(MVN) -DskipTests package
+	@touch $(JAR)
+
+build: $(JAR) ## Build the server jar and its libraries (server/target/).
+
+start: $(JAR) ## Build if needed, then serve on port 8000 with the embedded defaults.
+	"$(JAVA_HOME)/bin/java" -XX:+UseSerialGC -Djdk.virtualThreadScheduler.parallelism=4 --enable-native-access=ALL-UNNAMED -jar $(JAR) serve
+
+test: check-jdk ## Run the whole test suite.
+	./mvnw -B test
+
+doctor: $(JAR) ## Check this environment for the chosen profile.
+	@"$(JAVA_HOME)/bin/java" --enable-native-access=ALL-UNNAMED -jar $(JAR) doctor
+
+bench: $(JAR) ## Run the benchmarks (see bench/README.md).
+	bench/run-all.sh
+
+dist: $(JAR) ## Build a runnable tarball: jar + libs + bin/orchestra.
+	bin/make-dist
+
+clean:
+	$(MVN) clean

@@ -1,0 +1,2 @@
+/** The agents module. */
+package io.orchestra.agents;

@@ -1,0 +1,281 @@
+package io.orchestra.core.config;
+
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.source.yaml.YamlConfigSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+/**
+ * Builds the configuration from, lowest priority first: built-in defaults, {@code orchestra.yaml},
+ * {@code .env}, environment variables, explicit overrides (tests, CLI flags). Validates the whole
+ * result and reports every problem in one {@link ConfigException}.
+ */
+public final class ConfigLoader {
+    static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry("orchestra.env", "dev"),
+            Map.entry("orchestra.host", "0.0.0.0"),
+            Map.entry("orchestra.port", "${PORT:8000}"),
+            Map.entry("orchestra.data-dir", "data"),
+            Map.entry("orchestra.db.url", ""),
+            Map.entry("orchestra.db.pool-size", "10"),
+            Map.entry("orchestra.http.max-body-bytes", "4194304"),
+            Map.entry("orchestra.auth.public-paths", "/health,/ready,/metrics"),
+            Map.entry("orchestra.shutdown.grace-seconds", "20"),
+            Map.entry("orchestra.log.format", "json"));
+
+    private static final int YAML_ORDINAL = 250;
+    private static final int DOTENV_ORDINAL = 280;
+    private static final int ENV_ORDINAL = 300;
+    private static final int OVERRIDE_ORDINAL = 500;
+
+    private final Path workingDir;
+    private final Map<String, String> environment;
+    private final Map<String, String> overrides;
+
+    /**
+     * @param workingDir where {@code orchestra.yaml} and {@code .env} are looked up
+     * @param environment the process environment (pass an empty map to isolate tests)
+     * @param overrides highest-priority values keyed by property name ({@code orchestra.db.url})
+     */
+    public ConfigLoader(Path workingDir, Map<String, String> environment, Map<String, String> overrides) {
+        this.workingDir = workingDir;
+        this.environment = Map.copyOf(environment);
+        this.overrides = Map.copyOf(overrides);
+    }
+
+    public static ConfigLoader fromProcess(Map<String, String> overrides) {
+        return new ConfigLoader(Path.of("").toAbsolutePath(), System.getenv(), overrides);
+    }
+
+    public OrchestraConfig load() {
+        List<String> problems = new ArrayList<>();
+        List<ConfigSource> sources = new ArrayList<>();
+        Optional<Path> configFile = configFile();
+        configFile.ifPresent(file -> sources.add(yamlSource(file, problems)));
+        Path dotenv = workingDir.resolve(".env");
+        if (Files.isRegularFile(dotenv)) {
+            sources.add(new EnvConfigSource(DotEnv.parse(dotenv), DOTENV_ORDINAL));
+        }
+        sources.add(new EnvConfigSource(environment, ENV_ORDINAL));
+        sources.add(new PropertiesConfigSource(overrides, "overrides", OVERRIDE_ORDINAL));
+
+        SmallRyeConfig first = build(sources, null);
+        String envValue = first.getOptionalValue("orchestra.env", String.class).orElse("dev");
+        Optional<Environment> env = Environment.parse(envValue);
+        if (env.isEmpty()) {
+            problems.add(problem("orchestra.env", envValue, "one of dev, staging, prod"));
+        }
+        SmallRyeConfig settings = build(sources, env.map(Environment::wire).orElse("dev"));
+        OrchestraConfig config = validate(settings, env.orElse(Environment.DEV), configFile, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    private Optional<Path> configFile() {
+        String explicit = overrides.getOrDefault("orchestra.config", environment.get("ORCHESTRA_CONFIG"));
+        if (explicit != null && !explicit.isBlank()) {
+            return Optional.of(workingDir.resolve(explicit));
+        }
+        Path file = workingDir.resolve("orchestra.yaml");
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    private static ConfigSource yamlSource(Path file, List<String> problems) {
+        try {
+            String yaml = Files.readString(file, StandardCharsets.UTF_8);
+            return new YamlConfigSource("orchestra.yaml", yaml, YAML_ORDINAL);
+        } catch (IOException e) {
+            problems.add(problem("orchestra.config", file.toString(), "a readable YAML file (" + e.getMessage() + ")"));
+        } catch (RuntimeException e) {
+            problems.add(problem("orchestra.config", file.toString(), "valid YAML (" + e.getMessage() + ")"));
+        }
+        return new PropertiesConfigSource(Map.of(), "empty-yaml", YAML_ORDINAL);
+    }
+
+    private static SmallRyeConfig build(List<ConfigSource> sources, String profile) {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withDefaultValues(DEFAULTS)
+                .withSources(sources);
+        if (profile != null) {
+            builder.withProfile(profile);
+        }
+        return builder.build();
+    }
+
+    private static OrchestraConfig validate(
+            SmallRyeConfig c, Environment env, Optional<Path> configFile, List<String> problems) {
+        String host = string(c, "orchestra.host", problems);
+        int port = integer(c, "orchestra.port", 0, 65535, problems);
+        Path dataDir = Path.of(string(c, "orchestra.data-dir", problems));
+        int poolSize = integer(c, "orchestra.db.pool-size", 1, 500, problems);
+        long maxBody = longValue(c, "orchestra.http.max-body-bytes", 1024, 1L << 31, problems);
+        int grace = integer(c, "orchestra.shutdown.grace-seconds", 0, 600, problems);
+        String logFormat = string(c, "orchestra.log.format", problems);
+        if (!logFormat.equals("json") && !logFormat.equals("text")) {
+            problems.add(problem("orchestra.log.format", logFormat, "json or text"));
+        }
+        List<String> publicPaths = Arrays.stream(string(c, "orchestra.auth.public-paths", problems).split(","))
+                .map(String::trim)
+                .filter(p -> !p.isEmpty())
+                .toList();
+        for (String path : publicPaths) {
+            if (!path.startsWith("/")) {
+                problems.add(problem("orchestra.auth.public-paths", path, "paths starting with /"));
+            }
+        }
+
+        Optional<String> user = optional(c, "orchestra.db.user");
+        Optional<String> password = optional(c, "orchestra.db.password");
+        String rawUrl = optional(c, "orchestra.db.url").orElse("");
+        OrchestraConfig.DatabaseSettings db;
+        if (rawUrl.isEmpty()) {
+            db = new OrchestraConfig.DatabaseSettings(
+                    "jdbc:sqlite:" + dataDir.resolve("orchestra.db"), user, password, poolSize);
+        } else {
+            db = parseDatabaseUrl(rawUrl, user, password, poolSize, problems);
+        }
+        if (env.strict() && db.isSqlite()) {
+            problems.add(problem("orchestra.db.url", db.displayUrl(),
+                    "a PostgreSQL URL: the " + env.wire() + " profile refuses SQLite"));
+        }
+
+        Optional<String> redis = optional(c, "orchestra.redis.url");
+        redis.ifPresent(url -> {
+            if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+                problems.add(problem("orchestra.redis.url", Secrets.maskUrl(url), "a redis:// or rediss:// URL"));
+            }
+        });
+        Optional<String> adminKey = optional(c, "orchestra.admin-key");
+        if (env.strict() && adminKey.isEmpty()) {
+            problems.add(problem("orchestra.admin-key", "(unset)",
+                    "an admin API key: the " + env.wire() + " profile refuses to start without one"));
+        }
+        adminKey.ifPresent(key -> {
+            if (key.length() < 24) {
+                problems.add(problem("orchestra.admin-key", Secrets.mask(key), "at least 24 characters"));
+            }
+        });
+        return new OrchestraConfig(env, host, port, dataDir, db, redis, adminKey, maxBody, publicPaths, grace,
+                logFormat, configFile, c);
+    }
+
+    /** Accepts {@code jdbc:sqlite:}, {@code jdbc:postgresql:} and {@code postgres[ql]://user:pass@host/db}. */
+    static OrchestraConfig.DatabaseSettings parseDatabaseUrl(
+            String raw, Optional<String> user, Optional<String> password, int poolSize, List<String> problems) {
+        if (raw.startsWith("jdbc:sqlite:") || raw.startsWith("jdbc:postgresql:")) {
+            return new OrchestraConfig.DatabaseSettings(raw, user, password, poolSize);
+        }
+        if (raw.startsWith("postgresql://") || raw.startsWith("postgres://")) {
+            try {
+                URI uri = new URI(raw);
+                if (uri.getHost() == null) {
+                    throw new URISyntaxException(raw, "missing host");
+                }
+                Optional<String> urlUser = user;
+                Optional<String> urlPassword = password;
+                if (uri.getRawUserInfo() != null) {
+                    String[] parts = uri.getUserInfo().split(":", 2);
+                    urlUser = Optional.of(parts[0]);
+                    if (parts.length == 2) {
+                        urlPassword = Optional.of(parts[1]);
+                    }
+                }
+                String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+                        + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath())
+                        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+                return new OrchestraConfig.DatabaseSettings(jdbc, urlUser, urlPassword, poolSize);
+            } catch (URISyntaxException e) {
+                problems.add(problem("orchestra.db.url", Secrets.maskUrl(raw), "a valid postgresql://user:pass@host:port/db URL"));
+            }
+        } else {
+            problems.add(problem("orchestra.db.url", Secrets.maskUrl(raw),
+                    "empty (SQLite under the data dir), jdbc:sqlite:<file>, jdbc:postgresql://… or postgresql://…"));
+        }
+        return new OrchestraConfig.DatabaseSettings("jdbc:sqlite::memory:", user, password, poolSize);
+    }
+
+    static String problem(String key, String value, String allowed) {
+        return key + " = '" + Secrets.display(key, value) + "': expected " + allowed;
+    }
+
+    private static Optional<String> optional(SmallRyeConfig c, String key) {
+        return c.getOptionalValue(key, String.class).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    private static String string(SmallRyeConfig c, String key, List<String> problems) {
+        try {
+            return c.getOptionalValue(key, String.class).orElse("");
+        } catch (RuntimeException e) {
+            problems.add(key + ": " + e.getMessage());
+            return "";
+        }
+    }
+
+    private static int integer(SmallRyeConfig c, String key, int min, int max, List<String> problems) {
+        return (int) longValue(c, key, min, max, problems);
+    }
+
+    private static long longValue(SmallRyeConfig c, String key, long min, long max, List<String> problems) {
+        String value = string(c, key, problems).trim();
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed < min || parsed > max) {
+                problems.add(problem(key, value, "a whole number from " + min + " to " + max));
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            problems.add(problem(key, value, "a whole number from " + min + " to " + max));
+            return min;
+        }
+    }
+
+    /** The {@code .env} file format: KEY=VALUE lines, # comments, optional quotes, optional "export". */
+    static final class DotEnv {
+        static Map<String, String> parse(Path file) {
+            try {
+                Map<String, String> values = new LinkedHashMap<>();
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    String trimmed = line.strip();
+                    if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                        continue;
+                    }
+                    if (trimmed.startsWith("export ")) {
+                        trimmed = trimmed.substring(7).strip();
+                    }
+                    int eq = trimmed.indexOf('=');
+                    if (eq <= 0) {
+                        continue;
+                    }
+                    String key = trimmed.substring(0, eq).strip();
+                    String value = trimmed.substring(eq + 1).strip();
+                    if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                            || value.startsWith("'") && value.endsWith("'"))) {
+                        value = value.substring(1, value.length() - 1);
+                    }
+                    values.put(key, value);
+                }
+                return values;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

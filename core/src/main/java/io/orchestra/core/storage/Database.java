@@ -1,0 +1,140 @@
+package io.orchestra.core.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.orchestra.core.config.OrchestraConfig.DatabaseSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The connection pool, the migrations and the JDBI handle for one database, SQLite or PostgreSQL.
+ * Every module's Flyway scripts live under {@code db/migration} with its own version range
+ * (V1-V9 core, V10-V19 gateway, V20-V29 memory, V30-V39 agents) so one migration run covers all.
+ */
+public final class Database implements AutoCloseable {
+    private final DatabaseKind kind;
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final String displayUrl;
+    private volatile boolean migrated;
+
+    private Database(DatabaseKind kind, HikariDataSource dataSource, String displayUrl) {
+        this.kind = kind;
+        this.dataSource = dataSource;
+        this.displayUrl = displayUrl;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** Opens the pool (no connection is made until first use). */
+    public static Database open(DatabaseSettings settings, String poolName) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(poolName);
+        hikari.setJdbcUrl(settings.jdbcUrl());
+        settings.user().ifPresent(hikari::setUsername);
+        settings.password().ifPresent(hikari::setPassword);
+        hikari.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        hikari.setInitializationFailTimeout(-1);
+        DatabaseKind kind;
+        if (settings.isSqlite()) {
+            kind = DatabaseKind.SQLITE;
+            createParentDirectory(settings.jdbcUrl().substring("jdbc:sqlite:".length()));
+            // WAL lets readers run beside the single writer; IMMEDIATE transactions take the write
+            // lock up front so concurrent writers queue on busy_timeout instead of failing.
+            hikari.addDataSourceProperty("journal_mode", "WAL");
+            hikari.addDataSourceProperty("synchronous", "NORMAL");
+            hikari.addDataSourceProperty("busy_timeout", "30000");
+            hikari.addDataSourceProperty("foreign_keys", "true");
+            hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+            hikari.setMaximumPoolSize(Math.min(settings.poolSize(), 8));
+        } else if (settings.isPostgres()) {
+            kind = DatabaseKind.POSTGRES;
+            hikari.setDriverClassName("org.postgresql.Driver");
+            hikari.setMaximumPoolSize(settings.poolSize());
+        } else {
+            throw new IllegalArgumentException("unsupported database URL " + settings.displayUrl());
+        }
+        return new Database(kind, new HikariDataSource(hikari), settings.displayUrl());
+    }
+
+    private static void createParentDirectory(String file) {
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+            return;
+        }
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the database directory " + parent, e);
+        }
+    }
+
+    /** Applies pending migrations; idempotent. Returns how many were applied. */
+    public int migrate() {
+        MigrateResult result = flyway().migrate();
+        migrated = true;
+        return result.migrationsExecuted;
+    }
+
+    /** Whether every known migration has been applied (checked against the database, not memory). */
+    public boolean isMigrated() {
+        return flyway().info().pending().length == 0;
+    }
+
+    /** Whether this process ran the migrations (readiness gate). */
+    public boolean migratedByThisProcess() {
+        return migrated;
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .loggers("slf4j")
+                .load();
+    }
+
+    /** Round trip to the database; returns the latency in nanoseconds or throws. */
+    public long ping() throws SQLException {
+        long start = System.nanoTime();
+        try (Connection connection = dataSource.getConnection();
+                var statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+        }
+        return System.nanoTime() - start;
+    }
+
+    public DatabaseKind kind() {
+        return kind;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public HikariDataSource pool() {
+        return dataSource;
+    }
+
+    /** The JDBC URL with any password masked. */
+    public String displayUrl() {
+        return displayUrl;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

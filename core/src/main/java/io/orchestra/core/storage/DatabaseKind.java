@@ -1,0 +1,10 @@
+package io.orchestra.core.storage;
+
+public enum DatabaseKind {
+    SQLITE,
+    POSTGRES;
+
+    public String wire() {
+        return this == SQLITE ? "sqlite" : "postgresql";
+    }
+}

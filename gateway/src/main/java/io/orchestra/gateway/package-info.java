@@ -1,0 +1,2 @@
+/** The gateway module. */
+package io.orchestra.gateway;

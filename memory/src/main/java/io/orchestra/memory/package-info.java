@@ -1,0 +1,2 @@
+/** The memory module. */
+package io.orchestra.memory;

@@ -1,0 +1,120 @@
+package io.orchestra.server;
+
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.orchestra.core.auth.Role;
+import io.orchestra.core.config.OrchestraConfig;
+import io.orchestra.core.storage.Database;
+import io.orchestra.server.auth.ApiKeyStore;
+import io.orchestra.server.auth.CreatedKey;
+import io.orchestra.server.auth.KeyRoutes;
+import io.orchestra.server.health.HealthRoutes;
+import io.orchestra.server.health.HealthService;
+import io.orchestra.server.http.HttpServer;
+import io.orchestra.server.http.RouteGroup;
+import io.orchestra.server.metrics.Metrics;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds the whole object graph with constructors, in dependency order, and
+ * owns its lifecycle. Nothing else creates long-lived services.
+ */
+public final class Orchestra implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Orchestra.class);
+
+    private final OrchestraConfig config;
+    private final Clock clock = Clock.systemUTC();
+    private final Metrics metrics;
+    private final Database database;
+    private final ApiKeyStore keys;
+    private final HealthService health;
+    private final HttpServer http;
+    private final Optional<String> generatedAdminKey;
+
+    private Orchestra(OrchestraConfig config) {
+        this.config = config;
+        this.metrics = new Metrics();
+        this.database = Database.open(config.database(), "orchestra-db");
+        database.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
+        int applied = database.migrate();
+        LOG.info("database {} ({}) migrated, {} migrations applied", database.kind().wire(), database.displayUrl(), applied);
+        this.keys = new ApiKeyStore(database, clock);
+        this.generatedAdminKey = bootstrapAdminKey();
+
+        List<RouteGroup> routes = new ArrayList<>();
+        List<Consumer<ServletContextHandler>> servlets = new ArrayList<>();
+        this.health = new HealthService(config, database, clock, Version.current());
+        routes.add(new HealthRoutes(health));
+        routes.add(metrics);
+        routes.add(new KeyRoutes(keys));
+        this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
+    }
+
+    /** Builds, migrates and starts listening. */
+    public static Orchestra start(OrchestraConfig config) {
+        Orchestra orchestra = new Orchestra(config);
+        try {
+            orchestra.http.start();
+        } catch (RuntimeException e) {
+            orchestra.close();
+            throw e;
+        }
+        return orchestra;
+    }
+
+    /**
+     * With a configured admin key, registers it (hashed). Otherwise, on the very first start of a
+     * dev install, generates one to print once.
+     */
+    private Optional<String> bootstrapAdminKey() {
+        if (config.adminKey().isPresent()) {
+            keys.ensure("admin (configured)", Role.ADMIN, "admin", config.adminKey().get());
+            return Optional.empty();
+        }
+        if (keys.hasActiveAdmin()) {
+            return Optional.empty();
+        }
+        CreatedKey created = keys.create("admin (generated)", Role.ADMIN, "admin", List.of());
+        return Optional.of(created.secret());
+    }
+
+    /** The admin key generated at this start, present only on the first start of a fresh install. */
+    public Optional<String> generatedAdminKey() {
+        return generatedAdminKey;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public OrchestraConfig config() {
+        return config;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public ApiKeyStore keys() {
+        return keys;
+    }
+
+    @Override
+    public void close() {
+        health.markDraining();
+        try {
+            http.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("HTTP server did not stop cleanly", e);
+        }
+        database.close();
+        metrics.close();
+        LOG.info("stopped");
+    }
+}

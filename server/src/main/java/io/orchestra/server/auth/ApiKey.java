@@ -1,0 +1,27 @@
+package io.orchestra.server.auth;
+
+import io.orchestra.core.auth.Principal;
+import io.orchestra.core.auth.Role;
+import java.time.Instant;
+import java.util.List;
+
+/** An API key as stored: never the key itself, only its hash (kept out of this record) and prefix. */
+public record ApiKey(
+        String id,
+        String name,
+        Role role,
+        String owner,
+        String prefix,
+        List<String> tags,
+        Instant createdAt,
+        Instant revokedAt,
+        Instant lastUsedAt) {
+
+    public boolean revoked() {
+        return revokedAt != null;
+    }
+
+    public Principal principal() {
+        return new Principal(id, name, role, owner);
+    }
+}

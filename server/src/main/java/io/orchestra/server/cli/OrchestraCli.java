@@ -1,0 +1,67 @@
+package io.orchestra.server.cli;
+
+import io.orchestra.core.config.ConfigException;
+import io.orchestra.core.config.ConfigLoader;
+import io.orchestra.core.config.OrchestraConfig;
+import io.orchestra.server.Version;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code orchestra} command. */
+@Command(
+        name = "orchestra",
+        mixinStandardHelpOptions = true,
+        versionProvider = OrchestraCli.VersionProvider.class,
+        description = "Self-hosted AI orchestration server: gateway, memory, personas.",
+        subcommands = {
+            ServeCommand.class,
+            MigrateCommand.class,
+            DoctorCommand.class,
+            KeysCommand.class,
+            VersionCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class OrchestraCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        if (code != 0 || !ServeCommand.serving()) {
+            System.exit(code);
+        }
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new OrchestraCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException config) {
+                commandLine.getErr().println(config.getMessage());
+                return 2;
+            }
+            commandLine.getErr().println("error: " + io.orchestra.core.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
+            return 1;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Loads and validates the configuration from the process environment; exits 2 listing every problem. */
+    static OrchestraConfig loadConfig(boolean quietLogs) {
+        OrchestraConfig config = ConfigLoader.fromProcess(Map.of()).load();
+        Logging.configure(config.logFormat(), quietLogs);
+        return config;
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"orchestra " + Version.current()};
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.orchestra.server.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson3;
+import io.javalin.security.RouteRole;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.orchestra.core.auth.Principal;
+import io.orchestra.core.config.OrchestraConfig;
+import io.orchestra.core.error.ProblemException;
+import io.orchestra.core.json.Json;
+import io.orchestra.core.util.Ids;
+import io.orchestra.server.auth.ApiKeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The one HTTP port. Owns everything cross-cutting so no handler repeats it: request ids, auth and
+ * roles, problem+json errors, body limits, the request log, HTTP metrics and graceful draining.
+ */
+public final class HttpServer {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final Logger ACCESS = LoggerFactory.getLogger("orchestra.access");
+    private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final OrchestraConfig config;
+    private final ApiKeyStore keys;
+    private final MeterRegistry metrics;
+    private final Set<String> publicPaths;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Javalin app;
+
+    public HttpServer(
+            OrchestraConfig config,
+            ApiKeyStore keys,
+            MeterRegistry metrics,
+            List<RouteGroup> groups,
+            List<Consumer<ServletContextHandler>> servletCustomizers) {
+        this.config = config;
+        this.keys = keys;
+        this.metrics = metrics;
+        this.publicPaths = Set.copyOf(config.publicPaths());
+        this.app = Javalin.create(javalin -> configure(javalin, groups, servletCustomizers));
+    }
+
+    private void configure(
+            JavalinConfig javalin, List<RouteGroup> groups, List<Consumer<ServletContextHandler>> servletCustomizers) {
+        javalin.concurrency.useVirtualThreads = true;
+        javalin.startup.showJavalinBanner = false;
+        javalin.http.maxRequestSize = config.maxBodyBytes();
+        javalin.http.prefer405over404 = true;
+        javalin.jsonMapper(new JavalinJackson3(Json.mapper(), true));
+        javalin.jetty.host = config.host();
+        javalin.jetty.port = config.port();
+        javalin.jetty.modifyServer(server -> server.setStopTimeout(Duration.ofSeconds(config.shutdownGraceSeconds()).toMillis()));
+        servletCustomizers.forEach(javalin.jetty::modifyServletContextHandler);
+        javalin.requestLogger.http(this::logRequest);
+
+        var routes = javalin.routes;
+        routes.before(this::beginRequest);
+        routes.beforeMatched(this::authorize);
+        routes.after(ctx -> inFlight.decrementAndGet());
+        routes.exception(ProblemException.class, (e, ctx) -> Problems.write(ctx, e));
+        routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, fromJavalin(e)));
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            Problems.write(ctx, new ProblemException(500, "internal", "Internal error",
+                    "the server failed to handle this request; quote request id " + Requests.requestId(ctx)));
+        });
+        routes.error(404, ctx -> {
+            if (ctx.result() == null || !isProblem(ctx)) {
+                Problems.write(ctx, ProblemException.notFound("no route for " + ctx.method() + " " + ctx.path()));
+            }
+        });
+        routes.error(405, ctx -> {
+            if (!isProblem(ctx)) {
+                Problems.write(ctx, new ProblemException(405, "method-not-allowed", "Method not allowed",
+                        ctx.method() + " is not allowed on " + ctx.path()));
+            }
+        });
+        groups.forEach(group -> group.addRoutes(routes));
+    }
+
+    private static boolean isProblem(Context ctx) {
+        String type = ctx.res().getContentType();
+        return type != null && (type.startsWith("application/problem+json") || ctx.path().startsWith("/v1/") && type.startsWith("application/json"));
+    }
+
+    private static ProblemException fromJavalin(HttpResponseException e) {
+        int status = e.getStatus();
+        if (status == HttpStatus.CONTENT_TOO_LARGE.getCode()) {
+            return ProblemException.tooLarge("request body exceeds the limit of the server (orchestra.http.max-body-bytes)");
+        }
+        HttpStatus known = HttpStatus.forStatus(status);
+        return new ProblemException(status, known.name().toLowerCase().replace('_', '-'), known.getMessage(), e.getMessage());
+    }
+
+    private void beginRequest(Context ctx) {
+        inFlight.incrementAndGet();
+        String incoming = ctx.header(Requests.REQUEST_ID_HEADER);
+        String requestId = incoming != null && VALID_REQUEST_ID.matcher(incoming).matches() ? incoming : Ids.newId("req");
+        ctx.attribute(Requests.REQUEST_ID, requestId);
+        ctx.header(Requests.REQUEST_ID_HEADER, requestId);
+        MDC.put("request_id", requestId);
+        long length = ctx.req().getContentLengthLong();
+        if (length > config.maxBodyBytes()) {
+            throw ProblemException.tooLarge("request body of " + length + " bytes exceeds the limit of "
+                    + config.maxBodyBytes() + " bytes (orchestra.http.max-body-bytes)");
+        }
+    }
+
+    private void authorize(Context ctx) {
+        Set<RouteRole> roles = ctx.routeRoles();
+        if (roles.contains(Access.PUBLIC) || publicPaths.contains(ctx.path())) {
+            return;
+        }
+        Principal principal = authenticate(ctx.header("Authorization"))
+                .orElseThrow(() -> ProblemException.unauthorized(
+                        "a valid API key is required: send 'Authorization: Bearer <key>'"));
+        ctx.attribute(Requests.PRINCIPAL, principal);
+        MDC.put("key_id", principal.keyId());
+        if (roles.contains(Access.ADMIN) && !principal.isAdmin()) {
+            throw ProblemException.forbidden("this route needs an admin key; key '" + principal.keyName() + "' is a member key");
+        }
+    }
+
+    /** Resolves an {@code Authorization: Bearer} header; shared with the servlet side (MCP). */
+    public Optional<Principal> authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return keys.authenticate(authorization.substring(7).trim());
+    }
+
+    private void logRequest(Context ctx, Float millis) {
+        String route = routeOf(ctx);
+        Timer.builder("http.server.requests")
+                .description("HTTP server requests by route and status")
+                .tag("method", ctx.method().name())
+                .tag("route", route)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .publishPercentileHistogram()
+                .register(metrics)
+                .record(Duration.ofNanos((long) (millis * 1_000_000)));
+        if (!route.equals("/health") && !route.equals("/metrics")) {
+            ACCESS.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), String.format("%.2f", millis));
+        }
+        MDC.clear();
+    }
+
+    private static String routeOf(Context ctx) {
+        var endpoint = ctx.endpoints().lastHttpEndpoint();
+        return endpoint == null ? "unmatched" : endpoint.path;
+    }
+
+    public HttpServer start() {
+        app.start();
+        LOG.info("listening on {}:{}", config.host(), app.port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting, waits (bounded) for in-flight requests, then stops Jetty. */
+    public void stop() {
+        var server = app.jettyServer().server();
+        for (Connector connector : server.getConnectors()) {
+            if (connector instanceof NetworkConnector network) {
+                network.close();
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(config.shutdownGraceSeconds()).toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) {
+            LOG.warn("stopping with {} requests still in flight after {}s", inFlight.get(), config.shutdownGraceSeconds());
+        }
+        app.stop();
+    }
+}
