@@ -22,7 +22,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Builds the configuration from, lowest priority first: built-in defaults, {@code orchestra.yaml},
- * {@code .env}, environment variables, explicit overrides (tests, CLI flags). Validates the whole
+ * {@code .env}, environment variables, {@code -Dorchestra.*} system properties, explicit overrides. Validates the whole
  * result and reports every problem in one {@link ConfigException}.
  */
 public final class ConfigLoader {
@@ -41,11 +41,13 @@ public final class ConfigLoader {
     private static final int YAML_ORDINAL = 250;
     private static final int DOTENV_ORDINAL = 280;
     private static final int ENV_ORDINAL = 300;
+    private static final int SYSTEM_PROPERTIES_ORDINAL = 400;
     private static final int OVERRIDE_ORDINAL = 500;
 
     private final Path workingDir;
     private final Map<String, String> environment;
     private final Map<String, String> overrides;
+    private final Map<String, String> systemProperties;
 
     /**
      * @param workingDir where {@code orchestra.yaml} and {@code .env} are looked up
@@ -56,10 +58,26 @@ public final class ConfigLoader {
         this.workingDir = workingDir;
         this.environment = Map.copyOf(environment);
         this.overrides = Map.copyOf(overrides);
+        this.systemProperties = Map.of();
     }
 
+    private ConfigLoader(Path workingDir, Map<String, String> environment, Map<String, String> overrides,
+            Map<String, String> systemProperties) {
+        this.workingDir = workingDir;
+        this.environment = Map.copyOf(environment);
+        this.overrides = Map.copyOf(overrides);
+        this.systemProperties = Map.copyOf(systemProperties);
+    }
+
+    /** The process's sources: working directory files, environment, and {@code -Dorchestra.*} properties. */
     public static ConfigLoader fromProcess(Map<String, String> overrides) {
-        return new ConfigLoader(Path.of("").toAbsolutePath(), System.getenv(), overrides);
+        Map<String, String> properties = new java.util.HashMap<>();
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("orchestra.")) {
+                properties.put(k.toString(), v.toString());
+            }
+        });
+        return new ConfigLoader(Path.of("").toAbsolutePath(), System.getenv(), overrides, properties);
     }
 
     public OrchestraConfig load() {
@@ -72,6 +90,7 @@ public final class ConfigLoader {
             sources.add(new EnvConfigSource(DotEnv.parse(dotenv), DOTENV_ORDINAL));
         }
         sources.add(new EnvConfigSource(environment, ENV_ORDINAL));
+        sources.add(new PropertiesConfigSource(systemProperties, "system-properties", SYSTEM_PROPERTIES_ORDINAL));
         sources.add(new PropertiesConfigSource(overrides, "overrides", OVERRIDE_ORDINAL));
 
         SmallRyeConfig first = build(sources, null);

@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /** Masks secret values wherever they could be printed: logs, errors, health output, config dumps. */
 public final class Secrets {
-    private static final Pattern URL_PASSWORD = Pattern.compile("(?<=://)([^:/@\\s]+):([^@/\\s]+)@");
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?<=://)([^:/@\\s]*):([^@/\\s]+)@");
     private static final Pattern QUERY_PASSWORD =
             Pattern.compile("(?i)([?&;](?:password|pass|pwd|secret|token|api[_-]?key)=)[^&;\\s]*");
 

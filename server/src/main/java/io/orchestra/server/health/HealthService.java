@@ -91,7 +91,14 @@ public final class HealthService {
         report.put("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
         report.put("started_at", startedAt.toString());
         report.put("java", Runtime.version().toString());
-        report.put("components", checks);
+        Map<String, Map<String, Object>> flat = new LinkedHashMap<>();
+        checks.forEach((name, component) -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("status", component.status());
+            entry.putAll(component.details());
+            flat.put(name, entry);
+        });
+        report.put("components", flat);
         return report;
     }
 

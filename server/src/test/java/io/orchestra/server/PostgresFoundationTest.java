@@ -1,0 +1,8 @@
+package io.orchestra.server;
+
+class PostgresFoundationTest extends FoundationContract {
+    @Override
+    TestServer.Storage storage() {
+        return TestServer.Storage.POSTGRES;
+    }
+}

@@ -1,0 +1,8 @@
+package io.orchestra.server;
+
+class SqliteFoundationTest extends FoundationContract {
+    @Override
+    TestServer.Storage storage() {
+        return TestServer.Storage.SQLITE;
+    }
+}
