@@ -57,7 +57,7 @@ public final class Bodies {
     }
 
     private static ProblemException malformed(JacksonException e) {
-        String where = e.getPathReference() == null ? "" : path(e);
+        String where = path(e);
         if (e instanceof UnrecognizedPropertyException unknown) {
             return ProblemException.badRequest("unknown field '" + unknown.getPropertyName() + "'"
                     + (unknown.getKnownPropertyIds() == null ? "" : "; known fields: " + unknown.getKnownPropertyIds()));
@@ -86,6 +86,6 @@ public final class Bodies {
                 out.append('[').append(ref.getIndex()).append(']');
             }
         }
-        return "'" + out + "'";
+        return out.isEmpty() ? "" : "'" + out + "'";
     }
 }
