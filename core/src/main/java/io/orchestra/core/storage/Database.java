@@ -36,12 +36,17 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool (no connection is made until first use). */
     public static Database open(DatabaseSettings settings, String poolName) {
+        return open(settings, poolName, Duration.ofSeconds(10));
+    }
+
+    /** As {@link #open(DatabaseSettings, String)}, waiting at most {@code connectTimeout} for a connection. */
+    public static Database open(DatabaseSettings settings, String poolName, Duration connectTimeout) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(poolName);
         hikari.setJdbcUrl(settings.jdbcUrl());
         settings.user().ifPresent(hikari::setUsername);
         settings.password().ifPresent(hikari::setPassword);
-        hikari.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        hikari.setConnectionTimeout(connectTimeout.toMillis());
         hikari.setInitializationFailTimeout(-1);
         DatabaseKind kind;
         if (settings.isSqlite()) {

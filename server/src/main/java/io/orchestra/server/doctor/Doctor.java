@@ -73,7 +73,7 @@ public final class Doctor {
     }
 
     private static Check database(OrchestraConfig config) {
-        try (Database db = Database.open(config.database(), "orchestra-doctor")) {
+        try (Database db = Database.open(config.database(), "orchestra-doctor", java.time.Duration.ofSeconds(3))) {
             long nanos = db.ping();
             boolean migrated = db.isMigrated();
             String detail = db.kind().wire() + " " + db.displayUrl() + ", " + (nanos / 1_000_000.0) + " ms"
