@@ -12,7 +12,9 @@ import io.orchestra.server.health.HealthService;
 import io.orchestra.server.http.HttpServer;
 import io.orchestra.server.http.RouteGroup;
 import io.orchestra.server.metrics.Metrics;
+import java.net.URI;
 import java.time.Clock;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +22,7 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisPooled;
 
 /**
  * The composition root: builds the whole object graph with constructors, in dependency order, and
@@ -36,6 +39,7 @@ public final class Orchestra implements AutoCloseable {
     private final HealthService health;
     private final HttpServer http;
     private final Optional<String> generatedAdminKey;
+    private final Optional<JedisPooled> redis;
 
     private Orchestra(OrchestraConfig config) {
         this.config = config;
@@ -50,10 +54,22 @@ public final class Orchestra implements AutoCloseable {
         List<RouteGroup> routes = new ArrayList<>();
         List<Consumer<ServletContextHandler>> servlets = new ArrayList<>();
         this.health = new HealthService(config, database, clock, Version.current());
+        this.redis = config.redisUrl().map(url -> new JedisPooled(URI.create(url)));
+        redis.ifPresent(client -> health.addComponent("redis", () -> redisComponent(client)));
         routes.add(new HealthRoutes(health));
         routes.add(metrics);
         routes.add(new KeyRoutes(keys));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
+    }
+
+    private static HealthService.Component redisComponent(JedisPooled client) {
+        try {
+            long start = System.nanoTime();
+            client.ping();
+            return HealthService.Component.up(Map.of("latency_ms", Math.round((System.nanoTime() - start) / 10_000.0) / 100.0));
+        } catch (RuntimeException e) {
+            return HealthService.Component.down(e.getClass().getSimpleName());
+        }
     }
 
     /** Builds, migrates and starts listening. */
@@ -101,6 +117,11 @@ public final class Orchestra implements AutoCloseable {
         return database;
     }
 
+    /** The shared Redis client when {@code orchestra.redis.url} is set. */
+    public Optional<JedisPooled> redis() {
+        return redis;
+    }
+
     public ApiKeyStore keys() {
         return keys;
     }
@@ -113,6 +134,7 @@ public final class Orchestra implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("HTTP server did not stop cleanly", e);
         }
+        redis.ifPresent(JedisPooled::close);
         database.close();
         metrics.close();
         LOG.info("stopped");
