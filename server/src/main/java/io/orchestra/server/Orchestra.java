@@ -12,7 +12,11 @@ import io.orchestra.server.health.HealthService;
 import io.orchestra.server.http.HttpServer;
 import io.orchestra.server.http.RouteGroup;
 import io.orchestra.server.metrics.Metrics;
+import io.orchestra.agents.persona.PersonaFiles;
+import io.orchestra.agents.persona.PersonaStore;
+import io.orchestra.server.agents.PersonaRoutes;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.ArrayList;
@@ -40,6 +44,8 @@ public final class Orchestra implements AutoCloseable {
     private final HttpServer http;
     private final Optional<String> generatedAdminKey;
     private final Optional<JedisPooled> redis;
+    private final PersonaStore personas;
+    private final PersonaFiles personaFiles;
 
     private Orchestra(OrchestraConfig config) {
         this.config = config;
@@ -59,6 +65,13 @@ public final class Orchestra implements AutoCloseable {
         routes.add(new HealthRoutes(health));
         routes.add(metrics);
         routes.add(new KeyRoutes(keys));
+
+        this.personas = new PersonaStore(database, clock);
+        this.personaFiles = new PersonaFiles(Path.of(config.setting("orchestra.personas.dir").orElse("personas")), personas);
+        List<String> loaded = personaFiles.load();
+        personaFiles.watch();
+        LOG.info("personas loaded from files: {}", loaded);
+        routes.add(new PersonaRoutes(personas, personaFiles));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
     }
 
@@ -134,6 +147,7 @@ public final class Orchestra implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("HTTP server did not stop cleanly", e);
         }
+        personaFiles.close();
         redis.ifPresent(JedisPooled::close);
         database.close();
         metrics.close();

@@ -1,2 +1,0 @@
-/** The agents module. */
-package io.orchestra.agents;

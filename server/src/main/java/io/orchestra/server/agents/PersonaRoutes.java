@@ -1,0 +1,99 @@
+package io.orchestra.server.agents;
+
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import io.orchestra.agents.persona.Persona;
+import io.orchestra.agents.persona.PersonaFiles;
+import io.orchestra.agents.persona.PersonaJson;
+import io.orchestra.agents.persona.PersonaParser;
+import io.orchestra.agents.persona.PersonaStore;
+import io.orchestra.agents.persona.PersonaVersion;
+import io.orchestra.agents.persona.StoredPersona;
+import io.orchestra.core.error.Validation;
+import io.orchestra.core.json.Json;
+import io.orchestra.server.http.Access;
+import io.orchestra.server.http.Bodies;
+import io.orchestra.server.http.Requests;
+import io.orchestra.server.http.RouteGroup;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** /api/personas: create, read, update (each update a new version), soft delete, history. */
+public final class PersonaRoutes implements RouteGroup {
+    private final PersonaStore store;
+    private final PersonaFiles files;
+
+    public PersonaRoutes(PersonaStore store, PersonaFiles files) {
+        this.store = store;
+        this.files = files;
+    }
+
+    @Override
+    public void addRoutes(JavalinDefaultRoutingApi routes) {
+        routes.get("/api/personas", this::list);
+        routes.post("/api/personas", this::create);
+        routes.get("/api/personas/files", ctx -> ctx.json(Map.of("problems", files.problems())), Access.ADMIN);
+        routes.get("/api/personas/{id}", ctx -> ctx.json(view(store.get(Requests.pathId(ctx, "id"), Requests.principal(ctx)))));
+        routes.put("/api/personas/{id}", this::update);
+        routes.delete("/api/personas/{id}", ctx -> {
+            store.delete(Requests.pathId(ctx, "id"), Requests.principal(ctx));
+            ctx.status(204);
+        });
+        routes.get("/api/personas/{id}/versions", this::versions);
+    }
+
+    private void list(Context ctx) {
+        ArrayNode data = Json.mapper().createArrayNode();
+        store.list(Requests.principal(ctx)).forEach(p -> data.add(view(p)));
+        ObjectNode body = Json.object();
+        body.set("data", data);
+        ctx.json(body);
+    }
+
+    private void create(Context ctx) {
+        Persona persona = parse(Bodies.tree(ctx), null);
+        ctx.status(201).json(view(store.create(persona, Requests.principal(ctx))));
+    }
+
+    private void update(Context ctx) {
+        String id = Requests.pathId(ctx, "id");
+        JsonNode body = Bodies.tree(ctx);
+        if (body.isObject() && !body.has("id")) {
+            ((ObjectNode) body).put("id", id);
+        }
+        ctx.json(view(store.update(id, parse(body, id), Requests.principal(ctx))));
+    }
+
+    private void versions(Context ctx) {
+        ArrayNode data = Json.mapper().createArrayNode();
+        for (PersonaVersion version : store.versions(Requests.pathId(ctx, "id"), Requests.principal(ctx))) {
+            ObjectNode node = data.addObject();
+            node.put("version", version.version());
+            node.put("author", version.author());
+            node.put("created_at", version.createdAt().toString());
+            node.set("definition", PersonaJson.write(version.persona()));
+        }
+        ObjectNode body = Json.object();
+        body.set("data", data);
+        ctx.json(body);
+    }
+
+    private static Persona parse(JsonNode body, String expectedId) {
+        Validation v = new Validation();
+        Persona persona = PersonaParser.parse(body, expectedId, v);
+        v.throwIfInvalid();
+        return persona;
+    }
+
+    static ObjectNode view(StoredPersona stored) {
+        ObjectNode node = PersonaJson.write(stored.persona());
+        node.put("owner", stored.owner());
+        node.put("source", stored.source());
+        node.put("version", stored.version());
+        node.put("created_at", stored.createdAt().toString());
+        node.put("updated_at", stored.updatedAt().toString());
+        return node;
+    }
+}
