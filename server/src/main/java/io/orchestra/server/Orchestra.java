@@ -14,7 +14,14 @@ import io.orchestra.server.http.RouteGroup;
 import io.orchestra.server.metrics.Metrics;
 import io.orchestra.agents.persona.PersonaFiles;
 import io.orchestra.agents.persona.PersonaStore;
+import io.orchestra.agents.search.SearchProviders;
+import io.orchestra.agents.search.WebSearch;
 import io.orchestra.server.agents.PersonaRoutes;
+import io.orchestra.server.agents.SearchRoutes;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,6 +53,8 @@ public final class Orchestra implements AutoCloseable {
     private final Optional<JedisPooled> redis;
     private final PersonaStore personas;
     private final PersonaFiles personaFiles;
+    private final HttpClient httpClient;
+    private final WebSearch webSearch;
 
     private Orchestra(OrchestraConfig config) {
         this.config = config;
@@ -72,6 +81,10 @@ public final class Orchestra implements AutoCloseable {
         personaFiles.watch();
         LOG.info("personas loaded from files: {}", loaded);
         routes.add(new PersonaRoutes(personas, personaFiles));
+
+        this.httpClient = startHttpClient();
+        this.webSearch = new WebSearch(SearchProviders.fromSettings(config::setting, httpClient));
+        routes.add(new SearchRoutes(webSearch));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
     }
 
@@ -83,6 +96,21 @@ public final class Orchestra implements AutoCloseable {
         } catch (RuntimeException e) {
             return HealthService.Component.down(e.getClass().getSimpleName());
         }
+    }
+
+    /** The one outbound HTTP client (pooled, HTTP/1.1 and HTTP/2) for providers and search. */
+    private static HttpClient startHttpClient() {
+        HttpClient client = new HttpClient();
+        client.setExecutor(new VirtualThreadPool());
+        client.setConnectTimeout(5_000);
+        client.setFollowRedirects(false);
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Orchestra/" + Version.current()));
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client", e);
+        }
+        return client;
     }
 
     /** Builds, migrates and starts listening. */
@@ -148,6 +176,11 @@ public final class Orchestra implements AutoCloseable {
             LOG.warn("HTTP server did not stop cleanly", e);
         }
         personaFiles.close();
+        try {
+            httpClient.stop();
+        } catch (Exception e) {
+            LOG.warn("HTTP client did not stop cleanly", e);
+        }
         redis.ifPresent(JedisPooled::close);
         database.close();
         metrics.close();
