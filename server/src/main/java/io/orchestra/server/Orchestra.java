@@ -16,6 +16,13 @@ import io.orchestra.agents.persona.PersonaFiles;
 import io.orchestra.agents.persona.PersonaStore;
 import io.orchestra.agents.search.SearchProviders;
 import io.orchestra.agents.search.WebSearch;
+import io.orchestra.agents.knowledge.Chunker;
+import io.orchestra.agents.knowledge.DocumentService;
+import io.orchestra.agents.knowledge.DocumentStore;
+import io.orchestra.core.jobs.JobQueue;
+import io.orchestra.core.jobs.JobWorkers;
+import io.orchestra.core.util.Ids;
+import io.orchestra.server.agents.DocumentRoutes;
 import io.orchestra.server.agents.PersonaRoutes;
 import io.orchestra.server.agents.SearchRoutes;
 import org.eclipse.jetty.client.HttpClient;
@@ -55,6 +62,8 @@ public final class Orchestra implements AutoCloseable {
     private final PersonaFiles personaFiles;
     private final HttpClient httpClient;
     private final WebSearch webSearch;
+    private final JobQueue jobs;
+    private final JobWorkers workers;
 
     private Orchestra(OrchestraConfig config) {
         this.config = config;
@@ -85,6 +94,14 @@ public final class Orchestra implements AutoCloseable {
         this.httpClient = startHttpClient();
         this.webSearch = new WebSearch(SearchProviders.fromSettings(config::setting, httpClient));
         routes.add(new SearchRoutes(webSearch));
+
+        this.jobs = new JobQueue(database, clock);
+        this.workers = new JobWorkers(jobs, "worker-" + Ids.randomToken(6), 2, 500);
+        DocumentStore documentStore = new DocumentStore(database, clock);
+        DocumentService documents = new DocumentService(documentStore, jobs, config.dataDir().resolve("documents"),
+                config.maxUploadBytes(), new Chunker(1200, 200), workers::wake);
+        workers.register(DocumentService.INGEST_JOB, documents.ingestHandler());
+        routes.add(new DocumentRoutes(documents, documentStore, jobs));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
     }
 
@@ -118,6 +135,7 @@ public final class Orchestra implements AutoCloseable {
         Orchestra orchestra = new Orchestra(config);
         try {
             orchestra.http.start();
+            orchestra.workers.start();
         } catch (RuntimeException e) {
             orchestra.close();
             throw e;
@@ -175,6 +193,7 @@ public final class Orchestra implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("HTTP server did not stop cleanly", e);
         }
+        workers.close();
         personaFiles.close();
         try {
             httpClient.stop();

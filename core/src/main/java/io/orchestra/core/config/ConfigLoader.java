@@ -34,6 +34,7 @@ public final class ConfigLoader {
             Map.entry("orchestra.db.url", ""),
             Map.entry("orchestra.db.pool-size", "10"),
             Map.entry("orchestra.http.max-body-bytes", "4194304"),
+            Map.entry("orchestra.http.max-upload-bytes", "52428800"),
             Map.entry("orchestra.auth.public-paths", "/health,/ready,/metrics"),
             Map.entry("orchestra.shutdown.grace-seconds", "20"),
             Map.entry("orchestra.log.format", "json"));
@@ -146,6 +147,7 @@ public final class ConfigLoader {
         Path dataDir = Path.of(string(c, "orchestra.data-dir", problems));
         int poolSize = integer(c, "orchestra.db.pool-size", 1, 500, problems);
         long maxBody = longValue(c, "orchestra.http.max-body-bytes", 1024, 1L << 31, problems);
+        long maxUpload = longValue(c, "orchestra.http.max-upload-bytes", 1024, 1L << 40, problems);
         int grace = integer(c, "orchestra.shutdown.grace-seconds", 0, 600, problems);
         String logFormat = string(c, "orchestra.log.format", problems);
         if (!logFormat.equals("json") && !logFormat.equals("text")) {
@@ -192,7 +194,7 @@ public final class ConfigLoader {
                 problems.add(problem("orchestra.admin-key", Secrets.mask(key), "at least 24 characters"));
             }
         });
-        return new OrchestraConfig(env, host, port, dataDir, db, redis, adminKey, maxBody, publicPaths, grace,
+        return new OrchestraConfig(env, host, port, dataDir, db, redis, adminKey, maxBody, maxUpload, publicPaths, grace,
                 logFormat, configFile, c);
     }
 

@@ -18,6 +18,7 @@ public record OrchestraConfig(
         Optional<String> redisUrl,
         Optional<String> adminKey,
         long maxBodyBytes,
+        long maxUploadBytes,
         List<String> publicPaths,
         int shutdownGraceSeconds,
         String logFormat,

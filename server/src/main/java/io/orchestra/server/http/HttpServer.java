@@ -55,6 +55,11 @@ public final class HttpServer {
         this.keys = keys;
         this.metrics = metrics;
         this.publicPaths = Set.copyOf(config.publicPaths());
+        try {
+            java.nio.file.Files.createDirectories(config.dataDir().resolve("tmp"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + config.dataDir().resolve("tmp"), e);
+        }
         this.app = Javalin.create(javalin -> configure(javalin, groups, servletCustomizers));
     }
 
@@ -67,6 +72,11 @@ public final class HttpServer {
         javalin.jsonMapper(new JavalinJackson3(Json.mapper(), true));
         javalin.jetty.host = config.host();
         javalin.jetty.port = config.port();
+        // Multipart uploads spill to disk past 1 MiB and have their own, larger limit.
+        javalin.jetty.multipartConfig.cacheDirectory(config.dataDir().resolve("tmp").toAbsolutePath().toString());
+        javalin.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
+        javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), io.javalin.config.SizeUnit.BYTES);
+        javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes() + 1024 * 1024, io.javalin.config.SizeUnit.BYTES);
         javalin.jetty.modifyServer(server -> server.setStopTimeout(Duration.ofSeconds(config.shutdownGraceSeconds()).toMillis()));
         servletCustomizers.forEach(javalin.jetty::modifyServletContextHandler);
         javalin.requestLogger.http(this::logRequest);
@@ -118,9 +128,11 @@ public final class HttpServer {
         ctx.header(Requests.REQUEST_ID_HEADER, requestId);
         MDC.put("request_id", requestId);
         long length = ctx.req().getContentLengthLong();
-        if (length > config.maxBodyBytes()) {
-            throw ProblemException.tooLarge("request body of " + length + " bytes exceeds the limit of "
-                    + config.maxBodyBytes() + " bytes (orchestra.http.max-body-bytes)");
+        boolean multipart = ctx.isMultipartFormData();
+        long limit = multipart ? config.maxUploadBytes() + 1024 * 1024 : config.maxBodyBytes();
+        if (length > limit) {
+            throw ProblemException.tooLarge("request body of " + length + " bytes exceeds the limit of " + limit + " bytes ("
+                    + (multipart ? "orchestra.http.max-upload-bytes" : "orchestra.http.max-body-bytes") + ")");
         }
     }
 

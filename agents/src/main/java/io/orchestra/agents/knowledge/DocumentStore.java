@@ -1,0 +1,118 @@
+package io.orchestra.agents.knowledge;
+
+import io.orchestra.core.error.ProblemException;
+import io.orchestra.core.storage.Database;
+import io.orchestra.core.util.Ids;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Rows of documents and chunks; every query is scoped by owner. */
+public final class DocumentStore {
+    private final Database database;
+    private final Clock clock;
+
+    public DocumentStore(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    public Optional<Document> findBySha(String owner, String sha256) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM documents WHERE owner = :owner AND sha256 = :sha")
+                .bind("owner", owner).bind("sha", sha256).map((rs, ctx) -> map(rs)).findOne());
+    }
+
+    public Document insert(String id, String owner, String personaId, String filename, long size, String sha256, String path, String jobId) {
+        long now = clock.millis();
+        database.jdbi().useHandle(h -> h.createUpdate("""
+                        INSERT INTO documents (id, owner, persona_id, filename, size_bytes, sha256, storage_path, status, job_id, created_at, updated_at)
+                        VALUES (:id, :owner, :persona, :filename, :size, :sha, :path, 'queued', :job, :now, :now)""")
+                .bind("id", id).bind("owner", owner).bind("persona", personaId).bind("filename", filename).bind("size", size)
+                .bind("sha", sha256).bind("path", path).bind("job", jobId).bind("now", now).execute());
+        return find(id, owner).orElseThrow();
+    }
+
+    public Optional<Document> find(String id, String owner) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM documents WHERE id = :id AND owner = :owner")
+                .bind("id", id).bind("owner", owner).map((rs, ctx) -> map(rs)).findOne());
+    }
+
+    public Document get(String id, String owner) {
+        return find(id, owner).orElseThrow(() -> ProblemException.notFound("no document with id '" + id + "'"));
+    }
+
+    public List<Document> list(String owner, int limit, int offset) {
+        return database.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT * FROM documents WHERE owner = :owner ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
+                .bind("owner", owner).bind("limit", limit).bind("offset", offset).map((rs, ctx) -> map(rs)).list());
+    }
+
+    public String storagePath(String id) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT storage_path FROM documents WHERE id = :id")
+                .bind("id", id).mapTo(String.class).one());
+    }
+
+    public void setStatus(String id, String status, String error, String mediaType) {
+        database.jdbi().useHandle(h -> h.createUpdate("""
+                        UPDATE documents SET status = :status, error = :error, media_type = COALESCE(:type, media_type),
+                               updated_at = :now WHERE id = :id""")
+                .bind("status", status).bind("error", error).bind("type", mediaType).bind("now", clock.millis()).bind("id", id).execute());
+    }
+
+    /** Replaces the document's chunks in one transaction, so a retried ingestion never doubles them. */
+    public void replaceChunks(Document document, List<Chunker.Chunk> chunks) {
+        long now = clock.millis();
+        database.jdbi().useTransaction(h -> {
+            h.createUpdate("DELETE FROM document_chunks WHERE document_id = :id").bind("id", document.id()).execute();
+            var batch = h.prepareBatch("""
+                    INSERT INTO document_chunks (id, document_id, owner, persona_id, ordinal, start_offset, text, created_at)
+                    VALUES (:id, :doc, :owner, :persona, :ordinal, :start, :text, :now)""");
+            for (Chunker.Chunk chunk : chunks) {
+                batch.bind("id", Ids.newId("chk")).bind("doc", document.id()).bind("owner", document.owner())
+                        .bind("persona", document.personaId()).bind("ordinal", chunk.ordinal()).bind("start", chunk.start())
+                        .bind("text", chunk.text()).bind("now", now).add();
+            }
+            if (!chunks.isEmpty()) {
+                batch.execute();
+            }
+            h.createUpdate("UPDATE documents SET chunk_count = :n, status = 'ready', error = NULL, updated_at = :now WHERE id = :id")
+                    .bind("n", chunks.size()).bind("now", now).bind("id", document.id()).execute();
+        });
+    }
+
+    /** Deletes the document and its chunks; returns its file path so the caller can remove it. */
+    public Optional<String> delete(String id, String owner) {
+        return database.jdbi().inTransaction(h -> {
+            Optional<String> path = h.createQuery("SELECT storage_path FROM documents WHERE id = :id AND owner = :owner")
+                    .bind("id", id).bind("owner", owner).mapTo(String.class).findOne();
+            if (path.isPresent()) {
+                h.createUpdate("DELETE FROM document_chunks WHERE document_id = :id").bind("id", id).execute();
+                h.createUpdate("DELETE FROM documents WHERE id = :id").bind("id", id).execute();
+            }
+            return path;
+        });
+    }
+
+    public List<ChunkText> chunks(String documentId, String owner) {
+        return database.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT id, document_id, ordinal, start_offset, text FROM document_chunks
+                        WHERE document_id = :doc AND owner = :owner ORDER BY ordinal""")
+                .bind("doc", documentId).bind("owner", owner)
+                .map((rs, ctx) -> new ChunkText(rs.getString("id"), rs.getString("document_id"), rs.getInt("ordinal"),
+                        rs.getInt("start_offset"), rs.getString("text")))
+                .list());
+    }
+
+    /** A stored chunk. */
+    public record ChunkText(String id, String documentId, int ordinal, int start, String text) {}
+
+    private static Document map(ResultSet rs) throws SQLException {
+        return new Document(rs.getString("id"), rs.getString("owner"), rs.getString("persona_id"), rs.getString("filename"),
+                rs.getString("media_type"), rs.getLong("size_bytes"), rs.getString("sha256"), rs.getString("status"),
+                rs.getString("error"), rs.getInt("chunk_count"), rs.getString("job_id"),
+                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")));
+    }
+}
