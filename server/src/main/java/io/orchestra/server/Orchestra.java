@@ -23,7 +23,9 @@ import io.orchestra.core.jobs.JobQueue;
 import io.orchestra.core.jobs.JobWorkers;
 import io.orchestra.core.util.Ids;
 import io.orchestra.server.agents.DocumentRoutes;
+import io.orchestra.agents.session.SessionStore;
 import io.orchestra.server.agents.PersonaRoutes;
+import io.orchestra.server.agents.SessionRoutes;
 import io.orchestra.server.agents.SearchRoutes;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
@@ -64,6 +66,7 @@ public final class Orchestra implements AutoCloseable {
     private final WebSearch webSearch;
     private final JobQueue jobs;
     private final JobWorkers workers;
+    private final SessionStore sessions;
 
     private Orchestra(OrchestraConfig config) {
         this.config = config;
@@ -102,6 +105,8 @@ public final class Orchestra implements AutoCloseable {
                 config.maxUploadBytes(), new Chunker(1200, 200), workers::wake);
         workers.register(DocumentService.INGEST_JOB, documents.ingestHandler());
         routes.add(new DocumentRoutes(documents, documentStore, jobs));
+        this.sessions = new SessionStore(database, clock);
+        routes.add(new SessionRoutes(sessions));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
     }
 
