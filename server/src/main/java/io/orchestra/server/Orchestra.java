@@ -24,7 +24,9 @@ import io.orchestra.core.jobs.JobWorkers;
 import io.orchestra.core.util.Ids;
 import io.orchestra.server.agents.DocumentRoutes;
 import io.orchestra.agents.session.SessionStore;
+import io.orchestra.agents.run.RunStore;
 import io.orchestra.server.agents.PersonaRoutes;
+import io.orchestra.server.agents.RunRoutes;
 import io.orchestra.server.agents.SessionRoutes;
 import io.orchestra.server.agents.SearchRoutes;
 import org.eclipse.jetty.client.HttpClient;
@@ -67,6 +69,7 @@ public final class Orchestra implements AutoCloseable {
     private final JobQueue jobs;
     private final JobWorkers workers;
     private final SessionStore sessions;
+    private final RunStore runs;
 
     private Orchestra(OrchestraConfig config) {
         this.config = config;
@@ -107,6 +110,8 @@ public final class Orchestra implements AutoCloseable {
         routes.add(new DocumentRoutes(documents, documentStore, jobs));
         this.sessions = new SessionStore(database, clock);
         routes.add(new SessionRoutes(sessions));
+        this.runs = new RunStore(database, clock);
+        routes.add(new RunRoutes(runs));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
     }
 
@@ -184,6 +189,10 @@ public final class Orchestra implements AutoCloseable {
     /** The shared Redis client when {@code orchestra.redis.url} is set. */
     public Optional<JedisPooled> redis() {
         return redis;
+    }
+
+    public RunStore runs() {
+        return runs;
     }
 
     public ApiKeyStore keys() {
