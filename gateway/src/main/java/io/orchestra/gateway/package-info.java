@@ -1,2 +1,0 @@
-/** The gateway module. */
-package io.orchestra.gateway;

@@ -1,0 +1,125 @@
+package io.orchestra.gateway.providers;
+
+import io.orchestra.core.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Helpers shared by the provider translations. */
+public final class Translation {
+    private Translation() {}
+
+    public static byte[] bytes(JsonNode node) {
+        return Json.writeBytes(node);
+    }
+
+    public static Map<String, String> headers(String... pairs) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            if (pairs[i + 1] != null) {
+                headers.put(pairs[i], pairs[i + 1]);
+            }
+        }
+        return headers;
+    }
+
+    public static String trimSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** The text of an OpenAI message content: a string, or the text parts of a parts array joined. */
+    public static String text(JsonNode content) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isString()) {
+            return content.asString();
+        }
+        StringBuilder out = new StringBuilder();
+        for (JsonNode part : content) {
+            if ("text".equals(part.path("type").asString(""))) {
+                out.append(part.path("text").asString(""));
+            }
+        }
+        return out.toString();
+    }
+
+    /** Stop sequences as an array whether the client sent a string or a list. */
+    public static ArrayNode stops(JsonNode stop) {
+        ArrayNode out = Json.mapper().createArrayNode();
+        if (stop == null || stop.isNull()) {
+            return out;
+        }
+        if (stop.isString()) {
+            out.add(stop.asString());
+        } else {
+            stop.forEach(s -> out.add(s.asString()));
+        }
+        return out;
+    }
+
+    /** Parses a JSON object from text, or wraps non-JSON text so nothing is lost. */
+    public static JsonNode parseObject(String text) {
+        try {
+            JsonNode node = Json.mapper().readTree(text == null || text.isBlank() ? "{}" : text);
+            return node.isObject() ? node : Json.object().set("value", node);
+        } catch (JacksonException e) {
+            return Json.object().put("value", text);
+        }
+    }
+
+    /** An OpenAI chunk skeleton. */
+    public static ObjectNode chunk(String id, long created, String model) {
+        ObjectNode chunk = Json.object();
+        chunk.put("id", id);
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", created);
+        chunk.put("model", model);
+        chunk.putArray("choices");
+        return chunk;
+    }
+
+    /** A choice with an empty delta inside a chunk. */
+    public static ObjectNode deltaChoice(ObjectNode chunk, int index) {
+        ObjectNode choice = ((ArrayNode) chunk.get("choices")).addObject();
+        choice.put("index", index);
+        choice.putObject("delta");
+        choice.putNull("logprobs");
+        choice.putNull("finish_reason");
+        return choice;
+    }
+
+    public static ObjectNode usageNode(TokenUsage usage) {
+        ObjectNode node = Json.object();
+        node.put("prompt_tokens", usage.promptTokens());
+        node.put("completion_tokens", usage.completionTokens());
+        node.put("total_tokens", usage.totalTokens());
+        node.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedTokens());
+        node.putObject("completion_tokens_details").put("reasoning_tokens", usage.reasoningTokens());
+        return node;
+    }
+
+    public static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The message of a JSON error body, or a fallback with the status. */
+    public static String errorMessage(String body, int status, String... path) {
+        try {
+            JsonNode node = Json.mapper().readTree(body);
+            for (String field : path) {
+                node = node.path(field);
+            }
+            if (node.isString() && !node.asString().isBlank()) {
+                return node.asString();
+            }
+        } catch (JacksonException | IllegalArgumentException e) {
+            // not JSON: fall through
+        }
+        return "upstream returned HTTP " + status;
+    }
+}
