@@ -1,0 +1,47 @@
+package io.orchestra.gateway.cache;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** A bounded LRU with per-entry expiry. */
+public final class LocalResponseCache implements ResponseCache {
+    private record Entry(String value, long expiresAt) {}
+
+    private final Clock clock;
+    private final Map<String, Entry> entries;
+
+    public LocalResponseCache(Clock clock, int maxEntries) {
+        this.clock = clock;
+        this.entries = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                return size() > maxEntries;
+            }
+        };
+    }
+
+    @Override
+    public synchronized Optional<String> get(String key) {
+        Entry entry = entries.get(key);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        if (entry.expiresAt <= clock.millis()) {
+            entries.remove(key);
+            return Optional.empty();
+        }
+        return Optional.of(entry.value);
+    }
+
+    @Override
+    public synchronized void put(String key, String value, int ttlSeconds) {
+        entries.put(key, new Entry(value, clock.millis() + ttlSeconds * 1000L));
+    }
+
+    @Override
+    public String kind() {
+        return "in-process";
+    }
+}

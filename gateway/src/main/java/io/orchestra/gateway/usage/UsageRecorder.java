@@ -1,0 +1,111 @@
+package io.orchestra.gateway.usage;
+
+import io.orchestra.core.storage.Database;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes request rows in batches on a background thread so the request path never waits on the
+ * database. The queue is bounded: under a write outage rows are dropped and counted, never block.
+ */
+public final class UsageRecorder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
+    private static final int BATCH = 200;
+
+    private final Database database;
+    private final BlockingQueue<RequestRecord> queue = new ArrayBlockingQueue<>(50_000);
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public UsageRecorder(Database database) {
+        this.database = database;
+        this.writer = Thread.ofVirtual().name("usage-recorder").start(this::run);
+    }
+
+    public void record(RequestRecord record) {
+        if (!queue.offer(record)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Writes everything queued so far (tests and shutdown). */
+    public void flush() {
+        List<RequestRecord> batch = new ArrayList<>();
+        while (queue.drainTo(batch, BATCH) > 0) {
+            write(batch);
+            batch.clear();
+        }
+    }
+
+    private void run() {
+        List<RequestRecord> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                RequestRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                running = false;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private synchronized void write(List<RequestRecord> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            database.jdbi().useTransaction(h -> {
+                var insert = h.prepareBatch("""
+                        INSERT INTO requests (id, key_id, owner, alias, provider, model, endpoint, stream, status, prompt_tokens,
+                            completion_tokens, cached_tokens, reasoning_tokens, cost_usd, latency_ms, first_token_ms, attempts, cache,
+                            error, created_at)
+                        VALUES (:id, :keyId, :owner, :alias, :provider, :model, :endpoint, :stream, :status, :promptTokens,
+                            :completionTokens, :cachedTokens, :reasoningTokens, :costUsd, :latencyMs, :firstTokenMs, :attempts, :cache,
+                            :error, :createdAt)""");
+                for (RequestRecord r : batch) {
+                    insert.bind("id", r.id()).bind("keyId", r.keyId()).bind("owner", r.owner()).bind("alias", r.alias())
+                            .bind("provider", r.provider()).bind("model", r.model()).bind("endpoint", r.endpoint())
+                            .bind("stream", r.stream() ? 1 : 0).bind("status", r.status()).bind("promptTokens", r.promptTokens())
+                            .bind("completionTokens", r.completionTokens()).bind("cachedTokens", r.cachedTokens())
+                            .bind("reasoningTokens", r.reasoningTokens()).bind("costUsd", r.costUsd()).bind("latencyMs", r.latencyMs())
+                            .bind("firstTokenMs", r.firstTokenMs()).bind("attempts", r.attempts()).bind("cache", r.cache())
+                            .bind("error", r.error()).bind("createdAt", r.createdAt()).add();
+                }
+                insert.execute();
+            });
+        } catch (RuntimeException e) {
+            dropped.addAndGet(batch.size());
+            LOG.warn("could not write {} request rows: {}", batch.size(), e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        writer.interrupt();
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flush();
+    }
+}
