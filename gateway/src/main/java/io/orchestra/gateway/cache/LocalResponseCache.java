@@ -7,16 +7,16 @@ import java.util.Optional;
 
 /** A bounded LRU with per-entry expiry. */
 public final class LocalResponseCache implements ResponseCache {
-    private record Entry(String value, long expiresAt) {}
+    private record Cached(String value, long expiresAt) {}
 
     private final Clock clock;
-    private final Map<String, Entry> entries;
+    private final Map<String, Cached> entries;
 
     public LocalResponseCache(Clock clock, int maxEntries) {
         this.clock = clock;
         this.entries = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
                 return size() > maxEntries;
             }
         };
@@ -24,7 +24,7 @@ public final class LocalResponseCache implements ResponseCache {
 
     @Override
     public synchronized Optional<String> get(String key) {
-        Entry entry = entries.get(key);
+        Cached entry = entries.get(key);
         if (entry == null) {
             return Optional.empty();
         }
@@ -37,7 +37,7 @@ public final class LocalResponseCache implements ResponseCache {
 
     @Override
     public synchronized void put(String key, String value, int ttlSeconds) {
-        entries.put(key, new Entry(value, clock.millis() + ttlSeconds * 1000L));
+        entries.put(key, new Cached(value, clock.millis() + ttlSeconds * 1000L));
     }
 
     @Override

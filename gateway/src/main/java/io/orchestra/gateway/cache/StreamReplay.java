@@ -33,7 +33,7 @@ public final class StreamReplay {
                 ArrayNode toolCalls = ((ObjectNode) Translation.deltaChoice(calls, index).get("delta")).putArray("tool_calls");
                 int i = 0;
                 for (JsonNode call : message.path("tool_calls")) {
-                    ObjectNode c = call.deepCopy();
+                    ObjectNode c = (ObjectNode) call.deepCopy();
                     c.put("index", i++);
                     toolCalls.add(c);
                 }
