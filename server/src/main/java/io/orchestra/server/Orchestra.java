@@ -25,6 +25,25 @@ import io.orchestra.core.util.Ids;
 import io.orchestra.server.agents.DocumentRoutes;
 import io.orchestra.agents.session.SessionStore;
 import io.orchestra.agents.run.RunStore;
+import io.orchestra.gateway.Gateway;
+import io.orchestra.gateway.GatewayConfigSource;
+import io.orchestra.gateway.GatewayMetrics;
+import io.orchestra.gateway.cache.LocalResponseCache;
+import io.orchestra.gateway.cache.RedisResponseCache;
+import io.orchestra.gateway.cache.ResponseCache;
+import io.orchestra.gateway.config.GatewayConfig;
+import io.orchestra.gateway.config.GatewayConfigParser;
+import io.orchestra.gateway.routing.CircuitBreakers;
+import io.orchestra.gateway.routing.Upstream;
+import io.orchestra.gateway.usage.Limits;
+import io.orchestra.gateway.usage.LimitCounters;
+import io.orchestra.gateway.usage.LocalLimitCounters;
+import io.orchestra.gateway.usage.PriceTable;
+import io.orchestra.gateway.usage.RedisLimitCounters;
+import io.orchestra.gateway.usage.UsageRecorder;
+import io.orchestra.server.gateway.GatewayRoutes;
+import io.orchestra.server.gateway.RouteAdminRoutes;
+import io.orchestra.server.gateway.UsageRoutes;
 import io.orchestra.server.agents.PersonaRoutes;
 import io.orchestra.server.agents.RunRoutes;
 import io.orchestra.server.agents.SessionRoutes;
@@ -66,6 +85,9 @@ public final class Orchestra implements AutoCloseable {
     private final PersonaFiles personaFiles;
     private final HttpClient httpClient;
     private final WebSearch webSearch;
+    private final UsageRecorder usageRecorder;
+    private final GatewayConfigSource gatewayConfig;
+    private final Gateway gateway;
     private final JobQueue jobs;
     private final JobWorkers workers;
     private final SessionStore sessions;
@@ -98,6 +120,23 @@ public final class Orchestra implements AutoCloseable {
         routes.add(new PersonaRoutes(personas, personaFiles));
 
         this.httpClient = startHttpClient();
+        this.usageRecorder = new UsageRecorder(database);
+        this.gatewayConfig = new GatewayConfigSource(config.configFile(), database, new GatewayConfigParser(System::getenv), clock);
+        gatewayConfig.watch(2_000);
+        GatewayConfig gatewaySettings = gatewayConfig.current();
+        LimitCounters counters = redis.<LimitCounters>map(r -> new RedisLimitCounters(r, clock, "orc:limits:"))
+                .orElseGet(() -> new LocalLimitCounters(clock));
+        ResponseCache responseCache = redis.<ResponseCache>map(r -> new RedisResponseCache(r, "orc:cache:"))
+                .orElseGet(() -> new LocalResponseCache(clock, gatewaySettings.cacheMaxEntries()));
+        this.gateway = new Gateway(gatewayConfig, new Upstream(httpClient),
+                new CircuitBreakers(clock, gatewaySettings.circuitFailures(), gatewaySettings.circuitWindowMillis(),
+                        gatewaySettings.circuitCooldownMillis()),
+                new Limits(database, counters, clock), responseCache,
+                PriceTable.load(config.setting("orchestra.gateway.prices-file").map(Path::of)), usageRecorder,
+                new GatewayMetrics(metrics.registry()), clock);
+        routes.add(new GatewayRoutes(gateway));
+        routes.add(new RouteAdminRoutes(gateway, keys));
+        routes.add(new UsageRoutes(database));
         this.webSearch = new WebSearch(SearchProviders.fromSettings(config::setting, httpClient));
         routes.add(new SearchRoutes(webSearch));
 
@@ -131,12 +170,16 @@ public final class Orchestra implements AutoCloseable {
         client.setExecutor(new VirtualThreadPool());
         client.setConnectTimeout(5_000);
         client.setFollowRedirects(false);
+        client.setMaxConnectionsPerDestination(512);
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Orchestra/" + Version.current()));
         try {
             client.start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP client", e);
         }
+        // A 401 from a provider is an answer to pass on, not a challenge to answer (handlers are added on start).
+        client.getProtocolHandlers().remove(org.eclipse.jetty.client.WWWAuthenticationProtocolHandler.NAME);
+        client.getProtocolHandlers().remove(org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler.NAME);
         return client;
     }
 
@@ -191,6 +234,14 @@ public final class Orchestra implements AutoCloseable {
         return redis;
     }
 
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public UsageRecorder usageRecorder() {
+        return usageRecorder;
+    }
+
     public RunStore runs() {
         return runs;
     }
@@ -208,6 +259,8 @@ public final class Orchestra implements AutoCloseable {
             LOG.warn("HTTP server did not stop cleanly", e);
         }
         workers.close();
+        gatewayConfig.close();
+        usageRecorder.close();
         personaFiles.close();
         try {
             httpClient.stop();

@@ -30,9 +30,12 @@ public final class TestServer implements AutoCloseable {
     private Orchestra orchestra;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(Storage storage, Map<String, String> extra) {
+    private TestServer(Storage storage, Map<String, String> extra, String yaml) {
         try {
             this.dataDir = Files.createTempDirectory("orchestra-test");
+            if (yaml != null) {
+                Files.writeString(dataDir.resolve("orchestra.yaml"), yaml);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -51,11 +54,27 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Storage storage) {
-        return new TestServer(storage, Map.of());
+        return new TestServer(storage, Map.of(), null);
     }
 
     public static TestServer start(Storage storage, Map<String, String> overrides) {
-        return new TestServer(storage, overrides);
+        return new TestServer(storage, overrides, null);
+    }
+
+    /** With an orchestra.yaml (for the sections that are files, like the gateway's providers and routes). */
+    public static TestServer start(Storage storage, Map<String, String> overrides, String yaml) {
+        return new TestServer(storage, overrides, yaml);
+    }
+
+    /** Creates a key and returns its secret. */
+    public String createKey(String name, String role, String owner, String... tags) {
+        String tagJson = tags.length == 0 ? "[]" : "[\"" + String.join("\",\"", tags) + "\"]";
+        HttpResponse<String> created = post("/api/keys", ADMIN_KEY,
+                "{\"name\":\"" + name + "\",\"role\":\"" + role + "\",\"owner\":\"" + owner + "\",\"tags\":" + tagJson + "}");
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException(created.body());
+        }
+        return io.orchestra.core.json.Json.tree(created.body()).get("secret").asString();
     }
 
     public OrchestraConfig config() {

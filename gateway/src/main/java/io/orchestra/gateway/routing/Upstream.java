@@ -90,6 +90,10 @@ public final class Upstream {
         if (root instanceof ConnectException || root instanceof UnresolvedAddressException || root instanceof UnknownHostException) {
             return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, 0, "cannot connect", null);
         }
+        if (cause instanceof org.eclipse.jetty.client.HttpResponseException rejected) {
+            return new UpstreamFailure(UpstreamFailure.Kind.STATUS, rejected.getResponse().getStatus(),
+                    "upstream returned HTTP " + rejected.getResponse().getStatus(), null);
+        }
         if (root instanceof TimeoutException) {
             return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, "timed out", null);
         }

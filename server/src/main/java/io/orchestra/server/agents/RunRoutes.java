@@ -43,7 +43,7 @@ public final class RunRoutes implements RouteGroup {
         try {
             Run run = runs.get(id, owner);
             ctx.contentType("text/event-stream").header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
-            OutputStream out = ctx.outputStream();
+            OutputStream out = ctx.res().getOutputStream();
             for (Run.Step step : run.steps()) {
                 send(out, "step", new RunEvent(id, "step.snapshot", step.seq(), step.kind(), step.name(), step.status(), step.output()));
             }

@@ -22,6 +22,6 @@ public record ApiKey(
     }
 
     public Principal principal() {
-        return new Principal(id, name, role, owner);
+        return new Principal(id, name, role, owner, tags);
     }
 }

@@ -69,6 +69,8 @@ public final class HttpServer {
         javalin.startup.showJavalinBanner = false;
         javalin.http.maxRequestSize = config.maxBodyBytes();
         javalin.http.prefer405over404 = true;
+        // Compression would hold streamed tokens back in a gzip buffer, and costs latency on small JSON.
+        javalin.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
         javalin.jsonMapper(new JavalinJackson3(Json.mapper(), true));
         javalin.jetty.host = config.host();
         javalin.jetty.port = config.port();

@@ -1,0 +1,135 @@
+package io.orchestra.server.gateway;
+
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import io.orchestra.core.error.ProblemException;
+import io.orchestra.core.json.Json;
+import io.orchestra.gateway.ChatResult;
+import io.orchestra.gateway.Gateway;
+import io.orchestra.gateway.StreamSink;
+import io.orchestra.server.http.Bodies;
+import io.orchestra.server.http.Requests;
+import io.orchestra.server.http.RouteGroup;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The OpenAI-compatible surface: /v1/chat/completions, /v1/embeddings, /v1/models. */
+public final class GatewayRoutes implements RouteGroup {
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
+
+    private final Gateway gateway;
+
+    public GatewayRoutes(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public void addRoutes(JavalinDefaultRoutingApi routes) {
+        routes.post("/v1/chat/completions", this::chat);
+        routes.post("/v1/embeddings", this::embeddings);
+        routes.get("/v1/models", this::models);
+    }
+
+    private static ObjectNode object(Context ctx) {
+        JsonNode body = Bodies.tree(ctx);
+        if (!body.isObject()) {
+            throw ProblemException.badRequest("the request body must be a JSON object");
+        }
+        return (ObjectNode) body;
+    }
+
+    private void chat(Context ctx) {
+        ObjectNode request = object(ctx);
+        if (request.path("stream").asBoolean(false)) {
+            gateway.chatStream(Requests.principal(ctx), request, name -> ctx.header(name), new HttpSink(ctx));
+            return;
+        }
+        ChatResult result = gateway.chat(Requests.principal(ctx), request, name -> ctx.header(name));
+        result.headers().forEach(ctx::header);
+        ctx.contentType("application/json").result(Json.writeBytes(result.body()));
+    }
+
+    private void embeddings(Context ctx) {
+        ChatResult result = gateway.embeddings(Requests.principal(ctx), object(ctx), name -> ctx.header(name));
+        result.headers().forEach(ctx::header);
+        ctx.contentType("application/json").result(Json.writeBytes(result.body()));
+    }
+
+    private void models(Context ctx) {
+        ObjectNode body = Json.object();
+        body.put("object", "list");
+        ArrayNode data = body.putArray("data");
+        for (String alias : gateway.models()) {
+            ObjectNode model = data.addObject();
+            model.put("id", alias);
+            model.put("object", "model");
+            model.put("created", 0);
+            model.put("owned_by", "orchestra");
+        }
+        ctx.json(body);
+    }
+
+    /** Writes server-sent events straight to the response, flushing each chunk. */
+    private static final class HttpSink implements StreamSink {
+        private final Context ctx;
+        private OutputStream out;
+
+        HttpSink(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void open(Map<String, String> headers) {
+            headers.forEach(ctx::header);
+            ctx.contentType("text/event-stream; charset=utf-8");
+            ctx.header("Cache-Control", "no-cache");
+            ctx.header("X-Accel-Buffering", "no");
+            try {
+                // The servlet stream, not ctx.outputStream(): Javalin buffers the latter until the handler returns.
+                out = ctx.res().getOutputStream();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void chunk(String json) {
+            write(json);
+        }
+
+        @Override
+        public void error(String json) {
+            write(json);
+        }
+
+        private void write(String json) {
+            try {
+                out.write(DATA);
+                out.write(json.getBytes(StandardCharsets.UTF_8));
+                out.write(END);
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("client went away", e);
+            }
+        }
+
+        @Override
+        public void done() {
+            try {
+                out.write(DONE);
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("client went away", e);
+            }
+        }
+    }
+
+}
