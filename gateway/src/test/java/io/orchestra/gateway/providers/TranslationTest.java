@@ -1,0 +1,180 @@
+package io.orchestra.gateway.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.orchestra.core.json.Json;
+import io.orchestra.gateway.providers.anthropic.AnthropicProvider;
+import io.orchestra.gateway.providers.gemini.GeminiProvider;
+import io.orchestra.gateway.providers.ollama.OllamaProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Pure translations against payloads in each provider's documented wire format. */
+class TranslationTest {
+    static final ProviderSettings GEMINI = new ProviderSettings("g", "gemini", "https://generativelanguage.googleapis.com", "AIza-key", Map.of());
+    static final ProviderSettings OLLAMA = new ProviderSettings("o", "ollama", "http://127.0.0.1:11434", null, Map.of());
+    static final ProviderSettings ANTHROPIC = new ProviderSettings("a", "anthropic", "https://api.anthropic.com", "sk-ant", Map.of());
+
+    static final String CONVERSATION = """
+            {"model":"x","temperature":0.3,"max_tokens":200,"stop":"END","messages":[
+              {"role":"system","content":"You are terse."},
+              {"role":"user","content":[{"type":"text","text":"What is in this image?"},
+                {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]},
+              {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",
+                "function":{"name":"lookup","arguments":"{\\"q\\":\\"cat\\"}"}}]},
+              {"role":"tool","tool_call_id":"call_1","content":"{\\"answer\\":\\"a cat\\"}"}],
+             "tools":[{"type":"function","function":{"name":"lookup","description":"Search","parameters":{"type":"object"}}}],
+             "tool_choice":"required","parallel_tool_calls":false}""";
+
+    static ObjectNode request() {
+        return (ObjectNode) Json.tree(CONVERSATION);
+    }
+
+    static JsonNode body(UpstreamRequest request) {
+        return Json.tree(new String(request.body()));
+    }
+
+    @Test
+    void anthropicRequestCarriesSystemImagesToolUseAndToolResults() {
+        UpstreamRequest upstream = new AnthropicProvider().chatRequest(ANTHROPIC, "claude-haiku-4-5", request(), false);
+        JsonNode body = body(upstream);
+        assertThat(upstream.url()).isEqualTo("https://api.anthropic.com/v1/messages");
+        assertThat(upstream.headers()).containsEntry("x-api-key", "sk-ant").containsEntry("anthropic-version", "2023-06-01");
+        assertThat(body.path("system").asString()).isEqualTo("You are terse.");
+        assertThat(body.path("max_tokens").asInt()).isEqualTo(200);
+        assertThat(body.path("stop_sequences").get(0).asString()).isEqualTo("END");
+        JsonNode messages = body.path("messages");
+        assertThat(messages.get(0).path("content").get(1).path("source").path("media_type").asString()).isEqualTo("image/png");
+        assertThat(messages.get(1).path("content").get(0).path("type").asString()).isEqualTo("tool_use");
+        assertThat(messages.get(1).path("content").get(0).path("input").path("q").asString()).isEqualTo("cat");
+        assertThat(messages.get(2).path("content").get(0).path("type").asString()).isEqualTo("tool_result");
+        assertThat(messages.get(2).path("content").get(0).path("tool_use_id").asString()).isEqualTo("call_1");
+        assertThat(body.path("tool_choice").path("type").asString()).isEqualTo("any");
+        assertThat(body.path("tool_choice").path("disable_parallel_tool_use").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anthropicStreamedToolUseBecomesOpenAiToolCallDeltas() {
+        StreamTranslator translator = new AnthropicProvider().streamTranslator("claude", true);
+        List<String> out = new ArrayList<>();
+        String[][] events = {
+            {"message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude-haiku-4-5\",\"usage\":{\"input_tokens\":40,\"cache_read_input_tokens\":10,\"output_tokens\":1}}}"},
+            {"content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"lookup\",\"input\":{}}}"},
+            {"content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"q\\\":\"}}"},
+            {"content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"cat\\\"}\"}}"},
+            {"message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":22}}"},
+            {"message_stop", "{\"type\":\"message_stop\"}"}};
+        for (String[] event : events) {
+            out.addAll(translator.onEvent(event[0], event[1]));
+        }
+        assertThat(out.get(1)).contains("\"tool_calls\":[{\"index\":0,\"id\":\"toolu_1\",\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"arguments\":\"\"}}]");
+        assertThat(out.get(2)).contains("\"arguments\":\"{\\\"q\\\":\"");
+        assertThat(out.get(4)).contains("\"finish_reason\":\"tool_calls\"");
+        assertThat(out.get(5)).contains("\"prompt_tokens\":50", "\"completion_tokens\":22", "\"cached_tokens\":10");
+        assertThat(translator.finished()).isTrue();
+        assertThat(translator.usage().cachedTokens()).isEqualTo(10);
+    }
+
+    @Test
+    void anthropicOverloadInsideTheStreamIsAnUpstreamError() {
+        StreamTranslator translator = new AnthropicProvider().streamTranslator("claude", false);
+        assertThatThrownBy(() -> translator.onEvent("error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"))
+                .isInstanceOfSatisfying(UpstreamStreamError.class, e -> assertThat(e.status()).isEqualTo(529));
+    }
+
+    @Test
+    void geminiRequestAndResponse() {
+        UpstreamRequest upstream = new GeminiProvider().chatRequest(GEMINI, "gemini-2.5-flash", request(), true);
+        assertThat(upstream.url()).isEqualTo("https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
+        assertThat(upstream.headers()).containsEntry("x-goog-api-key", "AIza-key");
+        JsonNode body = body(upstream);
+        assertThat(body.path("systemInstruction").path("parts").get(0).path("text").asString()).isEqualTo("You are terse.");
+        assertThat(body.path("contents").get(0).path("parts").get(1).path("inlineData").path("mimeType").asString()).isEqualTo("image/png");
+        assertThat(body.path("contents").get(1).path("parts").get(0).path("functionCall").path("args").path("q").asString()).isEqualTo("cat");
+        assertThat(body.path("contents").get(2).path("parts").get(0).path("functionResponse").path("name").asString()).isEqualTo("lookup");
+        assertThat(body.path("generationConfig").path("maxOutputTokens").asInt()).isEqualTo(200);
+        assertThat(body.path("toolConfig").path("functionCallingConfig").path("mode").asString()).isEqualTo("ANY");
+
+        JsonNode recorded = Json.tree("""
+                {"candidates":[{"content":{"parts":[{"text":"A cat."}],"role":"model"},"finishReason":"STOP","index":0}],
+                 "usageMetadata":{"promptTokenCount":31,"candidatesTokenCount":3,"totalTokenCount":40,"thoughtsTokenCount":6},
+                 "modelVersion":"gemini-2.5-flash","responseId":"abc123"}""");
+        ObjectNode completion = new GeminiProvider().chatResponse(recorded, "gemini-2.5-flash");
+        assertThat(completion.path("choices").get(0).path("message").path("content").asString()).isEqualTo("A cat.");
+        assertThat(completion.path("choices").get(0).path("finish_reason").asString()).isEqualTo("stop");
+        assertThat(completion.path("usage").path("completion_tokens").asInt()).isEqualTo(9);
+        assertThat(completion.path("usage").path("completion_tokens_details").path("reasoning_tokens").asInt()).isEqualTo(6);
+    }
+
+    @Test
+    void geminiStreamChunksAndFunctionCalls() {
+        StreamTranslator translator = new GeminiProvider().streamTranslator("gemini-2.5-flash", false);
+        List<String> out = new ArrayList<>(translator.onEvent(null, """
+                {"candidates":[{"content":{"parts":[{"text":"Let me look."}],"role":"model"},"index":0}],"modelVersion":"gemini-2.5-flash"}"""));
+        out.addAll(translator.onEvent(null, """
+                {"candidates":[{"content":{"parts":[{"functionCall":{"name":"lookup","args":{"q":"cat"}}}],"role":"model"},"finishReason":"STOP","index":0}],
+                 "usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":5}}"""));
+        assertThat(out.get(0)).contains("\"role\":\"assistant\"");
+        assertThat(out.get(1)).contains("\"content\":\"Let me look.\"");
+        assertThat(out.get(2)).contains("\"name\":\"lookup\"", "\\\"q\\\":\\\"cat\\\"");
+        assertThat(out.get(3)).contains("\"finish_reason\":\"tool_calls\"");
+        assertThat(translator.usage().promptTokens()).isEqualTo(10);
+    }
+
+    @Test
+    void ollamaNativeChatRoundTrip() {
+        UpstreamRequest upstream = new OllamaProvider().chatRequest(OLLAMA, "llama3.2", request(), false);
+        assertThat(upstream.url()).isEqualTo("http://127.0.0.1:11434/api/chat");
+        JsonNode body = body(upstream);
+        assertThat(body.path("options").path("num_predict").asInt()).isEqualTo(200);
+        assertThat(body.path("messages").get(1).path("images").get(0).asString()).isEqualTo("iVBORw0KGgo=");
+        assertThat(body.path("messages").get(2).path("tool_calls").get(0).path("function").path("arguments").path("q").asString()).isEqualTo("cat");
+        assertThat(body.path("messages").get(3).path("tool_name").asString()).isEqualTo("lookup");
+
+        JsonNode recorded = Json.tree("""
+                {"model":"llama3.2","created_at":"2025-01-01T00:00:00Z","message":{"role":"assistant","content":"",
+                 "tool_calls":[{"function":{"name":"lookup","arguments":{"q":"dog"}}}]},"done":true,"done_reason":"stop",
+                 "total_duration":100,"prompt_eval_count":26,"eval_count":12}""");
+        ObjectNode completion = new OllamaProvider().chatResponse(recorded, "llama3.2");
+        assertThat(completion.path("choices").get(0).path("finish_reason").asString()).isEqualTo("tool_calls");
+        assertThat(completion.path("choices").get(0).path("message").path("tool_calls").get(0).path("function").path("arguments").asString())
+                .isEqualTo("{\"q\":\"dog\"}");
+        assertThat(completion.path("usage").path("prompt_tokens").asInt()).isEqualTo(26);
+    }
+
+    @Test
+    void ollamaNdjsonStream() {
+        StreamTranslator translator = new OllamaProvider().streamTranslator("llama3.2", true);
+        List<String> out = new ArrayList<>();
+        out.addAll(translator.onEvent(null, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"done\":false}"));
+        out.addAll(translator.onEvent(null, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\"lo\"},\"done\":false}"));
+        out.addAll(translator.onEvent(null, "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"length\",\"prompt_eval_count\":5,\"eval_count\":2}"));
+        assertThat(out).hasSize(5);
+        assertThat(out.get(1)).contains("\"content\":\"Hel\"");
+        assertThat(out.get(3)).contains("\"finish_reason\":\"length\"");
+        assertThat(out.get(4)).contains("\"total_tokens\":7");
+        assertThatThrownBy(() -> translator.onEvent(null, "{\"error\":\"model 'x' not found\"}")).isInstanceOf(UpstreamStreamError.class);
+    }
+
+    @Test
+    void errorMessagesComeFromEachProvidersShape() {
+        assertThat(new AnthropicProvider().errorMessage(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"))
+                .isEqualTo("Overloaded");
+        assertThat(new GeminiProvider().errorMessage(400, "{\"error\":{\"code\":400,\"message\":\"API key not valid.\",\"status\":\"INVALID_ARGUMENT\"}}"))
+                .isEqualTo("API key not valid.");
+        assertThat(new OllamaProvider().errorMessage(404, "{\"error\":\"model \\\"x\\\" not found, try pulling it first\"}")).contains("not found");
+        assertThat(new OllamaProvider().errorMessage(502, "<html>bad gateway</html>")).isEqualTo("upstream returned HTTP 502");
+    }
+
+    @Test
+    void keysAreScrubbedFromText() {
+        ProviderSettings settings = new ProviderSettings("p", "openai", "https://x", "sk-secret-1234", Map.of());
+        assertThat(settings.scrub("Incorrect API key provided: sk-secret-1234")).doesNotContain("sk-secret-1234");
+        assertThat(settings.toString()).doesNotContain("sk-secret-1234");
+    }
+}
