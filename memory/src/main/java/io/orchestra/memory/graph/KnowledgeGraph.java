@@ -1,0 +1,354 @@
+package io.orchestra.memory.graph;
+
+import io.orchestra.core.storage.Database;
+import io.orchestra.core.util.Ids;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The knowledge graph with the reference memory server's semantics (duplicates skipped, deleting
+ * an entity removes its relations, adding observations to a missing entity fails), but each call
+ * is one database transaction, so concurrent writers never lose each other's changes.
+ */
+public final class KnowledgeGraph {
+    private final Database database;
+    private final Clock clock;
+
+    public KnowledgeGraph(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /** Creates the entities whose names are new; returns those created. */
+    public List<Entity> createEntities(String owner, List<Entity> entities) {
+        validate(entities);
+        return transaction(h -> {
+            List<Entity> created = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            long now = clock.millis();
+            for (Entity entity : entities) {
+                if (!seen.add(entity.name()) || entityId(h, owner, entity.name()).isPresent()) {
+                    continue;
+                }
+                String id = Ids.newId("ent");
+                h.createUpdate("""
+                                INSERT INTO memory_entities (id, owner, name, entity_type, created_at, updated_at)
+                                VALUES (:id, :owner, :name, :type, :now, :now)""")
+                        .bind("id", id).bind("owner", owner).bind("name", entity.name()).bind("type", entity.entityType())
+                        .bind("now", now).execute();
+                List<String> added = new ArrayList<>();
+                for (String observation : entity.observations() == null ? List.<String>of() : entity.observations()) {
+                    if (insertObservation(h, id, owner, observation, now)) {
+                        added.add(observation);
+                    }
+                }
+                created.add(new Entity(entity.name(), entity.entityType(), added));
+            }
+            return created;
+        });
+    }
+
+    /** Creates relations not already present; both ends must exist. Returns those created. */
+    public List<Relation> createRelations(String owner, List<Relation> relations) {
+        for (Relation r : relations) {
+            if (blank(r.from()) || blank(r.to()) || blank(r.relationType())) {
+                throw new GraphException("every relation needs from, to and relationType");
+            }
+        }
+        return transaction(h -> {
+            List<Relation> created = new ArrayList<>();
+            long now = clock.millis();
+            for (Relation r : relations) {
+                for (String end : List.of(r.from(), r.to())) {
+                    if (entityId(h, owner, end).isEmpty()) {
+                        throw new GraphException("Entity with name " + end + " not found");
+                    }
+                }
+                int exists = h.createQuery("""
+                                SELECT COUNT(*) FROM memory_relations
+                                WHERE owner = :owner AND from_name = :from AND to_name = :to AND relation_type = :type""")
+                        .bind("owner", owner).bind("from", r.from()).bind("to", r.to()).bind("type", r.relationType())
+                        .mapTo(Integer.class).one();
+                if (exists == 0 && !created.contains(r)) {
+                    h.createUpdate("""
+                                    INSERT INTO memory_relations (id, owner, from_name, to_name, relation_type, created_at)
+                                    VALUES (:id, :owner, :from, :to, :type, :now)""")
+                            .bind("id", Ids.newId("rel")).bind("owner", owner).bind("from", r.from()).bind("to", r.to())
+                            .bind("type", r.relationType()).bind("now", now).execute();
+                    created.add(r);
+                }
+            }
+            return created;
+        });
+    }
+
+    /** Adds observations; fails (changing nothing) if any entity is missing. Returns what was new. */
+    public List<ObservationBatch> addObservations(String owner, List<ObservationBatch> batches) {
+        return transaction(h -> {
+            List<ObservationBatch> added = new ArrayList<>();
+            long now = clock.millis();
+            for (ObservationBatch batch : batches) {
+                String id = entityId(h, owner, batch.entityName())
+                        .orElseThrow(() -> new GraphException("Entity with name " + batch.entityName() + " not found"));
+                List<String> fresh = new ArrayList<>();
+                for (String content : batch.contents() == null ? List.<String>of() : batch.contents()) {
+                    if (!blank(content) && insertObservation(h, id, owner, content, now)) {
+                        fresh.add(content);
+                    }
+                }
+                h.createUpdate("UPDATE memory_entities SET updated_at = :now WHERE id = :id").bind("now", now).bind("id", id).execute();
+                added.add(new ObservationBatch(batch.entityName(), fresh));
+            }
+            return added;
+        });
+    }
+
+    /** Deletes entities, their observations and every relation that touches them. Unknown names are ignored. */
+    public void deleteEntities(String owner, List<String> names) {
+        transaction(h -> {
+            for (String name : names) {
+                h.createUpdate("DELETE FROM memory_relations WHERE owner = :owner AND (from_name = :name OR to_name = :name)")
+                        .bind("owner", owner).bind("name", name).execute();
+                Optional<String> id = entityId(h, owner, name);
+                if (id.isPresent()) {
+                    h.createUpdate("DELETE FROM memory_observations WHERE entity_id = :id").bind("id", id.get()).execute();
+                    h.createUpdate("DELETE FROM memory_entities WHERE id = :id").bind("id", id.get()).execute();
+                }
+            }
+            return null;
+        });
+    }
+
+    public void deleteObservations(String owner, List<ObservationBatch> deletions) {
+        transaction(h -> {
+            for (ObservationBatch batch : deletions) {
+                Optional<String> id = entityId(h, owner, batch.entityName());
+                if (id.isEmpty()) {
+                    continue;
+                }
+                for (String content : batch.contents()) {
+                    h.createUpdate("DELETE FROM memory_observations WHERE entity_id = :id AND content_hash = :hash")
+                            .bind("id", id.get()).bind("hash", hash(content)).execute();
+                }
+            }
+            return null;
+        });
+    }
+
+    public void deleteRelations(String owner, List<Relation> relations) {
+        transaction(h -> {
+            for (Relation r : relations) {
+                h.createUpdate("""
+                                DELETE FROM memory_relations
+                                WHERE owner = :owner AND from_name = :from AND to_name = :to AND relation_type = :type""")
+                        .bind("owner", owner).bind("from", r.from()).bind("to", r.to()).bind("type", r.relationType()).execute();
+            }
+            return null;
+        });
+    }
+
+    /** The whole graph, or a page of it (entities by name; relations among the page's entities). */
+    public Graph readGraph(String owner, int limit, int offset) {
+        return database.jdbi().withHandle(h -> {
+            List<String[]> rows = h.createQuery("""
+                            SELECT id, name, entity_type FROM memory_entities WHERE owner = :owner ORDER BY name LIMIT :limit OFFSET :offset""")
+                    .bind("owner", owner).bind("limit", limit).bind("offset", offset)
+                    .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")}).list();
+            List<Entity> entities = withObservations(h, rows);
+            Set<String> names = new HashSet<>();
+            entities.forEach(e -> names.add(e.name()));
+            List<Relation> relations = relationsAmong(h, owner, names, offset == 0 && rows.size() < limit);
+            return new Graph(entities, relations);
+        });
+    }
+
+    /**
+     * Entities whose name, type or observations contain {@code query} (case-insensitive, as the
+     * reference), ranked: exact name, name prefix, name contains, type, observation. Relations
+     * among the matches come along.
+     */
+    public Graph searchNodes(String owner, String query, int limit, int offset) {
+        String needle = "%" + like(query.toLowerCase(Locale.ROOT)) + "%";
+        String exact = query.toLowerCase(Locale.ROOT);
+        return database.jdbi().withHandle(h -> {
+            List<String[]> rows = h.createQuery("""
+                            SELECT e.id, e.name, e.entity_type,
+                                   CASE WHEN LOWER(e.name) = :exact THEN 0
+                                        WHEN LOWER(e.name) LIKE :prefix ESCAPE '!' THEN 1
+                                        WHEN LOWER(e.name) LIKE :needle ESCAPE '!' THEN 2
+                                        WHEN LOWER(e.entity_type) LIKE :needle ESCAPE '!' THEN 3
+                                        ELSE 4 END AS rank
+                            FROM memory_entities e
+                            WHERE e.owner = :owner AND (LOWER(e.name) LIKE :needle ESCAPE '!' OR LOWER(e.entity_type) LIKE :needle ESCAPE '!'
+                                  OR EXISTS (SELECT 1 FROM memory_observations o
+                                             WHERE o.entity_id = e.id AND LOWER(o.content) LIKE :needle ESCAPE '!'))
+                            ORDER BY rank, e.name LIMIT :limit OFFSET :offset""")
+                    .bind("owner", owner).bind("needle", needle).bind("exact", exact)
+                    .bind("prefix", like(exact) + "%")
+                    .bind("limit", limit).bind("offset", offset)
+                    .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")}).list();
+            List<Entity> entities = withObservations(h, rows);
+            Set<String> names = new HashSet<>();
+            entities.forEach(e -> names.add(e.name()));
+            return new Graph(entities, relationsAmong(h, owner, names, false));
+        });
+    }
+
+    /** The named entities and the relations among them (unknown names are skipped). */
+    public Graph openNodes(String owner, List<String> names) {
+        return database.jdbi().withHandle(h -> {
+            if (names.isEmpty()) {
+                return new Graph(List.of(), List.of());
+            }
+            List<String[]> rows = h.createQuery("""
+                            SELECT id, name, entity_type FROM memory_entities WHERE owner = :owner AND name IN (<names>) ORDER BY name""")
+                    .bind("owner", owner).bindList("names", names)
+                    .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")}).list();
+            List<Entity> entities = withObservations(h, rows);
+            Set<String> found = new HashSet<>();
+            entities.forEach(e -> found.add(e.name()));
+            return new Graph(entities, relationsAmong(h, owner, found, false));
+        });
+    }
+
+    public long countEntities(String owner) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM memory_entities WHERE owner = :owner")
+                .bind("owner", owner).mapTo(Long.class).one());
+    }
+
+    /**
+     * One transaction, retried when PostgreSQL reports a conflict with a concurrent writer (a
+     * unique key both inserted, a serialization failure, a deadlock): the retry sees the other
+     * writer's row and skips it, so no write is lost and none is doubled.
+     */
+    private <T> T transaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return database.jdbi().inTransaction(work);
+            } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+                String state = e.getCause() instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
+                boolean conflict = "23505".equals(state) || "40001".equals(state) || "40P01".equals(state);
+                if (!conflict || attempt >= 8) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(attempt * 5L);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static List<Entity> withObservations(Handle h, List<String[]> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<String>> observations = new HashMap<>();
+        List<String> ids = rows.stream().map(r -> r[0]).toList();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
+            h.createQuery("SELECT entity_id, content FROM memory_observations WHERE entity_id IN (<ids>) ORDER BY created_at, id")
+                    .bindList("ids", slice)
+                    .map((rs, ctx) -> Map.entry(rs.getString("entity_id"), rs.getString("content")))
+                    .forEach(e -> observations.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        }
+        List<Entity> entities = new ArrayList<>();
+        for (String[] row : rows) {
+            entities.add(new Entity(row[1], row[2], observations.getOrDefault(row[0], List.of())));
+        }
+        return entities;
+    }
+
+    /** Relations whose both ends are in {@code names} (or every relation of the owner when {@code all}). */
+    private static List<Relation> relationsAmong(Handle h, String owner, Collection<String> names, boolean all) {
+        if (!all && names.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Relation> out = new LinkedHashMap<>();
+        if (all) {
+            h.createQuery("SELECT from_name, to_name, relation_type FROM memory_relations WHERE owner = :owner ORDER BY created_at, id")
+                    .bind("owner", owner)
+                    .map((rs, ctx) -> new Relation(rs.getString("from_name"), rs.getString("to_name"), rs.getString("relation_type")))
+                    .forEach(r -> out.put(r.toString(), r));
+            return List.copyOf(out.values());
+        }
+        List<String> list = List.copyOf(names);
+        for (int from = 0; from < list.size(); from += 500) {
+            List<String> slice = list.subList(from, Math.min(list.size(), from + 500));
+            h.createQuery("""
+                            SELECT from_name, to_name, relation_type FROM memory_relations
+                            WHERE owner = :owner AND from_name IN (<names>) ORDER BY created_at, id""")
+                    .bind("owner", owner).bindList("names", slice)
+                    .map((rs, ctx) -> new Relation(rs.getString("from_name"), rs.getString("to_name"), rs.getString("relation_type")))
+                    .forEach(r -> {
+                        if (names.contains(r.to())) {
+                            out.put(r.toString(), r);
+                        }
+                    });
+        }
+        return List.copyOf(out.values());
+    }
+
+    private static Optional<String> entityId(Handle h, String owner, String name) {
+        return h.createQuery("SELECT id FROM memory_entities WHERE owner = :owner AND name = :name")
+                .bind("owner", owner).bind("name", name).mapTo(String.class).findOne();
+    }
+
+    private static boolean insertObservation(Handle h, String entityId, String owner, String content, long now) {
+        String hash = hash(content);
+        int exists = h.createQuery("SELECT COUNT(*) FROM memory_observations WHERE entity_id = :id AND content_hash = :hash")
+                .bind("id", entityId).bind("hash", hash).mapTo(Integer.class).one();
+        if (exists > 0) {
+            return false;
+        }
+        h.createUpdate("""
+                        INSERT INTO memory_observations (id, entity_id, owner, content, content_hash, created_at)
+                        VALUES (:id, :entity, :owner, :content, :hash, :now)""")
+                .bind("id", Ids.newId("obs")).bind("entity", entityId).bind("owner", owner).bind("content", content)
+                .bind("hash", hash).bind("now", now).execute();
+        return true;
+    }
+
+    private static void validate(List<Entity> entities) {
+        for (Entity entity : entities) {
+            if (blank(entity.name()) || blank(entity.entityType())) {
+                throw new GraphException("every entity needs a name and an entityType");
+            }
+            if (entity.name().length() > 500 || entity.entityType().length() > 200) {
+                throw new GraphException("entity names are at most 500 characters and types at most 200");
+            }
+        }
+    }
+
+    /** Escapes LIKE wildcards with '!' (a backslash would confuse JDBI's parser of string literals). */
+    private static String like(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    static String hash(String content) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

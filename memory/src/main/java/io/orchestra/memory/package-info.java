@@ -1,2 +1,0 @@
-/** The memory module. */
-package io.orchestra.memory;
