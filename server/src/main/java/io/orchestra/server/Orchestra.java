@@ -44,6 +44,9 @@ import io.orchestra.gateway.usage.UsageRecorder;
 import io.orchestra.server.gateway.GatewayRoutes;
 import io.orchestra.server.gateway.RouteAdminRoutes;
 import io.orchestra.server.gateway.UsageRoutes;
+import io.orchestra.memory.graph.KnowledgeGraph;
+import io.orchestra.server.memory.McpEndpoint;
+import io.orchestra.server.memory.MemoryRoutes;
 import io.orchestra.server.agents.PersonaRoutes;
 import io.orchestra.server.agents.RunRoutes;
 import io.orchestra.server.agents.SessionRoutes;
@@ -84,6 +87,8 @@ public final class Orchestra implements AutoCloseable {
     private final PersonaStore personas;
     private final PersonaFiles personaFiles;
     private final HttpClient httpClient;
+    private final KnowledgeGraph graph;
+    private final McpEndpoint mcp;
     private final WebSearch webSearch;
     private final UsageRecorder usageRecorder;
     private final GatewayConfigSource gatewayConfig;
@@ -118,6 +123,12 @@ public final class Orchestra implements AutoCloseable {
         personaFiles.watch();
         LOG.info("personas loaded from files: {}", loaded);
         routes.add(new PersonaRoutes(personas, personaFiles));
+
+        this.graph = new KnowledgeGraph(database, clock);
+        this.mcp = new McpEndpoint(graph, keys, config.setting("orchestra.mcp.allowed-origins")
+                .map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList()).orElse(List.of()));
+        servlets.add(mcp.mount());
+        routes.add(new MemoryRoutes(graph));
 
         this.httpClient = startHttpClient();
         this.usageRecorder = new UsageRecorder(database);
@@ -259,6 +270,7 @@ public final class Orchestra implements AutoCloseable {
             LOG.warn("HTTP server did not stop cleanly", e);
         }
         workers.close();
+        mcp.close();
         gatewayConfig.close();
         usageRecorder.close();
         personaFiles.close();
