@@ -1,9 +1,7 @@
 package io.orchestra.server.cli;
 
 import io.orchestra.core.auth.Role;
-import io.orchestra.core.config.OrchestraConfig;
 import io.orchestra.core.error.Validation;
-import io.orchestra.core.storage.Database;
 import io.orchestra.server.auth.ApiKey;
 import io.orchestra.server.auth.ApiKeyStore;
 import io.orchestra.server.auth.CreatedKey;
@@ -24,11 +22,7 @@ final class KeysCommand implements Runnable {
     }
 
     private static <T> T withStore(java.util.function.Function<ApiKeyStore, T> action) {
-        OrchestraConfig config = OrchestraCli.loadConfig(true);
-        try (Database db = Database.open(config.database(), "orchestra-keys")) {
-            db.migrate();
-            return action.apply(new ApiKeyStore(db, Clock.systemUTC()));
-        }
+        return CliDatabase.with(db -> action.apply(new ApiKeyStore(db, Clock.systemUTC())));
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key and print its secret once.")

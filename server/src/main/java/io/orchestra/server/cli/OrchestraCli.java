@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
             MigrateCommand.class,
             DoctorCommand.class,
             KeysCommand.class,
+            McpCommand.class,
+            ImportCommand.class,
+            ExportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })
