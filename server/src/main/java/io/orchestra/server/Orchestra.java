@@ -47,6 +47,11 @@ import io.orchestra.server.gateway.UsageRoutes;
 import io.orchestra.memory.graph.KnowledgeGraph;
 import io.orchestra.server.memory.McpEndpoint;
 import io.orchestra.server.memory.MemoryRoutes;
+import io.orchestra.agents.chat.PersonaChat;
+import io.orchestra.agents.persona.PersonaRouter;
+import io.orchestra.agents.session.ContextWindow;
+import io.orchestra.memory.embeddings.LocalEmbedder;
+import io.orchestra.server.agents.ChatRoutes;
 import io.orchestra.server.agents.PersonaRoutes;
 import io.orchestra.server.agents.RunRoutes;
 import io.orchestra.server.agents.SessionRoutes;
@@ -96,6 +101,7 @@ public final class Orchestra implements AutoCloseable {
     private final JobQueue jobs;
     private final JobWorkers workers;
     private final SessionStore sessions;
+    private final LocalEmbedder embedder;
     private final RunStore runs;
 
     private Orchestra(OrchestraConfig config) {
@@ -145,7 +151,13 @@ public final class Orchestra implements AutoCloseable {
                 new Limits(database, counters, clock), responseCache,
                 PriceTable.load(config.setting("orchestra.gateway.prices-file").map(Path::of)), usageRecorder,
                 new GatewayMetrics(metrics.registry()), clock);
-        routes.add(new GatewayRoutes(gateway));
+        this.embedder = new LocalEmbedder(config.dataDir());
+        this.sessions = new SessionStore(database, clock);
+        this.runs = new RunStore(database, clock);
+        PersonaChat personaChat = new PersonaChat(personas, new PersonaRouter(embedder, Double.parseDouble(config.setting("orchestra.chat.routing-threshold").orElse("0.25"))), sessions, runs, gateway,
+                new ContextWindow(Integer.parseInt(config.setting("orchestra.chat.history-tokens").orElse("6000")), 2));
+        routes.add(new GatewayRoutes(gateway, personaChat));
+        routes.add(new ChatRoutes(personaChat));
         routes.add(new RouteAdminRoutes(gateway, keys));
         routes.add(new UsageRoutes(database));
         this.webSearch = new WebSearch(SearchProviders.fromSettings(config::setting, httpClient));
@@ -158,9 +170,7 @@ public final class Orchestra implements AutoCloseable {
                 config.maxUploadBytes(), new Chunker(1200, 200), workers::wake);
         workers.register(DocumentService.INGEST_JOB, documents.ingestHandler());
         routes.add(new DocumentRoutes(documents, documentStore, jobs));
-        this.sessions = new SessionStore(database, clock);
         routes.add(new SessionRoutes(sessions));
-        this.runs = new RunStore(database, clock);
         routes.add(new RunRoutes(runs));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
     }

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
+import io.orchestra.agents.chat.PersonaChat;
 import io.orchestra.gateway.ChatResult;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
@@ -23,12 +24,15 @@ import tools.jackson.databind.node.ObjectNode;
 public final class GatewayRoutes implements RouteGroup {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.UTF_8);
+    static final String PERSONA_PREFIX = "persona:";
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final Gateway gateway;
+    private final PersonaChat personas;
 
-    public GatewayRoutes(Gateway gateway) {
+    public GatewayRoutes(Gateway gateway, PersonaChat personas) {
         this.gateway = gateway;
+        this.personas = personas;
     }
 
     @Override
@@ -48,11 +52,37 @@ public final class GatewayRoutes implements RouteGroup {
 
     private void chat(Context ctx) {
         ObjectNode request = object(ctx);
+        String model = request.path("model").asString("");
+        if (model.startsWith(PERSONA_PREFIX)) {
+            personaChat(ctx, model.substring(PERSONA_PREFIX.length()), request);
+            return;
+        }
         if (request.path("stream").asBoolean(false)) {
             gateway.chatStream(Requests.principal(ctx), request, name -> ctx.header(name), new HttpSink(ctx));
             return;
         }
         ChatResult result = gateway.chat(Requests.principal(ctx), request, name -> ctx.header(name));
+        result.headers().forEach(ctx::header);
+        ctx.contentType("application/json").result(Json.writeBytes(result.body()));
+    }
+
+    /** {@code model: "persona:<id>"} (or {@code persona:auto}) talks to a persona through any OpenAI client. */
+    private void personaChat(Context ctx, String persona, ObjectNode request) {
+        String session = request.path("session_id").isString() ? request.path("session_id").asString() : ctx.header("x-orchestra-session");
+        ObjectNode options = request.deepCopy();
+        for (String field : new String[] {"model", "messages", "stream", "stream_options", "session_id"}) {
+            options.remove(field);
+        }
+        JsonNode messages = request.path("messages");
+        if (!messages.isArray()) {
+            throw ProblemException.badRequest("'messages' must be an array");
+        }
+        PersonaChat.Request chat = new PersonaChat.Request(persona, session, (ArrayNode) messages, request.path("stream").asBoolean(false), options);
+        if (chat.stream()) {
+            personas.stream(Requests.principal(ctx), chat, name -> ctx.header(name), new HttpSink(ctx));
+            return;
+        }
+        ChatResult result = personas.chat(Requests.principal(ctx), chat, name -> ctx.header(name));
         result.headers().forEach(ctx::header);
         ctx.contentType("application/json").result(Json.writeBytes(result.body()));
     }
@@ -77,12 +107,12 @@ public final class GatewayRoutes implements RouteGroup {
         ctx.json(body);
     }
 
-    /** Writes server-sent events straight to the response, flushing each chunk. */
-    private static final class HttpSink implements StreamSink {
+    /** Writes server-sent events straight to the response (also used for persona streams). */
+    public static final class HttpSink implements StreamSink {
         private final Context ctx;
         private OutputStream out;
 
-        HttpSink(Context ctx) {
+        public HttpSink(Context ctx) {
             this.ctx = ctx;
         }
 

@@ -1,0 +1,275 @@
+package io.orchestra.agents.chat;
+
+import io.orchestra.agents.persona.Persona;
+import io.orchestra.agents.persona.PersonaRouter;
+import io.orchestra.agents.persona.PersonaStore;
+import io.orchestra.agents.persona.StoredPersona;
+import io.orchestra.agents.run.RunStore;
+import io.orchestra.agents.run.Usage;
+import io.orchestra.agents.session.ChatMessage;
+import io.orchestra.agents.session.ChatSession;
+import io.orchestra.agents.session.ContextWindow;
+import io.orchestra.agents.session.SessionStore;
+import io.orchestra.agents.session.Tokens;
+import io.orchestra.core.auth.Principal;
+import io.orchestra.core.error.ProblemException;
+import io.orchestra.core.json.Json;
+import io.orchestra.gateway.ChatResult;
+import io.orchestra.gateway.Gateway;
+import io.orchestra.gateway.StreamSink;
+import io.orchestra.gateway.cache.StreamReplay;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One chat turn with a persona: pick the persona (or route), load the session's history within a
+ * token budget (older turns summarised, never silently dropped), call the model through the
+ * gateway (so routing, caching, limits and cost apply), store both turns, and trace the run.
+ */
+public final class PersonaChat {
+    static final String AUTO = "auto";
+
+    private final PersonaStore personas;
+    private final PersonaRouter router;
+    private final SessionStore sessions;
+    private final RunStore runs;
+    private final Gateway gateway;
+    private final ContextWindow window;
+
+    /** A chat request. {@code messages} are OpenAI messages; with a session only its new user turn is used. */
+    public record Request(String persona, String sessionId, ArrayNode messages, boolean stream, ObjectNode options) {}
+
+    /** What the caller learns besides the completion. */
+    public record Meta(String personaId, String personaName, double confidence, String reason, String sessionId, String runId) {
+        public Map<String, String> headers() {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("x-orchestra-persona", personaId);
+            headers.put("x-orchestra-session", sessionId);
+            headers.put("x-orchestra-run", runId);
+            headers.put("x-orchestra-routing", reason.replaceAll("[^\\x20-\\x7e]", "?"));
+            return headers;
+        }
+    }
+
+    public PersonaChat(PersonaStore personas, PersonaRouter router, SessionStore sessions, RunStore runs, Gateway gateway, ContextWindow window) {
+        this.personas = personas;
+        this.router = router;
+        this.sessions = sessions;
+        this.runs = runs;
+        this.gateway = gateway;
+        this.window = window;
+    }
+
+    private record Turn(Persona persona, Meta meta, ChatSession session, ObjectNode upstream, String userText) {}
+
+    private Turn prepare(Principal caller, Request request, Function<String, String> headers) {
+        if (request.messages() == null || request.messages().isEmpty()) {
+            throw ProblemException.badRequest("'messages' must hold at least one message");
+        }
+        String userText = lastUserText(request.messages());
+        String wanted = request.persona() == null || request.persona().isBlank() ? AUTO : request.persona();
+        Persona persona;
+        double confidence = 1.0;
+        String reason;
+        if (wanted.equals(AUTO)) {
+            PersonaRouter.Choice choice = router.route(userText, personas.list(caller).stream().map(StoredPersona::persona).toList());
+            if (choice.persona() == null) {
+                throw ProblemException.notFound("no persona is available to answer");
+            }
+            persona = choice.persona();
+            confidence = choice.confidence();
+            reason = choice.reason();
+        } else {
+            persona = personas.get(wanted, caller).persona();
+            reason = "asked for " + persona.name();
+        }
+        ChatSession session;
+        List<ChatMessage> history;
+        ArrayNode fresh;
+        if (request.sessionId() != null && !request.sessionId().isBlank()) {
+            session = sessions.get(request.sessionId(), caller.owner());
+            history = sessions.messages(session.id(), caller.owner());
+            fresh = Json.mapper().createArrayNode();
+            fresh.addObject().put("role", "user").put("content", userText);
+        } else {
+            session = sessions.create(caller.owner(), persona.id(), userText.length() > 80 ? userText.substring(0, 80) : userText);
+            history = List.of();
+            fresh = request.messages();
+        }
+        String runId = runs.start(caller.owner(), "chat", persona.id(), session.id(), userText);
+        if (wanted.equals(AUTO)) {
+            int step = runs.beginStep(runId, null, "route", "route", persona.id(), userText);
+            runs.endStep(runId, step, reason, Usage.NONE, null);
+        }
+        session = summarizeOverflow(caller, persona, session, history, runId, headers);
+        ContextWindow.Plan plan = window.plan(session, history);
+
+        ObjectNode upstream = request.options() == null ? Json.object() : request.options().deepCopy();
+        upstream.put("model", persona.model());
+        if (!upstream.has("temperature")) {
+            upstream.put("temperature", persona.temperature());
+        }
+        ArrayNode messages = upstream.putArray("messages");
+        StringBuilder system = new StringBuilder(persona.systemPrompt());
+        if (plan.summary() != null && !plan.summary().isBlank()) {
+            system.append("\n\nSummary of the earlier conversation:\n").append(plan.summary());
+        }
+        messages.addObject().put("role", "system").put("content", system.toString());
+        for (ChatMessage message : plan.recent()) {
+            messages.addObject().put("role", message.role()).put("content", message.content());
+        }
+        for (JsonNode message : fresh) {
+            if (!message.path("role").asString("").equals("system")) {
+                messages.add(message);
+            }
+        }
+        return new Turn(persona, new Meta(persona.id(), persona.name(), confidence, reason, session.id(), runId), session, upstream, userText);
+    }
+
+    /** Folds turns that no longer fit into the session's summary, through the persona's own model. */
+    private ChatSession summarizeOverflow(Principal caller, Persona persona, ChatSession session, List<ChatMessage> history, String runId,
+            Function<String, String> headers) {
+        ContextWindow.Plan plan = window.plan(session, history);
+        if (plan.toSummarize().isEmpty()) {
+            return session;
+        }
+        StringBuilder transcript = new StringBuilder();
+        if (session.summary() != null) {
+            transcript.append("Earlier summary: ").append(session.summary()).append("\n\n");
+        }
+        plan.toSummarize().forEach(m -> transcript.append(m.role()).append(": ").append(m.content()).append('\n'));
+        ObjectNode request = Json.object();
+        request.put("model", persona.model());
+        request.put("temperature", 0);
+        ArrayNode messages = request.putArray("messages");
+        messages.addObject().put("role", "system").put("content",
+                "Summarise this conversation in a few sentences, keeping names, numbers, decisions and open questions.");
+        messages.addObject().put("role", "user").put("content", transcript.toString());
+        int step = runs.beginStep(runId, null, "summary", "summarise history", persona.id(), null);
+        try {
+            ChatResult result = gateway.chat(caller, request, headers);
+            String summary = result.body().path("choices").path(0).path("message").path("content").asString("");
+            int upto = plan.toSummarize().getLast().seq();
+            sessions.summarize(session.id(), caller.owner(), summary, upto);
+            runs.endStep(runId, step, summary, usage(result.body().path("usage")), null);
+            return sessions.get(session.id(), caller.owner());
+        } catch (RuntimeException e) {
+            runs.endStep(runId, step, null, Usage.NONE, e.getMessage());
+            throw e;
+        }
+    }
+
+    /** A non-streamed turn: the completion (with an {@code orchestra} block) and headers. */
+    public ChatResult chat(Principal caller, Request request, Function<String, String> headers) {
+        Turn turn = prepare(caller, request, headers);
+        int step = runs.beginStep(turn.meta().runId(), null, "model", turn.persona().model(), turn.persona().id(), null);
+        try {
+            ChatResult result = gateway.chat(caller, turn.upstream(), headers);
+            String answer = result.body().path("choices").path(0).path("message").path("content").asString("");
+            Usage usage = usage(result.body().path("usage"));
+            runs.endStep(turn.meta().runId(), step, answer, usage, null);
+            store(caller, turn, answer, usage);
+            runs.finish(turn.meta().runId(), answer, null);
+            ObjectNode body = result.body().deepCopy();
+            body.set("orchestra", meta(turn.meta()));
+            Map<String, String> out = new LinkedHashMap<>(result.headers());
+            out.putAll(turn.meta().headers());
+            return new ChatResult(body, out);
+        } catch (RuntimeException e) {
+            runs.endStep(turn.meta().runId(), step, null, Usage.NONE, e.getMessage());
+            runs.finish(turn.meta().runId(), null, e.getMessage());
+            throw e;
+        }
+    }
+
+    /** A streamed turn; the reply is stored once the stream ends. */
+    public void stream(Principal caller, Request request, Function<String, String> headers, StreamSink sink) {
+        Turn turn = prepare(caller, request, headers);
+        ObjectNode upstream = turn.upstream();
+        upstream.put("stream", true);
+        upstream.putObject("stream_options").put("include_usage", true);
+        int step = runs.beginStep(turn.meta().runId(), null, "model", turn.persona().model(), turn.persona().id(), null);
+        StreamReplay.Accumulator accumulator = new StreamReplay.Accumulator();
+        try {
+            gateway.chatStream(caller, upstream, headers, new StreamSink() {
+                @Override
+                public void open(Map<String, String> h) {
+                    Map<String, String> all = new LinkedHashMap<>(h);
+                    all.putAll(turn.meta().headers());
+                    sink.open(all);
+                }
+
+                @Override
+                public void chunk(String json) {
+                    accumulator.add(json);
+                    sink.chunk(json);
+                }
+
+                @Override
+                public void error(String json) {
+                    sink.error(json);
+                }
+
+                @Override
+                public void done() {
+                    sink.done();
+                }
+            });
+            ObjectNode completion = accumulator.completion();
+            String answer = completion.path("choices").path(0).path("message").path("content").asString("");
+            Usage usage = usage(completion.path("usage"));
+            runs.endStep(turn.meta().runId(), step, answer, usage, null);
+            store(caller, turn, answer, usage);
+            runs.finish(turn.meta().runId(), answer, null);
+        } catch (RuntimeException e) {
+            runs.endStep(turn.meta().runId(), step, null, Usage.NONE, e.getMessage());
+            runs.finish(turn.meta().runId(), null, e.getMessage());
+            throw e;
+        }
+    }
+
+    private void store(Principal caller, Turn turn, String answer, Usage usage) {
+        sessions.append(turn.session(), "user", turn.userText(), null, Tokens.estimate(turn.userText()), null);
+        sessions.append(turn.session(), "assistant", answer, turn.persona().id(),
+                usage.completionTokens() > 0 ? usage.completionTokens() : Tokens.estimate(answer),
+                Json.write(Map.of("run_id", turn.meta().runId())));
+    }
+
+    static ObjectNode meta(Meta meta) {
+        ObjectNode node = Json.object();
+        node.put("persona", meta.personaId());
+        node.put("persona_name", meta.personaName());
+        node.put("confidence", Math.round(meta.confidence() * 1000) / 1000.0);
+        node.put("reason", meta.reason());
+        node.put("session_id", meta.sessionId());
+        node.put("run_id", meta.runId());
+        return node;
+    }
+
+    private static Usage usage(JsonNode usage) {
+        return new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0), 0);
+    }
+
+    private static String lastUserText(ArrayNode messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonNode message = messages.get(i);
+            if (message.path("role").asString("").equals("user")) {
+                JsonNode content = message.get("content");
+                if (content != null && content.isString()) {
+                    return content.asString();
+                }
+                if (content != null && content.isArray()) {
+                    StringBuilder text = new StringBuilder();
+                    content.forEach(part -> text.append(part.path("text").asString("")));
+                    return text.toString();
+                }
+            }
+        }
+        throw ProblemException.badRequest("the conversation needs a user message");
+    }
+}

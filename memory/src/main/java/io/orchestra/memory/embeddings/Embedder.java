@@ -1,0 +1,23 @@
+package io.orchestra.memory.embeddings;
+
+import java.util.List;
+
+/** Text to unit-length vectors. The in-process model by default; an HTTP endpoint is the alternative. */
+public interface Embedder {
+    int dimensions();
+
+    List<float[]> embed(List<String> texts);
+
+    default float[] embed(String text) {
+        return embed(List.of(text)).getFirst();
+    }
+
+    /** Cosine similarity of two unit vectors. */
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+        }
+        return dot;
+    }
+}
