@@ -6,7 +6,7 @@ MVN := ./mvnw -B -q
 JAR := server/target/orchestra.jar
 SOURCES := $(shell find core gateway memory agents server -path '*/src/main/*' -type f 2>/dev/null) $(wildcard pom.xml */pom.xml)
 
-.PHONY: start test build doctor bench dist clean check-jdk
+.PHONY: start test build doctor bench dist compose-up clean check-jdk
 
 check-jdk:
 	@if [ -z "$(JAVA_HOME)" ]; then echo "error: no JDK 21 or newer found. Install one (e.g. Temurin 21+) and set JAVA_HOME." >&2; exit 1; fi
@@ -31,6 +31,9 @@ bench: $(JAR) ## Run the benchmarks (see bench/README.md).
 
 dist: $(JAR) ## Build a runnable tarball: jar + libs + bin/orchestra.
 	bin/make-dist
+
+compose-up: ## Start the local stack (Docker): Orchestra, PostgreSQL+pgvector, Redis, Prometheus, Grafana, Alertmanager.
+	docker compose -p orchestra --env-file .env -f deploy/compose.yaml up -d --build
 
 clean:
 	$(MVN) clean

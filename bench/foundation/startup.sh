@@ -18,7 +18,7 @@ now_ms() { date +%s%3N; }
 one_run() { # variant-flags... ; prints "startup_ms rss_kib"
   local dir; dir=$(mktemp -d -p "$WORK")
   local start; start=$(now_ms)
-  (cd "$dir" && exec "$JAVA" "${FLAGS[@]}" "$@" -Dorchestra.port=$PORT -Dorchestra.host=127.0.0.1 -jar "$OLDPWD/$JAR" serve >"$dir/out.log" 2>&1) &
+  (cd "$dir" && exec "$JAVA" "${FLAGS[@]}" "$@" -Dorchestra.port="$PORT" -Dorchestra.host=127.0.0.1 -jar "$OLDPWD/$JAR" serve >"$dir/out.log" 2>&1) &
   local pid=$!
   until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do
     sleep 0.01
@@ -40,14 +40,14 @@ report() { # name results-file
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$JAVA" -version 2>&1 | head -1)"
-for i in $(seq "$RUNS"); do one_run >>"$WORK/plain"; done
+for _ in $(seq "$RUNS"); do one_run >>"$WORK/plain"; done
 report "plain JVM" "$WORK/plain"
 
 AOT="$WORK/orchestra.aot"
 if "$JAVA" -XX:AOTCacheOutput="$AOT" -version >/dev/null 2>&1; then
   # Training run: start, serve a few requests, stop; the JVM writes the cache at exit.
   one_run -XX:AOTCacheOutput="$AOT" >/dev/null
-  for i in $(seq "$RUNS"); do one_run -XX:AOTCache="$AOT" >>"$WORK/aot"; done
+  for _ in $(seq "$RUNS"); do one_run -XX:AOTCache="$AOT" >>"$WORK/aot"; done
   report "AOT cache (JDK 25)" "$WORK/aot"
   awk -v p="$(cut -d' ' -f1 "$WORK/plain" | median)" -v a="$(cut -d' ' -f1 "$WORK/aot" | median)" \
     'BEGIN {printf "ratio plain/AOT startup: %.2fx\n", p/a}'
