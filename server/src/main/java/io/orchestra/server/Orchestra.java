@@ -188,7 +188,8 @@ public final class Orchestra implements AutoCloseable {
     /** The one outbound HTTP client (pooled, HTTP/1.1 and HTTP/2) for providers and search. */
     private static HttpClient startHttpClient() {
         HttpClient client = new HttpClient();
-        client.setExecutor(new VirtualThreadPool());
+        // Platform threads for the client's I/O callbacks: handing each response to a new virtual thread costs latency.
+        client.setExecutor(new org.eclipse.jetty.util.thread.QueuedThreadPool(32, 4, 60_000));
         client.setConnectTimeout(5_000);
         client.setFollowRedirects(false);
         client.setMaxConnectionsPerDestination(512);
