@@ -48,6 +48,7 @@ import io.orchestra.memory.graph.KnowledgeGraph;
 import io.orchestra.server.memory.McpEndpoint;
 import io.orchestra.server.memory.MemoryRoutes;
 import io.orchestra.agents.chat.PersonaChat;
+import io.orchestra.agents.tools.Toolbox;
 import io.orchestra.agents.persona.PersonaRouter;
 import io.orchestra.agents.session.ContextWindow;
 import io.orchestra.memory.embeddings.LocalEmbedder;
@@ -137,6 +138,7 @@ public final class Orchestra implements AutoCloseable {
         routes.add(new MemoryRoutes(graph));
 
         this.httpClient = startHttpClient();
+        this.webSearch = new WebSearch(SearchProviders.fromSettings(config::setting, httpClient));
         this.usageRecorder = new UsageRecorder(database);
         this.gatewayConfig = new GatewayConfigSource(config.configFile(), database, new GatewayConfigParser(System::getenv), clock);
         gatewayConfig.watch(2_000);
@@ -155,12 +157,13 @@ public final class Orchestra implements AutoCloseable {
         this.sessions = new SessionStore(database, clock);
         this.runs = new RunStore(database, clock);
         PersonaChat personaChat = new PersonaChat(personas, new PersonaRouter(embedder, Double.parseDouble(config.setting("orchestra.chat.routing-threshold").orElse("0.25"))), sessions, runs, gateway,
-                new ContextWindow(Integer.parseInt(config.setting("orchestra.chat.history-tokens").orElse("6000")), 2));
+                new ContextWindow(Integer.parseInt(config.setting("orchestra.chat.history-tokens").orElse("6000")), 2),
+                new Toolbox(graph, webSearch), Integer.parseInt(config.setting("orchestra.chat.max-steps").orElse("6")),
+                Long.parseLong(config.setting("orchestra.chat.tool-timeout-ms").orElse("15000")));
         routes.add(new GatewayRoutes(gateway, personaChat));
         routes.add(new ChatRoutes(personaChat));
         routes.add(new RouteAdminRoutes(gateway, keys));
         routes.add(new UsageRoutes(database));
-        this.webSearch = new WebSearch(SearchProviders.fromSettings(config::setting, httpClient));
         routes.add(new SearchRoutes(webSearch));
 
         this.jobs = new JobQueue(database, clock);

@@ -11,6 +11,8 @@ import io.orchestra.agents.session.ChatSession;
 import io.orchestra.agents.session.ContextWindow;
 import io.orchestra.agents.session.SessionStore;
 import io.orchestra.agents.session.Tokens;
+import io.orchestra.agents.tools.Tool;
+import io.orchestra.agents.tools.Toolbox;
 import io.orchestra.core.auth.Principal;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
@@ -40,6 +42,9 @@ public final class PersonaChat {
     private final RunStore runs;
     private final Gateway gateway;
     private final ContextWindow window;
+    private final Toolbox toolbox;
+    private final int maxSteps;
+    private final long toolTimeoutMillis;
 
     /** A chat request. {@code messages} are OpenAI messages; with a session only its new user turn is used. */
     public record Request(String persona, String sessionId, ArrayNode messages, boolean stream, ObjectNode options) {}
@@ -56,13 +61,17 @@ public final class PersonaChat {
         }
     }
 
-    public PersonaChat(PersonaStore personas, PersonaRouter router, SessionStore sessions, RunStore runs, Gateway gateway, ContextWindow window) {
+    public PersonaChat(PersonaStore personas, PersonaRouter router, SessionStore sessions, RunStore runs, Gateway gateway, ContextWindow window,
+            Toolbox toolbox, int maxSteps, long toolTimeoutMillis) {
         this.personas = personas;
         this.router = router;
         this.sessions = sessions;
         this.runs = runs;
         this.gateway = gateway;
         this.window = window;
+        this.toolbox = toolbox;
+        this.maxSteps = maxSteps;
+        this.toolTimeoutMillis = toolTimeoutMillis;
     }
 
     private record Turn(Persona persona, Meta meta, ChatSession session, ObjectNode upstream, String userText) {}
@@ -167,29 +176,121 @@ public final class PersonaChat {
     /** A non-streamed turn: the completion (with an {@code orchestra} block) and headers. */
     public ChatResult chat(Principal caller, Request request, Function<String, String> headers) {
         Turn turn = prepare(caller, request, headers);
-        int step = runs.beginStep(turn.meta().runId(), null, "model", turn.persona().model(), turn.persona().id(), null);
         try {
-            ChatResult result = gateway.chat(caller, turn.upstream(), headers);
-            String answer = result.body().path("choices").path(0).path("message").path("content").asString("");
-            Usage usage = usage(result.body().path("usage"));
-            runs.endStep(turn.meta().runId(), step, answer, usage, null);
-            store(caller, turn, answer, usage);
-            runs.finish(turn.meta().runId(), answer, null);
-            ObjectNode body = result.body().deepCopy();
-            body.set("orchestra", meta(turn.meta()));
-            Map<String, String> out = new LinkedHashMap<>(result.headers());
-            out.putAll(turn.meta().headers());
-            return new ChatResult(body, out);
+            Completed completed = complete(caller, turn, headers);
+            return finish(caller, turn, completed);
         } catch (RuntimeException e) {
-            runs.endStep(turn.meta().runId(), step, null, Usage.NONE, e.getMessage());
             runs.finish(turn.meta().runId(), null, e.getMessage());
             throw e;
         }
     }
 
+    private record Completed(ChatResult result, boolean stoppedAtLimit) {}
+
+    /**
+     * The model turn, with the tool loop when the persona has tools: the model may call tools,
+     * each call runs with a timeout and is recorded as a step, results go back to the model,
+     * until it answers or the step limit is reached.
+     */
+    private Completed complete(Principal caller, Turn turn, Function<String, String> headers) {
+        List<Tool> tools = toolbox.forPersona(turn.persona(), caller.owner());
+        ObjectNode request = turn.upstream();
+        if (!tools.isEmpty()) {
+            ArrayNode declarations = request.putArray("tools");
+            Toolbox.declarations(tools).forEach(declarations::add);
+        }
+        ArrayNode messages = (ArrayNode) request.get("messages");
+        ChatResult result = null;
+        for (int stepNo = 1; stepNo <= maxSteps; stepNo++) {
+            int step = runs.beginStep(turn.meta().runId(), null, "model", turn.persona().model(), turn.persona().id(), null);
+            try {
+                result = gateway.chat(caller, request, headers);
+            } catch (RuntimeException e) {
+                runs.endStep(turn.meta().runId(), step, null, Usage.NONE, e.getMessage());
+                throw e;
+            }
+            JsonNode message = result.body().path("choices").path(0).path("message");
+            runs.endStep(turn.meta().runId(), step, message.path("content").asString(""), usage(result.body().path("usage")), null);
+            JsonNode calls = message.path("tool_calls");
+            if (tools.isEmpty() || !calls.isArray() || calls.isEmpty()) {
+                return new Completed(result, false);
+            }
+            messages.add(message);
+            for (JsonNode call : calls) {
+                messages.add(runTool(turn, tools, call));
+            }
+        }
+        return new Completed(result, true);
+    }
+
+    private ObjectNode runTool(Turn turn, List<Tool> tools, JsonNode call) {
+        String name = call.path("function").path("name").asString("");
+        String arguments = call.path("function").path("arguments").asString("{}");
+        int step = runs.beginStep(turn.meta().runId(), null, "tool", name, turn.persona().id(), arguments);
+        String output;
+        String error = null;
+        Tool tool = tools.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+        if (tool == null) {
+            output = "error: no tool named '" + name + "' is available";
+            error = output;
+        } else {
+            try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                JsonNode args = Json.tree(arguments.isBlank() ? "{}" : arguments);
+                output = executor.submit(() -> tool.call().apply(args)).get(toolTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                output = "error: the tool did not answer within " + toolTimeoutMillis + " ms";
+                error = output;
+            } catch (java.util.concurrent.ExecutionException e) {
+                output = "error: " + e.getCause().getMessage();
+                error = output;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                output = "error: interrupted";
+                error = output;
+            } catch (RuntimeException e) {
+                output = "error: the arguments are not valid JSON";
+                error = output;
+            }
+        }
+        runs.endStep(turn.meta().runId(), step, output, Usage.NONE, error);
+        ObjectNode message = Json.object();
+        message.put("role", "tool");
+        message.put("tool_call_id", call.path("id").asString(""));
+        message.put("content", output);
+        return message;
+    }
+
+    private ChatResult finish(Principal caller, Turn turn, Completed completed) {
+        ObjectNode body = completed.result().body().deepCopy();
+        String answer = body.path("choices").path(0).path("message").path("content").asString("");
+        store(caller, turn, answer, usage(body.path("usage")));
+        runs.finish(turn.meta().runId(), answer, null);
+        ObjectNode meta = meta(turn.meta());
+        if (completed.stoppedAtLimit()) {
+            meta.put("stopped", "the tool loop reached its limit of " + maxSteps + " model calls");
+        }
+        body.set("orchestra", meta);
+        Map<String, String> out = new LinkedHashMap<>(completed.result().headers());
+        out.putAll(turn.meta().headers());
+        return new ChatResult(body, out);
+    }
+
     /** A streamed turn; the reply is stored once the stream ends. */
     public void stream(Principal caller, Request request, Function<String, String> headers, StreamSink sink) {
         Turn turn = prepare(caller, request, headers);
+        if (!toolbox.forPersona(turn.persona(), caller.owner()).isEmpty()) {
+            // Tool rounds need whole answers; the final answer is then streamed to the client.
+            try {
+                ChatResult result = finish(caller, turn, complete(caller, turn, headers));
+                sink.open(result.headers());
+                StreamReplay.chunks(result.body(), true).forEach(sink::chunk);
+                sink.done();
+            } catch (RuntimeException e) {
+                runs.finish(turn.meta().runId(), null, e.getMessage());
+                throw e;
+            }
+            return;
+        }
         ObjectNode upstream = turn.upstream();
         upstream.put("stream", true);
         upstream.putObject("stream_options").put("include_usage", true);

@@ -34,6 +34,8 @@ class PersonaChatTest {
                     openai: { kind: openai, base_url: "%s/openai/v1", api_key: "sk-test" }
                   routes:
                     - { alias: default, targets: [ { provider: openai, model: gpt-4o-mini } ] }
+                    - { alias: agent, targets: [ { provider: openai, model: agent } ] }
+                    - { alias: looping, targets: [ { provider: openai, model: tools } ] }
                 """.formatted(upstream.baseUrl());
         server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.personas.dir", personas.toString(),
                 "orchestra.chat.history-tokens", "120"), yaml);
@@ -119,11 +121,44 @@ class PersonaChatTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"persona:cherry\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Plan my week\"}]}"))
                 .build());
         assertThat(streamed.statusCode()).isEqualTo(200);
-        assertThat(streamed.body()).contains("\"content\":\"Hello\"").endsWith("data: [DONE]\n\n");
+        assertThat(streamed.body()).contains("Hello from the fake").endsWith("data: [DONE]\n\n");
         assertThat(streamed.headers().firstValue("x-orchestra-persona")).contains("cherry");
         String session = streamed.headers().firstValue("x-orchestra-session").orElseThrow();
         assertThat(Json.tree(server.get("/api/sessions/" + session, alice).body()).path("messages").get(1).path("content").asString())
-                .isEqualTo("Hello from the fake");
+                .startsWith("Hello from the fake");
+    }
+
+    static String persona(String id, String model) {
+        return """
+                {"id":"%s","name":"Agent","description":"Uses tools","system_prompt":"Use your tools.","model":"%s",
+                 "tools":["memory.*"],"domains":["memory"]}""".formatted(id, model);
+    }
+
+    @Test
+    void theModelCallsMemoryToolsAndEveryStepIsTraced() {
+        server.post("/api/memory/graph/entities", alice,
+                "{\"entities\":[{\"name\":\"Ada\",\"entityType\":\"person\",\"observations\":[\"Prefers tea\"]}]}");
+        assertThat(server.post("/api/personas", alice, persona("memo", "agent")).statusCode()).isEqualTo(201);
+        JsonNode reply = chat("{\"persona\":\"memo\",\"message\":\"Ada\"}");
+        assertThat(reply.path("choices").get(0).path("message").path("content").asString()).startsWith("Tool said: ").contains("Prefers tea");
+        JsonNode sent = upstream.requests.getLast();
+        java.util.List<String> offered = new java.util.ArrayList<>();
+        sent.path("tools").forEach(t -> offered.add(t.path("function").path("name").asString()));
+        assertThat(offered).contains("memory_search_nodes", "memory_add_observations").doesNotContain("web_search");
+        JsonNode run = Json.tree(server.get("/api/runs/" + reply.path("orchestra").path("run_id").asString(), alice).body());
+        assertThat(run.path("steps").findValuesAsString("kind")).containsExactly("model", "tool", "model");
+        assertThat(run.path("steps").get(1).path("name").asString()).isEqualTo("memory_search_nodes");
+        assertThat(run.path("steps").get(1).path("output").asString()).contains("Prefers tea");
+    }
+
+    @Test
+    void theToolLoopStopsAtItsStepLimit() {
+        assertThat(server.post("/api/personas", alice, persona("looper", "looping")).statusCode()).isEqualTo(201);
+        JsonNode reply = chat("{\"persona\":\"looper\",\"message\":\"weather?\"}");
+        assertThat(reply.path("orchestra").path("stopped").asString()).contains("limit of 6");
+        JsonNode run = Json.tree(server.get("/api/runs/" + reply.path("orchestra").path("run_id").asString(), alice).body());
+        assertThat(run.path("steps").findValuesAsString("kind").stream().filter("model"::equals).count()).isEqualTo(6);
+        assertThat(run.path("steps").get(1).path("error").asString()).contains("no tool named 'get_weather'");
     }
 
     @Test

@@ -125,6 +125,10 @@ public final class FakeUpstream implements AutoCloseable {
             return;
         }
         boolean stream = body.path("stream").asBoolean(false);
+        if (model.equals("agent") && !stream) {
+            agent(ctx, body);
+            return;
+        }
         if (!stream) {
             String message = model.equals("tools")
                     ? "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_abc\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}],\"refusal\":null,\"annotations\":[]}"
@@ -162,6 +166,30 @@ public final class FakeUpstream implements AutoCloseable {
         for (String event : stream1.split("(?<=\n\n)")) {
             write(out, event);
         }
+    }
+
+    /**
+     * A scripted agent: first it calls the first tool it was offered with the user's words as the
+     * query; once a tool result is in the conversation it answers quoting that result.
+     */
+    private void agent(Context ctx, JsonNode body) {
+        JsonNode messages = body.path("messages");
+        JsonNode last = messages.get(messages.size() - 1);
+        String message;
+        String finish;
+        if (last.path("role").asString().equals("tool")) {
+            message = Json.write(Map.of("role", "assistant", "content", "Tool said: " + last.path("content").asString()));
+            finish = "stop";
+        } else {
+            String tool = body.path("tools").get(0).path("function").path("name").asString();
+            String query = last.path("content").asString();
+            message = "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_" + requests.size() + "\",\"type\":\"function\","
+                    + "\"function\":{\"name\":\"" + tool + "\",\"arguments\":" + Json.write(Json.write(Map.of("query", query))) + "}}]}";
+            finish = "tool_calls";
+        }
+        ctx.contentType("application/json").result("{\"id\":\"chatcmpl-agent\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                + "\"model\":\"agent\",\"choices\":[{\"index\":0,\"message\":" + message + ",\"logprobs\":null,\"finish_reason\":\"" + finish
+                + "\"}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":10,\"total_tokens\":40}}");
     }
 
     private static void write(OutputStream out, String text) throws IOException {

@@ -1,0 +1,103 @@
+package io.orchestra.agents.tools;
+
+import io.orchestra.agents.persona.Persona;
+import io.orchestra.agents.search.SearchResult;
+import io.orchestra.agents.search.WebSearch;
+import io.orchestra.core.json.Json;
+import io.orchestra.memory.graph.Graph;
+import io.orchestra.memory.graph.GraphArguments;
+import io.orchestra.memory.graph.KnowledgeGraph;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The tools a persona may use, chosen by its {@code tools} patterns ({@code memory.*},
+ * {@code web.search}, exact names): memory tools over the caller's own graph, web search.
+ */
+public final class Toolbox {
+    private final KnowledgeGraph graph;
+    private final WebSearch search;
+
+    public Toolbox(KnowledgeGraph graph, WebSearch search) {
+        this.graph = graph;
+        this.search = search;
+    }
+
+    public List<Tool> forPersona(Persona persona, String owner) {
+        List<Tool> all = all(owner, persona);
+        return all.stream().filter(tool -> allowed(persona.tools(), tool.name())).toList();
+    }
+
+    static boolean allowed(List<String> patterns, String toolName) {
+        String dotted = toolName.replaceFirst("_", ".");
+        for (String pattern : patterns) {
+            if (pattern.equals(dotted) || pattern.equals(toolName)
+                    || (pattern.endsWith(".*") && dotted.startsWith(pattern.substring(0, pattern.length() - 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<Tool> all(String owner, Persona persona) {
+        List<Tool> tools = new ArrayList<>();
+        tools.add(new Tool("memory_search_nodes", "Search the user's memory graph (names, types, observations); best matches first.",
+                schema("{\"query\":{\"type\":\"string\",\"description\":\"Words to look for\"}}", "query"),
+                args -> render(graph.searchNodes(owner, GraphArguments.text(args, "query"), 10, 0))));
+        tools.add(new Tool("memory_open_nodes", "Read specific entities of the user's memory graph by name.",
+                schema("{\"names\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}", "names"),
+                args -> render(graph.openNodes(owner, GraphArguments.strings(args.path("names"))))));
+        tools.add(new Tool("memory_create_entities", "Remember new entities (people, organisations, projects…) with observations.",
+                schema("{\"entities\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+                        + "\"entityType\":{\"type\":\"string\"},\"observations\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},"
+                        + "\"required\":[\"name\",\"entityType\",\"observations\"]}}}", "entities"),
+                args -> Json.write(Map.of("created", graph.createEntities(owner, GraphArguments.entities(args.path("entities")))))));
+        tools.add(new Tool("memory_add_observations", "Remember new facts about existing entities.",
+                schema("{\"observations\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"entityName\":{\"type\":\"string\"},"
+                        + "\"contents\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"entityName\",\"contents\"]}}}", "observations"),
+                args -> Json.write(Map.of("added", graph.addObservations(owner, GraphArguments.batches(args.path("observations"), "contents"))))));
+        tools.add(new Tool("web_search", "Search the web; returns titles, URLs and snippets.",
+                schema("{\"query\":{\"type\":\"string\"}}", "query"),
+                args -> {
+                    WebSearch.Outcome outcome = search.search(GraphArguments.text(args, "query"), persona.search().providers(),
+                            persona.search().maxResults());
+                    StringBuilder out = new StringBuilder();
+                    for (SearchResult r : outcome.results()) {
+                        out.append("- ").append(r.title()).append(" <").append(r.url()).append(">: ").append(r.snippet()).append('\n');
+                    }
+                    outcome.errors().values().forEach(e -> out.append("(").append(e).append(")\n"));
+                    return out.isEmpty() ? "no results" : out.toString();
+                }));
+        return tools;
+    }
+
+    private static String render(Graph graph) {
+        return Json.write(Map.of("entities", graph.entities(), "relations", graph.relations()));
+    }
+
+    private static ObjectNode schema(String properties, String required) {
+        ObjectNode schema = Json.object();
+        schema.put("type", "object");
+        schema.set("properties", Json.tree(properties));
+        schema.putArray("required").add(required);
+        return schema;
+    }
+
+    /** The OpenAI {@code tools} array for these tools. */
+    public static List<JsonNode> declarations(List<Tool> tools) {
+        List<JsonNode> out = new ArrayList<>();
+        for (Tool tool : tools) {
+            ObjectNode declaration = Json.object();
+            declaration.put("type", "function");
+            ObjectNode function = declaration.putObject("function");
+            function.put("name", tool.name());
+            function.put("description", tool.description());
+            function.set("parameters", tool.parameters());
+            out.add(declaration);
+        }
+        return out;
+    }
+}
