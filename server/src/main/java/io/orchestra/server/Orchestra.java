@@ -49,6 +49,8 @@ import io.orchestra.server.memory.McpEndpoint;
 import io.orchestra.server.memory.MemoryRoutes;
 import io.orchestra.agents.chat.PersonaChat;
 import io.orchestra.agents.tools.Toolbox;
+import io.orchestra.agents.teams.TeamRunner;
+import io.orchestra.server.agents.TeamRoutes;
 import io.orchestra.agents.persona.PersonaRouter;
 import io.orchestra.agents.session.ContextWindow;
 import io.orchestra.memory.embeddings.LocalEmbedder;
@@ -162,6 +164,8 @@ public final class Orchestra implements AutoCloseable {
                 Long.parseLong(config.setting("orchestra.chat.tool-timeout-ms").orElse("15000")));
         routes.add(new GatewayRoutes(gateway, personaChat));
         routes.add(new ChatRoutes(personaChat));
+        routes.add(new TeamRoutes(new TeamRunner(personas, runs, gateway,
+                Integer.parseInt(config.setting("orchestra.teams.parallelism").orElse("4"))), runs));
         routes.add(new RouteAdminRoutes(gateway, keys));
         routes.add(new UsageRoutes(database));
         routes.add(new SearchRoutes(webSearch));

@@ -125,6 +125,10 @@ public final class FakeUpstream implements AutoCloseable {
             return;
         }
         boolean stream = body.path("stream").asBoolean(false);
+        if (model.equals("team") && !stream) {
+            team(ctx, body);
+            return;
+        }
         if (model.equals("agent") && !stream) {
             agent(ctx, body);
             return;
@@ -190,6 +194,24 @@ public final class FakeUpstream implements AutoCloseable {
         ctx.contentType("application/json").result("{\"id\":\"chatcmpl-agent\",\"object\":\"chat.completion\",\"created\":1700000000,"
                 + "\"model\":\"agent\",\"choices\":[{\"index\":0,\"message\":" + message + ",\"logprobs\":null,\"finish_reason\":\"" + finish
                 + "\"}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":10,\"total_tokens\":40}}");
+    }
+
+    /** A scripted team: plans three sub-tasks, answers each, then combines them. */
+    private void team(Context ctx, JsonNode body) {
+        String system = body.path("messages").get(0).path("content").asString();
+        String user = body.path("messages").get(1).path("content").asString();
+        String content;
+        if (system.contains("Write a plan")) {
+            content = "{\"subtasks\":[{\"persona\":\"sophia\",\"task\":\"Price the launch\"},"
+                    + "{\"persona\":\"karen\",\"task\":\"Plan the trial operations\"},{\"persona\":\"sophia\",\"task\":\"Model the budget\"}]}";
+        } else if (system.contains("Combine")) {
+            content = "Final answer combining " + (user.split("\n## ").length - 1) + " reports";
+        } else {
+            content = "Specialist answer to: " + user;
+        }
+        ctx.contentType("application/json").result("{\"id\":\"chatcmpl-team\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                + "\"model\":\"team\",\"choices\":[{\"index\":0,\"message\":" + Json.write(Map.of("role", "assistant", "content", content))
+                + ",\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":20,\"total_tokens\":70}}");
     }
 
     private static void write(OutputStream out, String text) throws IOException {
