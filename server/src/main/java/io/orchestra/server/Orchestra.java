@@ -17,6 +17,7 @@ import io.orchestra.agents.persona.PersonaStore;
 import io.orchestra.agents.search.SearchProviders;
 import io.orchestra.agents.search.WebSearch;
 import io.orchestra.agents.knowledge.Chunker;
+import io.orchestra.agents.knowledge.DocumentSearch;
 import io.orchestra.agents.knowledge.DocumentService;
 import io.orchestra.agents.knowledge.DocumentStore;
 import io.orchestra.core.jobs.JobQueue;
@@ -105,6 +106,7 @@ public final class Orchestra implements AutoCloseable {
     private final JobWorkers workers;
     private final SessionStore sessions;
     private final LocalEmbedder embedder;
+    private final DocumentSearch documentSearch;
     private final RunStore runs;
 
     private Orchestra(OrchestraConfig config) {
@@ -139,6 +141,15 @@ public final class Orchestra implements AutoCloseable {
         servlets.add(mcp.mount());
         routes.add(new MemoryRoutes(graph));
 
+        this.embedder = new LocalEmbedder(config.dataDir());
+        this.jobs = new JobQueue(database, clock);
+        this.workers = new JobWorkers(jobs, "worker-" + Ids.randomToken(6), 2, 500);
+        DocumentStore documentStore = new DocumentStore(database, clock);
+        DocumentService documents = new DocumentService(documentStore, jobs, config.dataDir().resolve("documents"),
+                config.maxUploadBytes(), new Chunker(1200, 200), embedder, workers::wake);
+        workers.register(DocumentService.INGEST_JOB, documents.ingestHandler());
+        this.documentSearch = new DocumentSearch(documentStore, embedder);
+        routes.add(new DocumentRoutes(documents, documentStore, jobs, documentSearch));
         this.httpClient = startHttpClient();
         this.webSearch = new WebSearch(SearchProviders.fromSettings(config::setting, httpClient));
         this.usageRecorder = new UsageRecorder(database);
@@ -155,12 +166,11 @@ public final class Orchestra implements AutoCloseable {
                 new Limits(database, counters, clock), responseCache,
                 PriceTable.load(config.setting("orchestra.gateway.prices-file").map(Path::of)), usageRecorder,
                 new GatewayMetrics(metrics.registry()), clock);
-        this.embedder = new LocalEmbedder(config.dataDir());
         this.sessions = new SessionStore(database, clock);
         this.runs = new RunStore(database, clock);
         PersonaChat personaChat = new PersonaChat(personas, new PersonaRouter(embedder, Double.parseDouble(config.setting("orchestra.chat.routing-threshold").orElse("0.25"))), sessions, runs, gateway,
                 new ContextWindow(Integer.parseInt(config.setting("orchestra.chat.history-tokens").orElse("6000")), 2),
-                new Toolbox(graph, webSearch), Integer.parseInt(config.setting("orchestra.chat.max-steps").orElse("6")),
+                new Toolbox(graph, webSearch, documentSearch), Integer.parseInt(config.setting("orchestra.chat.max-steps").orElse("6")),
                 Long.parseLong(config.setting("orchestra.chat.tool-timeout-ms").orElse("15000")));
         routes.add(new GatewayRoutes(gateway, personaChat));
         routes.add(new ChatRoutes(personaChat));
@@ -170,13 +180,6 @@ public final class Orchestra implements AutoCloseable {
         routes.add(new UsageRoutes(database));
         routes.add(new SearchRoutes(webSearch));
 
-        this.jobs = new JobQueue(database, clock);
-        this.workers = new JobWorkers(jobs, "worker-" + Ids.randomToken(6), 2, 500);
-        DocumentStore documentStore = new DocumentStore(database, clock);
-        DocumentService documents = new DocumentService(documentStore, jobs, config.dataDir().resolve("documents"),
-                config.maxUploadBytes(), new Chunker(1200, 200), workers::wake);
-        workers.register(DocumentService.INGEST_JOB, documents.ingestHandler());
-        routes.add(new DocumentRoutes(documents, documentStore, jobs));
         routes.add(new SessionRoutes(sessions));
         routes.add(new RunRoutes(runs));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);

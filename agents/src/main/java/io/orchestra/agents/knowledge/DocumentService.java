@@ -6,6 +6,8 @@ import io.orchestra.core.jobs.JobHandler;
 import io.orchestra.core.jobs.JobQueue;
 import io.orchestra.core.json.Json;
 import io.orchestra.core.util.Ids;
+import io.orchestra.memory.embeddings.Embedder;
+import io.orchestra.memory.embeddings.Vectors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,11 +36,14 @@ public final class DocumentService {
     private final TextExtractor extractor = new TextExtractor();
     private final Chunker chunker;
     private final Runnable wakeWorkers;
+    private final Embedder embedder;
 
     /** The result of an upload: the document and whether it was already there. */
     public record Upload(Document document, boolean duplicate) {}
 
-    public DocumentService(DocumentStore store, JobQueue jobs, Path storageDir, long maxBytes, Chunker chunker, Runnable wakeWorkers) {
+    public DocumentService(DocumentStore store, JobQueue jobs, Path storageDir, long maxBytes, Chunker chunker, Embedder embedder,
+            Runnable wakeWorkers) {
+        this.embedder = embedder;
         this.store = store;
         this.jobs = jobs;
         this.storageDir = storageDir;
@@ -139,9 +144,15 @@ public final class DocumentService {
                 progress.report(0.1, "extracting text");
                 TextExtractor.Extracted extracted = extractor.extract(Path.of(store.storagePath(id)), document.filename());
                 store.setStatus(id, "processing", null, extracted.mediaType());
-                progress.report(0.5, "chunking");
+                progress.report(0.3, "chunking");
                 List<Chunker.Chunk> chunks = chunker.split(extracted.text());
-                store.replaceChunks(document, chunks);
+                List<String> embeddings = new java.util.ArrayList<>();
+                for (int from = 0; from < chunks.size(); from += 32) {
+                    List<Chunker.Chunk> batch = chunks.subList(from, Math.min(chunks.size(), from + 32));
+                    embedder.embed(batch.stream().map(Chunker.Chunk::text).toList()).forEach(v -> embeddings.add(Vectors.encode(v)));
+                    progress.report(0.3 + 0.65 * embeddings.size() / chunks.size(), "embedding " + embeddings.size() + "/" + chunks.size());
+                }
+                store.replaceChunks(document, chunks, embeddings);
                 progress.report(1.0, chunks.size() + " chunks" + (extracted.truncated() ? " (text truncated)" : ""));
             } catch (Exception e) {
                 boolean lastAttempt = e instanceof io.orchestra.core.jobs.PermanentJobFailure || job.attempts() >= job.maxAttempts();

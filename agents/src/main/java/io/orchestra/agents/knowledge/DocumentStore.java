@@ -63,17 +63,18 @@ public final class DocumentStore {
     }
 
     /** Replaces the document's chunks in one transaction, so a retried ingestion never doubles them. */
-    public void replaceChunks(Document document, List<Chunker.Chunk> chunks) {
+    public void replaceChunks(Document document, List<Chunker.Chunk> chunks, List<String> embeddings) {
         long now = clock.millis();
         database.jdbi().useTransaction(h -> {
             h.createUpdate("DELETE FROM document_chunks WHERE document_id = :id").bind("id", document.id()).execute();
             var batch = h.prepareBatch("""
-                    INSERT INTO document_chunks (id, document_id, owner, persona_id, ordinal, start_offset, text, created_at)
-                    VALUES (:id, :doc, :owner, :persona, :ordinal, :start, :text, :now)""");
-            for (Chunker.Chunk chunk : chunks) {
+                    INSERT INTO document_chunks (id, document_id, owner, persona_id, ordinal, start_offset, text, embedding, created_at)
+                    VALUES (:id, :doc, :owner, :persona, :ordinal, :start, :text, :embedding, :now)""");
+            for (int i = 0; i < chunks.size(); i++) {
+                Chunker.Chunk chunk = chunks.get(i);
                 batch.bind("id", Ids.newId("chk")).bind("doc", document.id()).bind("owner", document.owner())
                         .bind("persona", document.personaId()).bind("ordinal", chunk.ordinal()).bind("start", chunk.start())
-                        .bind("text", chunk.text()).bind("now", now).add();
+                        .bind("text", chunk.text()).bind("embedding", embeddings.get(i)).bind("now", now).add();
             }
             if (!chunks.isEmpty()) {
                 batch.execute();
@@ -103,6 +104,22 @@ public final class DocumentStore {
                 .bind("doc", documentId).bind("owner", owner)
                 .map((rs, ctx) -> new ChunkText(rs.getString("id"), rs.getString("document_id"), rs.getInt("ordinal"),
                         rs.getInt("start_offset"), rs.getString("text")))
+                .list());
+    }
+
+    /** A chunk with its vector, for search. */
+    public record Candidate(String chunkId, String documentId, String filename, int ordinal, String text, String embedding) {}
+
+    /** The owner's embedded chunks of ready documents (optionally only those uploaded for one persona, plus shared ones). */
+    public List<Candidate> candidates(String owner, String personaId) {
+        String personaFilter = personaId == null ? "" : " AND (d.persona_id IS NULL OR d.persona_id = :persona)";
+        return database.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT c.id, c.document_id, d.filename, c.ordinal, c.text, c.embedding FROM document_chunks c
+                        JOIN documents d ON d.id = c.document_id
+                        WHERE c.owner = :owner AND d.status = 'ready' AND c.embedding IS NOT NULL""" + personaFilter)
+                .bind("owner", owner).bind("persona", personaId)
+                .map((rs, ctx) -> new Candidate(rs.getString("id"), rs.getString("document_id"), rs.getString("filename"),
+                        rs.getInt("ordinal"), rs.getString("text"), rs.getString("embedding")))
                 .list());
     }
 

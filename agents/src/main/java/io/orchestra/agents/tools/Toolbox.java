@@ -1,5 +1,6 @@
 package io.orchestra.agents.tools;
 
+import io.orchestra.agents.knowledge.DocumentSearch;
 import io.orchestra.agents.persona.Persona;
 import io.orchestra.agents.search.SearchResult;
 import io.orchestra.agents.search.WebSearch;
@@ -20,10 +21,12 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Toolbox {
     private final KnowledgeGraph graph;
     private final WebSearch search;
+    private final DocumentSearch documents;
 
-    public Toolbox(KnowledgeGraph graph, WebSearch search) {
+    public Toolbox(KnowledgeGraph graph, WebSearch search, DocumentSearch documents) {
         this.graph = graph;
         this.search = search;
+        this.documents = documents;
     }
 
     public List<Tool> forPersona(Persona persona, String owner) {
@@ -59,6 +62,16 @@ public final class Toolbox {
                 schema("{\"observations\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"entityName\":{\"type\":\"string\"},"
                         + "\"contents\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"entityName\",\"contents\"]}}}", "observations"),
                 args -> Json.write(Map.of("added", graph.addObservations(owner, GraphArguments.batches(args.path("observations"), "contents"))))));
+        tools.add(new Tool("documents_search", "Search the user's uploaded documents; cite results as [filename#chunk].",
+                schema("{\"query\":{\"type\":\"string\"}}", "query"),
+                args -> {
+                    List<DocumentSearch.Citation> found = documents.search(owner, GraphArguments.text(args, "query"), 5, persona.id());
+                    StringBuilder out = new StringBuilder();
+                    for (DocumentSearch.Citation c : found) {
+                        out.append("[").append(c.filename()).append("#").append(c.chunk()).append("] ").append(c.excerpt()).append('\n');
+                    }
+                    return out.isEmpty() ? "no matching documents" : out.toString();
+                }));
         tools.add(new Tool("web_search", "Search the web; returns titles, URLs and snippets.",
                 schema("{\"query\":{\"type\":\"string\"}}", "query"),
                 args -> {

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.agents.knowledge.Document;
+import io.orchestra.agents.knowledge.DocumentSearch;
 import io.orchestra.agents.knowledge.DocumentService;
 import io.orchestra.agents.knowledge.DocumentStore;
 import io.orchestra.agents.persona.PersonaParser;
@@ -23,11 +24,13 @@ public final class DocumentRoutes implements RouteGroup {
     private final DocumentService documents;
     private final DocumentStore store;
     private final JobQueue jobs;
+    private final DocumentSearch search;
 
-    public DocumentRoutes(DocumentService documents, DocumentStore store, JobQueue jobs) {
+    public DocumentRoutes(DocumentService documents, DocumentStore store, JobQueue jobs, DocumentSearch search) {
         this.documents = documents;
         this.store = store;
         this.jobs = jobs;
+        this.search = search;
     }
 
     @Override
@@ -35,6 +38,15 @@ public final class DocumentRoutes implements RouteGroup {
         routes.post("/api/documents", this::upload);
         routes.get("/api/documents", ctx -> ctx.json(Map.of("data", store.list(Requests.principal(ctx).owner(),
                 Requests.queryInt(ctx, "limit", 50, 1, 500), Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE)))));
+        routes.get("/api/documents/search", ctx -> {
+            String query = ctx.queryParam("q");
+            if (query == null || query.isBlank() || query.length() > 2000) {
+                throw ProblemException.badRequest("query parameter 'q' must be 1 to 2000 characters");
+            }
+            String persona = ctx.queryParam("persona_id");
+            ctx.json(Map.of("query", query, "citations", search.search(Requests.principal(ctx).owner(), query,
+                    Requests.queryInt(ctx, "k", 5, 1, 50), persona == null || persona.isBlank() ? null : persona)));
+        });
         routes.get("/api/documents/{id}", ctx -> ctx.json(view(store.get(Requests.pathId(ctx, "id"), Requests.principal(ctx).owner()))));
         routes.get("/api/documents/{id}/chunks", ctx -> {
             Document document = store.get(Requests.pathId(ctx, "id"), Requests.principal(ctx).owner());

@@ -131,7 +131,7 @@ public final class HttpServer {
         MDC.put("request_id", requestId);
         long length = ctx.req().getContentLengthLong();
         boolean multipart = ctx.isMultipartFormData();
-        long limit = multipart ? config.maxUploadBytes() + 1024 * 1024 : config.maxBodyBytes();
+        long limit = multipart ? config.maxUploadBytes() + 64 * 1024 : config.maxBodyBytes();
         if (length > limit) {
             throw ProblemException.tooLarge("request body of " + length + " bytes exceeds the limit of " + limit + " bytes ("
                     + (multipart ? "orchestra.http.max-upload-bytes" : "orchestra.http.max-body-bytes") + ")");

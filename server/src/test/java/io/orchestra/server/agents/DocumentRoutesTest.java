@@ -140,8 +140,27 @@ class DocumentRoutesTest {
     }
 
     @Test
+    void searchFindsTheRightPassageWithCitations() throws Exception {
+        String payments = upload(alice, "payments.md", ("# Card payments\n\nInterchange fees are paid by the acquiring bank to the card-issuing bank "
+                + "for each card transaction. They are usually a percentage of the transaction plus a fixed amount.\n").getBytes(), null).body();
+        String trials = upload(alice, "trials.txt", ("Clinical trials run in phases. Phase I tests safety in a small group; "
+                + "Phase III confirms efficacy in large populations before regulatory approval.\n").getBytes(), null).body();
+        awaitStatus(Json.tree(payments).get("id").asString(), alice, "ready");
+        awaitStatus(Json.tree(trials).get("id").asString(), alice, "ready");
+        JsonNode found = Json.tree(server.get("/api/documents/search?q=what%20do%20banks%20charge%20per%20card%20transaction&k=2", alice).body());
+        JsonNode first = found.path("citations").get(0);
+        assertThat(first.path("filename").asString()).isEqualTo("payments.md");
+        assertThat(first.path("excerpt").asString()).contains("Interchange fees");
+        assertThat(first.path("chunk").asInt()).isZero();
+        JsonNode other = Json.tree(server.get("/api/documents/search?q=phases%20of%20drug%20testing", alice).body());
+        assertThat(other.path("citations").get(0).path("filename").asString()).isEqualTo("trials.txt");
+        assertThat(Json.tree(server.get("/api/documents/search?q=card%20fees", bob).body()).path("citations")).isEmpty();
+        assertThat(server.get("/api/documents/search", alice).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void badUploadsGetClearErrors() {
-        assertThat(upload(alice, "big.txt", new byte[UPLOAD_LIMIT + 10], null).statusCode()).isEqualTo(413);
+        assertThat(upload(alice, "big.txt", new byte[UPLOAD_LIMIT * 2], null).statusCode()).isEqualTo(413);
         assertThat(upload(alice, "empty.txt", new byte[0], null).statusCode()).isEqualTo(400);
         assertThat(upload(alice, "x.txt", "hi".getBytes(), "Not A Persona").statusCode()).isEqualTo(400);
         HttpResponse<String> json = server.post("/api/documents", alice, "{}");

@@ -152,6 +152,25 @@ class PersonaChatTest {
     }
 
     @Test
+    void answersCiteUploadedDocuments() throws Exception {
+        String boundary = "----b" + System.nanoTime();
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"protocol.md\"\r\n\r\n"
+                + "Protocol ORC-7: the trial enrols 120 patients across 4 sites; the primary endpoint is HbA1c at 26 weeks.\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> uploaded = server.send(server.request("/api/documents", alice).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(multipart)).build());
+        String id = Json.tree(uploaded.body()).path("id").asString();
+        for (int i = 0; i < 200 && !Json.tree(server.get("/api/documents/" + id, alice).body()).path("status").asString().equals("ready"); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(server.post("/api/personas", alice, """
+                {"id":"reader","name":"Reader","description":"Reads documents","system_prompt":"Cite documents.","model":"agent",
+                 "tools":["documents.search"],"domains":["documents"]}""").statusCode()).isEqualTo(201);
+        JsonNode reply = chat("{\"persona\":\"reader\",\"message\":\"How many patients does the trial enrol?\"}");
+        assertThat(reply.path("choices").get(0).path("message").path("content").asString())
+                .contains("[protocol.md#0]", "enrols 120 patients");
+    }
+
+    @Test
     void theToolLoopStopsAtItsStepLimit() {
         assertThat(server.post("/api/personas", alice, persona("looper", "looping")).statusCode()).isEqualTo(201);
         JsonNode reply = chat("{\"persona\":\"looper\",\"message\":\"weather?\"}");
