@@ -46,6 +46,7 @@ import io.orchestra.server.gateway.GatewayRoutes;
 import io.orchestra.server.gateway.RouteAdminRoutes;
 import io.orchestra.server.gateway.UsageRoutes;
 import io.orchestra.memory.graph.KnowledgeGraph;
+import io.orchestra.memory.memories.MemoryStore;
 import io.orchestra.server.memory.McpEndpoint;
 import io.orchestra.server.memory.MemoryRoutes;
 import io.orchestra.agents.chat.PersonaChat;
@@ -98,6 +99,7 @@ public final class Orchestra implements AutoCloseable {
     private final HttpClient httpClient;
     private final KnowledgeGraph graph;
     private final McpEndpoint mcp;
+    private final MemoryStore memories;
     private final WebSearch webSearch;
     private final UsageRecorder usageRecorder;
     private final GatewayConfigSource gatewayConfig;
@@ -136,12 +138,13 @@ public final class Orchestra implements AutoCloseable {
         routes.add(new PersonaRoutes(personas, personaFiles));
 
         this.graph = new KnowledgeGraph(database, clock);
-        this.mcp = new McpEndpoint(graph, keys, config.setting("orchestra.mcp.allowed-origins")
+        this.embedder = new LocalEmbedder(config.dataDir());
+        this.memories = new MemoryStore(database, embedder, clock);
+        this.mcp = new McpEndpoint(graph, memories, keys, config.setting("orchestra.mcp.allowed-origins")
                 .map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList()).orElse(List.of()));
         servlets.add(mcp.mount());
-        routes.add(new MemoryRoutes(graph));
+        routes.add(new MemoryRoutes(graph, memories));
 
-        this.embedder = new LocalEmbedder(config.dataDir());
         this.jobs = new JobQueue(database, clock);
         this.workers = new JobWorkers(jobs, "worker-" + Ids.randomToken(6), 2, 500);
         DocumentStore documentStore = new DocumentStore(database, clock);

@@ -10,6 +10,7 @@ import io.orchestra.memory.graph.Graph;
 import io.orchestra.memory.graph.GraphException;
 import io.orchestra.memory.graph.KnowledgeGraph;
 import io.orchestra.memory.graph.ObservationBatch;
+import io.orchestra.memory.memories.MemoryStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,12 +41,14 @@ public final class MemoryTools {
             {"type":"object","properties":{"success":{"type":"boolean"},"message":{"type":"string"}},"required":["success","message"]}""";
 
     private final KnowledgeGraph graph;
+    private final MemoryStore memories;
     private final Function<McpTransportContext, String> owner;
     private final McpJsonMapper mapper;
 
     /** @param owner who is calling, from the transport context (the API key's owner, or the stdio user) */
-    public MemoryTools(KnowledgeGraph graph, Function<McpTransportContext, String> owner, McpJsonMapper mapper) {
+    public MemoryTools(KnowledgeGraph graph, MemoryStore memories, Function<McpTransportContext, String> owner, McpJsonMapper mapper) {
         this.graph = graph;
+        this.memories = memories;
         this.owner = owner;
         this.mapper = mapper;
     }
@@ -114,7 +117,44 @@ public final class MemoryTools {
                 tool("open_nodes", "Open specific nodes in the knowledge graph by their names",
                         "{\"type\":\"object\",\"properties\":{\"names\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"An array of entity names to retrieve\"}},\"required\":[\"names\"]}",
                         GRAPH_OUTPUT,
-                        (who, args) -> graphMap(graph.openNodes(who, GraphArguments.strings(args.path("names"))))));
+                        (who, args) -> graphMap(graph.openNodes(who, GraphArguments.strings(args.path("names"))))),
+                tool("remember", "Remember a free-text fact; a near-duplicate of an existing memory is merged into it",
+                        """
+                        {"type":"object","properties":{"text":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},
+                         "importance":{"type":"number","minimum":0,"maximum":1},"ttl_seconds":{"type":"integer","minimum":1}},"required":["text"]}""",
+                        "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"merged\":{\"type\":\"boolean\"}},\"required\":[\"id\",\"merged\"]}",
+                        (who, args) -> {
+                            MemoryStore.Remembered r = memories.remember(who, null, null, GraphArguments.text(args, "text"),
+                                    args.has("tags") ? GraphArguments.strings(args.path("tags")) : List.of(),
+                                    args.path("importance").asDouble(0.5), args.has("ttl_seconds") ? args.path("ttl_seconds").asLong() : null);
+                            return Map.of("id", r.memory().id(), "merged", r.merged());
+                        }),
+                tool("recall", "Recall the memories most relevant to a query (semantic and keyword), best first",
+                        """
+                        {"type":"object","properties":{"query":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":50},
+                         "tags":{"type":"array","items":{"type":"string"}}},"required":["query"]}""",
+                        "{\"type\":\"object\",\"properties\":{\"memories\":{\"type\":\"array\"}},\"required\":[\"memories\"]}",
+                        (who, args) -> Map.of("memories", memories.recall(who, GraphArguments.text(args, "query"), args.path("limit").asInt(10),
+                                List.of(), args.has("tags") ? GraphArguments.strings(args.path("tags")) : List.of(), null, null).stream()
+                                .map(r -> Map.of("id", r.memory().id(), "text", r.memory().text(), "tags", r.memory().tags(), "score", r.score()))
+                                .toList())),
+                tool("forget", "Forget a memory by id",
+                        "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},\"required\":[\"id\"]}", SUCCESS_OUTPUT,
+                        (who, args) -> {
+                            memories.forget(who, GraphArguments.text(args, "id"));
+                            return Map.of("success", true, "message", "Memory forgotten");
+                        }),
+                tool("update_memory", "Change a memory's text, tags or importance",
+                        """
+                        {"type":"object","properties":{"id":{"type":"string"},"text":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},
+                         "importance":{"type":"number","minimum":0,"maximum":1}},"required":["id"]}""",
+                        "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"text\":{\"type\":\"string\"}},\"required\":[\"id\",\"text\"]}",
+                        (who, args) -> {
+                            var m = memories.update(who, GraphArguments.text(args, "id"), args.has("text") ? GraphArguments.text(args, "text") : null,
+                                    args.has("tags") ? GraphArguments.strings(args.path("tags")) : null,
+                                    args.has("importance") ? args.path("importance").asDouble() : null);
+                            return Map.of("id", m.id(), "text", m.text());
+                        }));
     }
 
     private SyncToolSpecification tool(String name, String description, String input, String output,
@@ -128,6 +168,8 @@ public final class MemoryTools {
                 String json = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result);
                 return McpSchema.CallToolResult.builder().addTextContent(json).structuredContent(Json.mapper().convertValue(result, Map.class))
                         .isError(false).build();
+            } catch (io.orchestra.core.error.ProblemException e) {
+                return McpSchema.CallToolResult.builder().addTextContent(e.getMessage()).isError(true).build();
             } catch (GraphException | IllegalArgumentException e) {
                 return McpSchema.CallToolResult.builder().addTextContent(e.getMessage()).isError(true).build();
             }

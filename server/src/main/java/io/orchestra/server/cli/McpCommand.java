@@ -8,7 +8,9 @@ import io.modelcontextprotocol.server.McpStatelessSyncServer;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.orchestra.core.json.Json;
 import io.orchestra.memory.graph.KnowledgeGraph;
+import io.orchestra.memory.embeddings.LocalEmbedder;
 import io.orchestra.memory.mcp.MemoryTools;
+import io.orchestra.memory.memories.MemoryStore;
 import io.orchestra.memory.mcp.StdioStatelessTransport;
 import io.orchestra.server.Version;
 import io.orchestra.server.auth.ApiKeyStore;
@@ -49,7 +51,9 @@ final class McpCommand implements Callable<Integer> {
             McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
             StdioStatelessTransport transport = new StdioStatelessTransport(System.in, protocol, mapper,
                     McpTransportContext.create(Map.of("owner", who)));
-            MemoryTools tools = new MemoryTools(new KnowledgeGraph(db, Clock.systemUTC()), context -> (String) context.get("owner"), mapper);
+            io.orchestra.core.config.OrchestraConfig config = OrchestraCli.loadConfig(true);
+            MemoryTools tools = new MemoryTools(new KnowledgeGraph(db, Clock.systemUTC()),
+                    new MemoryStore(db, new LocalEmbedder(config.dataDir()), Clock.systemUTC()), context -> (String) context.get("owner"), mapper);
             McpStatelessSyncServer server = McpServer.sync(transport).serverInfo("orchestra-memory", Version.current())
                     .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).tools(tools.tools()).build();
             try {

@@ -6,6 +6,7 @@ import io.orchestra.core.error.ProblemException;
 import io.orchestra.memory.graph.GraphArguments;
 import io.orchestra.memory.graph.GraphException;
 import io.orchestra.memory.graph.KnowledgeGraph;
+import io.orchestra.memory.memories.MemoryStore;
 import io.orchestra.server.http.Bodies;
 import io.orchestra.server.http.Requests;
 import io.orchestra.server.http.RouteGroup;
@@ -16,9 +17,11 @@ import tools.jackson.databind.JsonNode;
 /** /api/memory/graph: the MCP memory tools over REST, same argument shapes, scoped to the key's owner. */
 public final class MemoryRoutes implements RouteGroup {
     private final KnowledgeGraph graph;
+    private final MemoryStore memories;
 
-    public MemoryRoutes(KnowledgeGraph graph) {
+    public MemoryRoutes(KnowledgeGraph graph, MemoryStore memories) {
         this.graph = graph;
+        this.memories = memories;
     }
 
     @Override
@@ -26,6 +29,7 @@ public final class MemoryRoutes implements RouteGroup {
         routes.get("/api/memory/graph", ctx -> ctx.json(graph.readGraph(owner(ctx), Requests.queryInt(ctx, "limit", 1000, 1, 100_000),
                 Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE))));
         routes.get("/api/memory/graph/search", this::search);
+        addMemoryRoutes(routes);
         routes.post("/api/memory/graph/entities", ctx -> ctx.status(201).json(Map.of("entities",
                 run(() -> graph.createEntities(owner(ctx), GraphArguments.entities(body(ctx).path("entities")))))));
         routes.post("/api/memory/graph/relations", ctx -> ctx.status(201).json(Map.of("relations",
@@ -55,6 +59,52 @@ public final class MemoryRoutes implements RouteGroup {
             });
             ctx.status(204);
         });
+    }
+
+    private void addMemoryRoutes(JavalinDefaultRoutingApi routes) {
+        routes.post("/api/memory/memories", ctx -> {
+            JsonNode body = body(ctx);
+            MemoryStore.Remembered r = run(() -> memories.remember(owner(ctx), optionalText(body, "agent"), optionalText(body, "session_id"),
+                    GraphArguments.text(body, "text"), body.has("tags") ? GraphArguments.strings(body.path("tags")) : java.util.List.of(),
+                    body.path("importance").asDouble(0.5), body.has("ttl_seconds") ? body.path("ttl_seconds").asLong() : null));
+            ctx.status(r.merged() ? 200 : 201).json(Map.of("memory", r.memory(), "merged", r.merged()));
+        });
+        routes.get("/api/memory/memories", ctx -> {
+            String query = ctx.queryParam("q");
+            if (query == null || query.isBlank()) {
+                ctx.json(Map.of("data", memories.list(owner(ctx), Requests.queryInt(ctx, "limit", 100, 1, 1000))));
+                return;
+            }
+            java.util.List<String> tags = ctx.queryParams("tag");
+            ctx.json(Map.of("data", memories.recall(owner(ctx), query, Requests.queryInt(ctx, "k", 10, 1, 100),
+                    ctx.queryParams("agent"), tags, instant(ctx, "since"), instant(ctx, "until"))));
+        });
+        routes.delete("/api/memory/memories/{id}", ctx -> {
+            memories.forget(owner(ctx), Requests.pathId(ctx, "id"));
+            ctx.status(204);
+        });
+        routes.patch("/api/memory/memories/{id}", ctx -> {
+            JsonNode body = body(ctx);
+            ctx.json(run(() -> memories.update(owner(ctx), Requests.pathId(ctx, "id"), optionalText(body, "text"),
+                    body.has("tags") ? GraphArguments.strings(body.path("tags")) : null,
+                    body.has("importance") ? body.path("importance").asDouble() : null)));
+        });
+    }
+
+    private static String optionalText(JsonNode body, String field) {
+        return body.path(field).isString() ? body.path(field).asString() : null;
+    }
+
+    private static java.time.Instant instant(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ProblemException.badRequest("'" + name + "' must be an ISO-8601 instant");
+        }
     }
 
     private void search(Context ctx) {

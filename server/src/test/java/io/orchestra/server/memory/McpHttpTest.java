@@ -62,7 +62,8 @@ class McpHttpTest {
         try (McpSyncClient client = client(server, alice)) {
             List<McpSchema.Tool> tools = client.listTools().tools();
             assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("create_entities", "create_relations",
-                    "add_observations", "delete_entities", "delete_observations", "delete_relations", "read_graph", "search_nodes", "open_nodes");
+                    "add_observations", "delete_entities", "delete_observations", "delete_relations", "read_graph", "search_nodes", "open_nodes",
+                    "remember", "recall", "forget", "update_memory");
             assertThat(tools).allSatisfy(tool -> assertThat(tool.outputSchema()).isNotNull());
         }
     }

@@ -40,7 +40,7 @@ class McpStdioTest {
         try {
             client.initialize().block(Duration.ofSeconds(30));
             List<McpSchema.Tool> tools = client.listTools().block().tools();
-            assertThat(tools).hasSize(9);
+            assertThat(tools).hasSize(13);
             client.callTool(new McpSchema.CallToolRequest("create_entities", Map.of("entities",
                     List.of(Map.of("name", "Hub", "entityType", "node", "observations", List.of()))))).block();
 

@@ -1,0 +1,173 @@
+package io.orchestra.memory.memories;
+
+import io.orchestra.core.error.ProblemException;
+import io.orchestra.core.json.Json;
+import io.orchestra.core.storage.Database;
+import io.orchestra.core.util.Ids;
+import io.orchestra.memory.embeddings.Embedder;
+import io.orchestra.memory.embeddings.Vectors;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * Semantic memories: remember (merging near-duplicates instead of storing them twice), recall by
+ * a hybrid of embedding similarity and shared words, forget, update. Scoped by owner, and by agent
+ * when a persona remembers for itself; every query filters on the owner.
+ */
+public final class MemoryStore {
+    /** Cosine above which a new memory is the same fact as an old one. */
+    static final double DUPLICATE = 0.92;
+
+    private final Database database;
+    private final Embedder embedder;
+    private final Clock clock;
+
+    /** The outcome of remember: the memory as stored, and whether it merged into an existing one. */
+    public record Remembered(Memory memory, boolean merged) {}
+
+    public MemoryStore(Database database, Embedder embedder, Clock clock) {
+        this.database = database;
+        this.embedder = embedder;
+        this.clock = clock;
+    }
+
+    public Remembered remember(String owner, String agent, String sessionId, String text, List<String> tags, double importance, Long ttlSeconds) {
+        validate(text, tags, importance);
+        float[] vector = embedder.embed(text);
+        long now = clock.millis();
+        Long expires = ttlSeconds == null ? null : now + ttlSeconds * 1000;
+        return database.jdbi().inTransaction(h -> {
+            for (Row row : rows(h, owner, agent == null ? List.of() : List.of(agent), agent == null)) {
+                if (Embedder.cosine(vector, row.vector()) >= DUPLICATE) {
+                    Set<String> merged = new LinkedHashSet<>(row.memory().tags());
+                    merged.addAll(tags);
+                    String keep = text.length() >= row.memory().text().length() ? text : row.memory().text();
+                    h.createUpdate("""
+                                    UPDATE memories SET text = :text, tags = :tags, importance = :importance, embedding = :embedding,
+                                           updated_at = :now, expires_at = :expires WHERE id = :id""")
+                            .bind("text", keep).bind("tags", Json.write(List.copyOf(merged)))
+                            .bind("importance", Math.max(importance, row.memory().importance()))
+                            .bind("embedding", Vectors.encode(keep.equals(text) ? vector : row.vector())).bind("now", now)
+                            .bind("expires", expires).bind("id", row.memory().id()).execute();
+                    return new Remembered(find(h, owner, row.memory().id()).orElseThrow(), true);
+                }
+            }
+            String id = Ids.newId("mem");
+            h.createUpdate("""
+                            INSERT INTO memories (id, owner, agent, session_id, text, tags, importance, embedding, created_at, updated_at, expires_at)
+                            VALUES (:id, :owner, :agent, :session, :text, :tags, :importance, :embedding, :now, :now, :expires)""")
+                    .bind("id", id).bind("owner", owner).bind("agent", agent).bind("session", sessionId).bind("text", text)
+                    .bind("tags", Json.write(tags)).bind("importance", importance).bind("embedding", Vectors.encode(vector))
+                    .bind("now", now).bind("expires", expires).execute();
+            return new Remembered(find(h, owner, id).orElseThrow(), false);
+        });
+    }
+
+    /**
+     * The top {@code k} memories for a query among the owner's shared memories and those of the
+     * given agents; optionally only those with every tag, and created within a time range.
+     */
+    public List<Recalled> recall(String owner, String query, int k, List<String> agents, List<String> tags, Instant since, Instant until) {
+        float[] q = embedder.embed(query);
+        List<String> words = List.of(query.toLowerCase(Locale.ROOT).split("\\W+")).stream().filter(w -> w.length() > 2).toList();
+        List<Recalled> scored = new ArrayList<>();
+        List<Row> candidates = database.jdbi().withHandle(h -> rows(h, owner, agents, true));
+        for (Row row : candidates) {
+            Memory m = row.memory();
+            if (!m.tags().containsAll(tags) || (since != null && m.createdAt().isBefore(since)) || (until != null && m.createdAt().isAfter(until))) {
+                continue;
+            }
+            String lower = m.text().toLowerCase(Locale.ROOT);
+            double keyword = words.isEmpty() ? 0 : (double) words.stream().filter(lower::contains).count() / words.size();
+            double score = 0.8 * Embedder.cosine(q, row.vector()) + 0.2 * keyword + 0.05 * m.importance();
+            scored.add(new Recalled(m, Math.round(score * 1000) / 1000.0));
+        }
+        scored.sort(Comparator.comparingDouble(Recalled::score).reversed());
+        return List.copyOf(scored.subList(0, Math.min(k, scored.size())));
+    }
+
+    public List<Memory> list(String owner, int limit) {
+        return database.jdbi().withHandle(h -> rows(h, owner, null, true)).stream().map(Row::memory)
+                .sorted(Comparator.comparing(Memory::updatedAt).reversed()).limit(limit).toList();
+    }
+
+    public void forget(String owner, String id) {
+        int rows = database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM memories WHERE id = :id AND owner = :owner")
+                .bind("id", id).bind("owner", owner).execute());
+        if (rows == 0) {
+            throw ProblemException.notFound("no memory with id '" + id + "'");
+        }
+    }
+
+    public Memory update(String owner, String id, String text, List<String> tags, Double importance) {
+        Memory current = database.jdbi().withHandle(h -> find(h, owner, id))
+                .orElseThrow(() -> ProblemException.notFound("no memory with id '" + id + "'"));
+        String newText = text == null ? current.text() : text;
+        List<String> newTags = tags == null ? current.tags() : tags;
+        double newImportance = importance == null ? current.importance() : importance;
+        validate(newText, newTags, newImportance);
+        String embedding = text == null ? null : Vectors.encode(embedder.embed(newText));
+        return database.jdbi().inTransaction(h -> {
+            h.createUpdate("UPDATE memories SET text = :text, tags = :tags, importance = :importance, updated_at = :now"
+                            + (embedding == null ? "" : ", embedding = :embedding") + " WHERE id = :id AND owner = :owner")
+                    .bind("text", newText).bind("tags", Json.write(newTags)).bind("importance", newImportance).bind("now", clock.millis())
+                    .bind("embedding", embedding).bind("id", id).bind("owner", owner).execute();
+            return find(h, owner, id).orElseThrow();
+        });
+    }
+
+    private record Row(Memory memory, float[] vector) {}
+
+    /** Live rows of the owner: for the given agents, plus shared ones when asked (agents null = all). */
+    private List<Row> rows(org.jdbi.v3.core.Handle h, String owner, List<String> agents, boolean includeShared) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM memories WHERE owner = :owner AND (expires_at IS NULL OR expires_at > :now)");
+        if (agents != null) {
+            sql.append(agents.isEmpty() ? (includeShared ? " AND agent IS NULL" : " AND 1 = 0")
+                    : " AND (agent IN (<agents>)" + (includeShared ? " OR agent IS NULL)" : ")"));
+        }
+        var query = h.createQuery(sql.toString()).bind("owner", owner).bind("now", clock.millis());
+        if (agents != null && !agents.isEmpty()) {
+            query.bindList("agents", agents);
+        }
+        return query.map((rs, ctx) -> new Row(map(rs), Vectors.decode(rs.getString("embedding")))).list();
+    }
+
+    private Optional<Memory> find(org.jdbi.v3.core.Handle h, String owner, String id) {
+        return h.createQuery("SELECT * FROM memories WHERE id = :id AND owner = :owner").bind("id", id).bind("owner", owner)
+                .map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    private static Memory map(ResultSet rs) throws SQLException {
+        long expires = rs.getLong("expires_at");
+        Instant expiresAt = rs.wasNull() ? null : Instant.ofEpochMilli(expires);
+        return new Memory(rs.getString("id"), rs.getString("agent"), rs.getString("session_id"), rs.getString("text"),
+                Json.mapper().readValue(rs.getString("tags"), new TypeReference<List<String>>() {}), rs.getDouble("importance"),
+                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")), expiresAt);
+    }
+
+    private static void validate(String text, List<String> tags, double importance) {
+        List<String> problems = new ArrayList<>();
+        if (text == null || text.isBlank() || text.length() > 10_000) {
+            problems.add("text: 1 to 10000 characters");
+        }
+        if (tags.size() > 50 || tags.stream().anyMatch(t -> t == null || t.isBlank() || t.length() > 100)) {
+            problems.add("tags: at most 50, each 1 to 100 characters");
+        }
+        if (importance < 0 || importance > 1) {
+            problems.add("importance: a number from 0 to 1");
+        }
+        if (!problems.isEmpty()) {
+            throw ProblemException.invalid(problems);
+        }
+    }
+}
