@@ -173,7 +173,7 @@ public final class Orchestra implements AutoCloseable {
         this.runs = new RunStore(database, clock);
         PersonaChat personaChat = new PersonaChat(personas, new PersonaRouter(embedder, Double.parseDouble(config.setting("orchestra.chat.routing-threshold").orElse("0.25"))), sessions, runs, gateway,
                 new ContextWindow(Integer.parseInt(config.setting("orchestra.chat.history-tokens").orElse("6000")), 2),
-                new Toolbox(graph, webSearch, documentSearch), Integer.parseInt(config.setting("orchestra.chat.max-steps").orElse("6")),
+                new Toolbox(graph, webSearch, documentSearch), memories, Integer.parseInt(config.setting("orchestra.chat.max-steps").orElse("6")),
                 Long.parseLong(config.setting("orchestra.chat.tool-timeout-ms").orElse("15000")));
         routes.add(new GatewayRoutes(gateway, personaChat));
         routes.add(new ChatRoutes(personaChat));

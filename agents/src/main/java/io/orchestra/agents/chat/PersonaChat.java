@@ -12,6 +12,8 @@ import io.orchestra.agents.session.ContextWindow;
 import io.orchestra.agents.session.SessionStore;
 import io.orchestra.agents.session.Tokens;
 import io.orchestra.agents.tools.Tool;
+import io.orchestra.memory.memories.MemoryStore;
+import io.orchestra.memory.memories.Recalled;
 import io.orchestra.agents.tools.Toolbox;
 import io.orchestra.core.auth.Principal;
 import io.orchestra.core.error.ProblemException;
@@ -35,6 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class PersonaChat {
     static final String AUTO = "auto";
+    /** Recalled memories below this hybrid score are noise, not context. */
+    static final double RECALL_THRESHOLD = 0.35;
 
     private final PersonaStore personas;
     private final PersonaRouter router;
@@ -43,6 +47,7 @@ public final class PersonaChat {
     private final Gateway gateway;
     private final ContextWindow window;
     private final Toolbox toolbox;
+    private final MemoryStore memories;
     private final int maxSteps;
     private final long toolTimeoutMillis;
 
@@ -62,7 +67,8 @@ public final class PersonaChat {
     }
 
     public PersonaChat(PersonaStore personas, PersonaRouter router, SessionStore sessions, RunStore runs, Gateway gateway, ContextWindow window,
-            Toolbox toolbox, int maxSteps, long toolTimeoutMillis) {
+            Toolbox toolbox, MemoryStore memories, int maxSteps, long toolTimeoutMillis) {
+        this.memories = memories;
         this.personas = personas;
         this.router = router;
         this.sessions = sessions;
@@ -127,6 +133,16 @@ public final class PersonaChat {
         StringBuilder system = new StringBuilder(persona.systemPrompt());
         if (plan.summary() != null && !plan.summary().isBlank()) {
             system.append("\n\nSummary of the earlier conversation:\n").append(plan.summary());
+        }
+        List<String> scope = new java.util.ArrayList<>(persona.memory().readFrom());
+        scope.add(persona.id());
+        List<Recalled> recalled = memories.recall(caller.owner(), userText, 5, scope, List.of(), null, null).stream()
+                .filter(r -> r.score() >= RECALL_THRESHOLD).toList();
+        if (!recalled.isEmpty()) {
+            system.append("\n\nWhat you remember about the user (cite by id when you use it):");
+            recalled.forEach(r -> system.append("\n- [").append(r.memory().id()).append("] ").append(r.memory().text()));
+            int step = runs.beginStep(runId, null, "recall", "recall", persona.id(), userText);
+            runs.endStep(runId, step, recalled.stream().map(r -> r.memory().id() + " (" + r.score() + ")").toList().toString(), Usage.NONE, null);
         }
         messages.addObject().put("role", "system").put("content", system.toString());
         for (ChatMessage message : plan.recent()) {

@@ -171,6 +171,22 @@ class PersonaChatTest {
     }
 
     @Test
+    void relevantMemoriesAreRecalledIntoThePromptWithTheirIds() {
+        String carol = server.createKey("carol", "member", "carol");
+        HttpResponse<String> remembered = server.post("/api/memory/memories", carol, "{\"text\":\"Carol is allergic to penicillin\"}");
+        String id = Json.tree(remembered.body()).path("memory").path("id").asString();
+        server.post("/api/memory/memories", carol, "{\"text\":\"Carol's car is blue\"}");
+        HttpResponse<String> response = server.post("/api/chat", carol, "{\"persona\":\"karen\",\"message\":\"Which antibiotics should I avoid?\"}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        String system = lastUpstreamMessages().get(0).path("content").asString();
+        assertThat(system).contains("[" + id + "] Carol is allergic to penicillin").doesNotContain("car is blue");
+        JsonNode run = Json.tree(server.get("/api/runs/" + Json.tree(response.body()).path("orchestra").path("run_id").asString(), carol).body());
+        assertThat(run.path("steps").findValuesAsString("kind")).contains("recall");
+        chat("{\"persona\":\"karen\",\"message\":\"Which antibiotics should I avoid?\"}");
+        assertThat(lastUpstreamMessages().get(0).path("content").asString()).doesNotContain("penicillin");
+    }
+
+    @Test
     void theToolLoopStopsAtItsStepLimit() {
         assertThat(server.post("/api/personas", alice, persona("looper", "looping")).statusCode()).isEqualTo(201);
         JsonNode reply = chat("{\"persona\":\"looper\",\"message\":\"weather?\"}");
