@@ -6,6 +6,7 @@ import io.orchestra.core.json.Json;
 import io.orchestra.core.util.Ids;
 import io.orchestra.gateway.cache.CacheKeys;
 import io.orchestra.gateway.cache.ResponseCache;
+import io.orchestra.gateway.cache.SemanticCache;
 import io.orchestra.gateway.cache.StreamReplay;
 import io.orchestra.gateway.config.GatewayConfig;
 import io.orchestra.gateway.config.RouteConfig;
@@ -57,13 +58,15 @@ public final class Gateway {
     private final CircuitBreakers breakers;
     private final Limits limits;
     private final ResponseCache cache;
+    private final SemanticCache semanticCache;
     private final PriceTable prices;
     private final UsageRecorder usage;
     private final GatewayMetrics metrics;
     private final Clock clock;
 
     public Gateway(GatewayConfigSource config, Upstream upstream, CircuitBreakers breakers, Limits limits, ResponseCache cache,
-            PriceTable prices, UsageRecorder usage, GatewayMetrics metrics, Clock clock) {
+            SemanticCache semanticCache, PriceTable prices, UsageRecorder usage, GatewayMetrics metrics, Clock clock) {
+        this.semanticCache = semanticCache;
         this.config = config;
         this.upstream = upstream;
         this.breakers = breakers;
@@ -93,7 +96,7 @@ public final class Gateway {
 
     /** What one call is: resolved once, used by every attempt. */
     private record Call(Principal caller, String alias, RouteConfig route, List<Target> targets, GatewayConfig settings,
-            ObjectNode request, String cacheKey, int cacheTtl, long startNanos) {}
+            ObjectNode request, String cacheKey, int cacheTtl, long startNanos, String semanticScope, String semanticText) {}
 
     private Call plan(Principal caller, ObjectNode request, Function<String, String> headers) {
         RequestValidator.chat(request);
@@ -104,7 +107,18 @@ public final class Gateway {
         int ttl = route.cacheTtlSeconds() >= 0 ? route.cacheTtlSeconds() : settings.cacheTtlSeconds();
         boolean cacheable = settings.cacheEnabled() && ttl > 0 && !noCache;
         String key = cacheable ? CacheKeys.of(alias, request) : null;
-        return new Call(caller, alias, route, Router.order(route), settings, request, key, ttl, System.nanoTime());
+        String scope = null;
+        String text = null;
+        if (cacheable && settings.semanticThreshold() > 0 && !request.has("tools")) {
+            text = lastUserText(request);
+            if (text != null) {
+                ObjectNode withoutLastTurn = request.deepCopy();
+                ArrayNode messages = (ArrayNode) withoutLastTurn.get("messages");
+                messages.remove(messages.size() - 1);
+                scope = CacheKeys.of(alias, withoutLastTurn);
+            }
+        }
+        return new Call(caller, alias, route, Router.order(route), settings, request, key, ttl, System.nanoTime(), scope, text);
     }
 
     private static RouteConfig resolve(GatewayConfig settings, String alias, Function<String, String> headers, Principal caller) {
@@ -127,8 +141,7 @@ public final class Gateway {
         Call call = plan(caller, request, headers);
         try (Limits.Permit permit = limits.admit(caller.keyId(), estimateTokens(request))) {
             if (call.cacheKey() != null) {
-                Optional<String> hit = cache.get(call.cacheKey());
-                metrics.cache(hit.isPresent() ? "hit" : "miss");
+                Optional<String> hit = lookup(call);
                 if (hit.isPresent()) {
                     ObjectNode body = (ObjectNode) Json.tree(hit.get());
                     finish(call, null, body.path("model").asString(""), false, 200, TokenUsage.NONE, 0, null, 0, "hit", null);
@@ -155,8 +168,7 @@ public final class Gateway {
         boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
         try (Limits.Permit permit = limits.admit(caller.keyId(), estimateTokens(request))) {
             if (call.cacheKey() != null) {
-                Optional<String> hit = cache.get(call.cacheKey());
-                metrics.cache(hit.isPresent() ? "hit" : "miss");
+                Optional<String> hit = lookup(call);
                 if (hit.isPresent()) {
                     JsonNode body = Json.tree(hit.get());
                     sink.open(headers(call, "cache", body.path("model").asString(""), 0, "hit", 0));
@@ -178,6 +190,41 @@ public final class Gateway {
             }
             throw exhausted(call, last, attempts, true);
         }
+    }
+
+    /** The exact cache first, then (when configured) the semantic cache for the same scope. */
+    private Optional<String> lookup(Call call) {
+        Optional<String> hit = cache.get(call.cacheKey());
+        if (hit.isPresent()) {
+            metrics.cache("hit");
+            return hit;
+        }
+        if (call.semanticScope() != null) {
+            hit = semanticCache.lookup(call.semanticScope(), call.semanticText(), call.settings().semanticThreshold());
+            if (hit.isPresent()) {
+                metrics.cache("semantic_hit");
+                return hit;
+            }
+        }
+        metrics.cache("miss");
+        return Optional.empty();
+    }
+
+    private void remember(Call call, String completionJson) {
+        cache.put(call.cacheKey(), completionJson, call.cacheTtl());
+        if (call.semanticScope() != null) {
+            semanticCache.store(call.semanticScope(), call.semanticText(), completionJson, call.cacheTtl());
+        }
+    }
+
+    private static String lastUserText(ObjectNode request) {
+        JsonNode messages = request.path("messages");
+        JsonNode last = messages.get(messages.size() - 1);
+        if (last == null || !last.path("role").asString("").equals("user")) {
+            return null;
+        }
+        JsonNode content = last.get("content");
+        return content != null && content.isString() ? content.asString() : null;
     }
 
     private record Attempted(ChatResult result, boolean streamed, UpstreamFailure failure, int attempts) {}
@@ -256,7 +303,7 @@ public final class Gateway {
         double cost = prices.cost(target.model(), tokens);
         String model = completion.path("model").asString(target.model());
         if (call.cacheKey() != null) {
-            cache.put(call.cacheKey(), Json.write(completion), call.cacheTtl());
+            remember(call, Json.write(completion));
         }
         finish(call, target, model, false, 200, tokens, cost, null, attempts, call.cacheKey() == null ? "off" : "miss", null);
         return new ChatResult(completion, headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", upstreamNanos));
@@ -368,7 +415,7 @@ public final class Gateway {
             TokenUsage tokens = translator.usage();
             double cost = prices.cost(target.model(), tokens);
             if (accumulator != null && translator.finished()) {
-                cache.put(call.cacheKey(), Json.write(accumulator.completion()), call.cacheTtl());
+                remember(call, Json.write(accumulator.completion()));
             }
             finish(call, target, model, true, 200, tokens, cost, firstTokenMs, attempts, call.cacheKey() == null ? "off" : "miss", null);
             return true;

@@ -86,7 +86,7 @@ public final class GatewayConfigSource implements AutoCloseable {
         base.routes().stream().filter(r -> !replaced.contains(r.alias())).forEach(routes::add);
         return new GatewayConfig(base.providers(), List.copyOf(routes), base.retries(), base.backoffMillis(), base.maxBackoffMillis(),
                 base.circuitFailures(), base.circuitWindowMillis(), base.circuitCooldownMillis(), base.firstByteTimeoutMillis(),
-                base.streamIdleTimeoutMillis(), base.cacheEnabled(), base.cacheTtlSeconds(), base.cacheMaxEntries());
+                base.streamIdleTimeoutMillis(), base.cacheEnabled(), base.cacheTtlSeconds(), base.cacheMaxEntries(), base.semanticThreshold());
     }
 
     private List<RouteConfig> storedRoutes(GatewayConfig base) {

@@ -32,6 +32,7 @@ import io.orchestra.gateway.GatewayMetrics;
 import io.orchestra.gateway.cache.LocalResponseCache;
 import io.orchestra.gateway.cache.RedisResponseCache;
 import io.orchestra.gateway.cache.ResponseCache;
+import io.orchestra.gateway.cache.SemanticCache;
 import io.orchestra.gateway.config.GatewayConfig;
 import io.orchestra.gateway.config.GatewayConfigParser;
 import io.orchestra.gateway.routing.CircuitBreakers;
@@ -167,6 +168,7 @@ public final class Orchestra implements AutoCloseable {
                 new CircuitBreakers(clock, gatewaySettings.circuitFailures(), gatewaySettings.circuitWindowMillis(),
                         gatewaySettings.circuitCooldownMillis()),
                 new Limits(database, counters, clock), responseCache,
+                new SemanticCache(embedder::embed, clock, Math.max(100, gatewaySettings.cacheMaxEntries() / 10)),
                 PriceTable.load(config.setting("orchestra.gateway.prices-file").map(Path::of)), usageRecorder,
                 new GatewayMetrics(metrics.registry()), clock);
         this.sessions = new SessionStore(database, clock);

@@ -18,9 +18,10 @@ public record GatewayConfig(
         long streamIdleTimeoutMillis,
         boolean cacheEnabled,
         int cacheTtlSeconds,
-        int cacheMaxEntries) {
+        int cacheMaxEntries,
+        double semanticThreshold) {
 
     public static GatewayConfig empty() {
-        return new GatewayConfig(Map.of(), List.of(), 1, 200, 5000, 5, 30_000, 30_000, 60_000, 60_000, true, 0, 10_000);
+        return new GatewayConfig(Map.of(), List.of(), 1, 200, 5000, 5, 30_000, 30_000, 60_000, 60_000, true, 0, 10_000, 0);
     }
 }

@@ -75,7 +75,8 @@ public final class GatewayConfigParser {
                 number(timeouts, "stream_idle_ms", (int) defaults.streamIdleTimeoutMillis(), 10, 3_600_000, "gateway.timeouts.stream_idle_ms", problems),
                 cache.path("enabled").asBoolean(defaults.cacheEnabled()),
                 number(cache, "ttl_seconds", defaults.cacheTtlSeconds(), 0, 30 * 86_400, "gateway.cache.ttl_seconds", problems),
-                number(cache, "max_entries", defaults.cacheMaxEntries(), 1, 10_000_000, "gateway.cache.max_entries", problems));
+                number(cache, "max_entries", defaults.cacheMaxEntries(), 1, 10_000_000, "gateway.cache.max_entries", problems),
+                threshold(cache.path("semantic_threshold"), problems));
     }
 
     /** One route; also used for routes sent to /api/routes. */
@@ -124,6 +125,17 @@ public final class GatewayConfigParser {
         }
         int ttl = number(r, "cache_ttl_seconds", -1, -1, 30 * 86_400, where + ".cache_ttl_seconds", problems);
         return problems.size() == before ? new RouteConfig(alias, strategy, List.copyOf(targets), when, ttl) : null;
+    }
+
+    private static double threshold(JsonNode value, List<String> problems) {
+        if (value.isMissingNode() || value.isNull()) {
+            return 0;
+        }
+        if (!value.isNumber() || value.asDouble() < 0 || value.asDouble() > 1) {
+            problems.add("gateway.cache.semantic_threshold = '" + value + "': expected 0 (off) or a similarity up to 1, like 0.95");
+            return 0;
+        }
+        return value.asDouble();
     }
 
     private String text(JsonNode node, String field, String fallback) {
