@@ -20,21 +20,26 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The official MCP Java SDK client against /mcp on the real server. */
+/** The official MCP Java SDK client against /mcp on the real server (SQLite here; PostgreSQL in the subclass). */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 class McpHttpTest {
-    static TestServer server;
-    static String alice;
-    static String bob;
+    TestServer server;
+    String alice;
+    String bob;
+
+    TestServer.Storage storage() {
+        return TestServer.Storage.SQLITE;
+    }
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start(TestServer.Storage.SQLITE);
+    void start() {
+        server = TestServer.start(storage());
         alice = server.createKey("alice", "member", "alice");
         bob = server.createKey("bob", "member", "bob");
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 
