@@ -50,6 +50,7 @@ import io.orchestra.memory.graph.KnowledgeGraph;
 import io.orchestra.memory.memories.MemoryStore;
 import io.orchestra.server.memory.McpEndpoint;
 import io.orchestra.server.memory.MemoryRoutes;
+import io.orchestra.agents.chat.MemoryExtractor;
 import io.orchestra.agents.chat.PersonaChat;
 import io.orchestra.agents.tools.Toolbox;
 import io.orchestra.agents.teams.TeamRunner;
@@ -173,9 +174,14 @@ public final class Orchestra implements AutoCloseable {
                 new GatewayMetrics(metrics.registry()), clock);
         this.sessions = new SessionStore(database, clock);
         this.runs = new RunStore(database, clock);
+        MemoryExtractor extractor = null;
+        if (Boolean.parseBoolean(config.setting("orchestra.chat.extract-memories").orElse("true"))) {
+            extractor = new MemoryExtractor(jobs, gateway, memories, workers::wake);
+            workers.register(MemoryExtractor.JOB, extractor.handler());
+        }
         PersonaChat personaChat = new PersonaChat(personas, new PersonaRouter(embedder, Double.parseDouble(config.setting("orchestra.chat.routing-threshold").orElse("0.25"))), sessions, runs, gateway,
                 new ContextWindow(Integer.parseInt(config.setting("orchestra.chat.history-tokens").orElse("6000")), 2),
-                new Toolbox(graph, webSearch, documentSearch), memories, Integer.parseInt(config.setting("orchestra.chat.max-steps").orElse("6")),
+                new Toolbox(graph, webSearch, documentSearch), memories, extractor, Integer.parseInt(config.setting("orchestra.chat.max-steps").orElse("6")),
                 Long.parseLong(config.setting("orchestra.chat.tool-timeout-ms").orElse("15000")));
         routes.add(new GatewayRoutes(gateway, personaChat));
         routes.add(new ChatRoutes(personaChat));

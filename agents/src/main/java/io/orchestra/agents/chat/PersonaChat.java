@@ -48,6 +48,7 @@ public final class PersonaChat {
     private final ContextWindow window;
     private final Toolbox toolbox;
     private final MemoryStore memories;
+    private final MemoryExtractor extractor;
     private final int maxSteps;
     private final long toolTimeoutMillis;
 
@@ -67,8 +68,9 @@ public final class PersonaChat {
     }
 
     public PersonaChat(PersonaStore personas, PersonaRouter router, SessionStore sessions, RunStore runs, Gateway gateway, ContextWindow window,
-            Toolbox toolbox, MemoryStore memories, int maxSteps, long toolTimeoutMillis) {
+            Toolbox toolbox, MemoryStore memories, MemoryExtractor extractor, int maxSteps, long toolTimeoutMillis) {
         this.memories = memories;
+        this.extractor = extractor;
         this.personas = personas;
         this.router = router;
         this.sessions = sessions;
@@ -351,6 +353,9 @@ public final class PersonaChat {
     }
 
     private void store(Principal caller, Turn turn, String answer, Usage usage) {
+        if (extractor != null) {
+            extractor.enqueue(caller, turn.persona(), turn.session().id(), turn.userText(), answer);
+        }
         sessions.append(turn.session(), "user", turn.userText(), null, Tokens.estimate(turn.userText()), null);
         sessions.append(turn.session(), "assistant", answer, turn.persona().id(),
                 usage.completionTokens() > 0 ? usage.completionTokens() : Tokens.estimate(answer),

@@ -37,7 +37,7 @@ class PersonaChatTest {
                     - { alias: agent, targets: [ { provider: openai, model: agent } ] }
                     - { alias: looping, targets: [ { provider: openai, model: tools } ] }
                 """.formatted(upstream.baseUrl());
-        server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.personas.dir", personas.toString(),
+        server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.personas.dir", personas.toString(), "orchestra.chat.extract-memories", "false",
                 "orchestra.chat.history-tokens", "120"), yaml);
         alice = server.createKey("alice", "member", "alice");
     }

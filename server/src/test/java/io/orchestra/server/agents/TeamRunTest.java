@@ -32,7 +32,7 @@ class TeamRunTest {
         for (String id : new String[] {"cherry", "sophia", "karen"}) {
             Files.copy(Path.of("..", "personas", id + ".yaml"), personas.resolve(id + ".yaml"));
         }
-        server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.personas.dir", personas.toString()), """
+        server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.personas.dir", personas.toString(), "orchestra.chat.extract-memories", "false"), """
                 gateway:
                   providers:
                     openai: { kind: openai, base_url: "%s/openai/v1", api_key: "sk-test" }

@@ -125,6 +125,10 @@ public final class FakeUpstream implements AutoCloseable {
             return;
         }
         boolean stream = body.path("stream").asBoolean(false);
+        if (body.path("messages").get(0).path("content").asString("").startsWith("Extract durable facts")) {
+            extract(ctx, body);
+            return;
+        }
         if (model.equals("team") && !stream) {
             team(ctx, body);
             return;
@@ -194,6 +198,22 @@ public final class FakeUpstream implements AutoCloseable {
         ctx.contentType("application/json").result("{\"id\":\"chatcmpl-agent\",\"object\":\"chat.completion\",\"created\":1700000000,"
                 + "\"model\":\"agent\",\"choices\":[{\"index\":0,\"message\":" + message + ",\"logprobs\":null,\"finish_reason\":\"" + finish
                 + "\"}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":10,\"total_tokens\":40}}");
+    }
+
+    /** Fact extraction: every sentence of the user's turn that starts with "I " is a fact. */
+    private void extract(Context ctx, JsonNode body) {
+        String exchange = body.path("messages").get(1).path("content").asString();
+        String user = exchange.substring(6, exchange.indexOf("\nAssistant: "));
+        java.util.List<String> facts = new java.util.ArrayList<>();
+        for (String sentence : user.split("(?<=[.!?])\\s+")) {
+            if (sentence.startsWith("I ")) {
+                facts.add(sentence);
+            }
+        }
+        String content = Json.write(Map.of("facts", facts));
+        ctx.contentType("application/json").result("{\"id\":\"chatcmpl-extract\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":" + Json.write(Map.of("role", "assistant", "content", content))
+                + ",\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":12,\"total_tokens\":52}}");
     }
 
     /** A scripted team: plans three sub-tasks, answers each, then combines them. */
