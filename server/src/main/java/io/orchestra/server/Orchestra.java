@@ -52,6 +52,7 @@ import io.orchestra.server.memory.McpEndpoint;
 import io.orchestra.server.memory.MemoryRoutes;
 import io.orchestra.agents.chat.MemoryExtractor;
 import io.orchestra.agents.chat.PersonaChat;
+import io.orchestra.agents.tools.McpServers;
 import io.orchestra.agents.tools.Toolbox;
 import io.orchestra.agents.teams.TeamRunner;
 import io.orchestra.server.agents.TeamRoutes;
@@ -101,6 +102,7 @@ public final class Orchestra implements AutoCloseable {
     private final HttpClient httpClient;
     private final KnowledgeGraph graph;
     private final McpEndpoint mcp;
+    private final McpServers mcpServers;
     private final MemoryStore memories;
     private final WebSearch webSearch;
     private final UsageRecorder usageRecorder;
@@ -174,6 +176,7 @@ public final class Orchestra implements AutoCloseable {
                 new GatewayMetrics(metrics.registry()), clock);
         this.sessions = new SessionStore(database, clock);
         this.runs = new RunStore(database, clock);
+        this.mcpServers = new McpServers(mcpServers(config), clock);
         MemoryExtractor extractor = null;
         if (Boolean.parseBoolean(config.setting("orchestra.chat.extract-memories").orElse("true"))) {
             extractor = new MemoryExtractor(jobs, gateway, memories, workers::wake);
@@ -181,7 +184,7 @@ public final class Orchestra implements AutoCloseable {
         }
         PersonaChat personaChat = new PersonaChat(personas, new PersonaRouter(embedder, Double.parseDouble(config.setting("orchestra.chat.routing-threshold").orElse("0.25"))), sessions, runs, gateway,
                 new ContextWindow(Integer.parseInt(config.setting("orchestra.chat.history-tokens").orElse("6000")), 2),
-                new Toolbox(graph, webSearch, documentSearch), memories, extractor, Integer.parseInt(config.setting("orchestra.chat.max-steps").orElse("6")),
+                new Toolbox(graph, webSearch, documentSearch, mcpServers), memories, extractor, Integer.parseInt(config.setting("orchestra.chat.max-steps").orElse("6")),
                 Long.parseLong(config.setting("orchestra.chat.tool-timeout-ms").orElse("15000")));
         routes.add(new GatewayRoutes(gateway, personaChat));
         routes.add(new ChatRoutes(personaChat));
@@ -203,6 +206,28 @@ public final class Orchestra implements AutoCloseable {
             return HealthService.Component.up(Map.of("latency_ms", Math.round((System.nanoTime() - start) / 10_000.0) / 100.0));
         } catch (RuntimeException e) {
             return HealthService.Component.down(e.getClass().getSimpleName());
+        }
+    }
+
+    /** External MCP servers from the {@code mcp_servers} section of orchestra.yaml ({@code ${VAR}} resolved from the environment). */
+    private static List<McpServers.Server> mcpServers(OrchestraConfig config) {
+        if (config.configFile().isEmpty() || !java.nio.file.Files.isRegularFile(config.configFile().get())) {
+            return List.of();
+        }
+        try {
+            tools.jackson.databind.JsonNode root = tools.jackson.dataformat.yaml.YAMLMapper.builder().build()
+                    .readTree(config.configFile().get().toFile());
+            List<String> problems = new ArrayList<>();
+            List<McpServers.Server> servers = McpServers.parse(root == null ? tools.jackson.databind.node.MissingNode.getInstance()
+                    : root.path("mcp_servers"), problems);
+            if (!problems.isEmpty()) {
+                throw new io.orchestra.core.config.ConfigException(problems);
+            }
+            io.orchestra.gateway.config.GatewayConfigParser env = new io.orchestra.gateway.config.GatewayConfigParser(System::getenv);
+            return servers.stream().map(s -> new McpServers.Server(s.name(), s.url(), s.headers().entrySet().stream()
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> env.resolve(e.getValue()))))).toList();
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new io.orchestra.core.config.ConfigException(List.of("mcp_servers: cannot read " + config.configFile().get()));
         }
     }
 
@@ -302,6 +327,7 @@ public final class Orchestra implements AutoCloseable {
             LOG.warn("HTTP server did not stop cleanly", e);
         }
         workers.close();
+        mcpServers.close();
         mcp.close();
         gatewayConfig.close();
         usageRecorder.close();

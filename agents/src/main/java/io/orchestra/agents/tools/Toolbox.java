@@ -22,16 +22,21 @@ public final class Toolbox {
     private final KnowledgeGraph graph;
     private final WebSearch search;
     private final DocumentSearch documents;
+    private final McpServers mcpServers;
 
-    public Toolbox(KnowledgeGraph graph, WebSearch search, DocumentSearch documents) {
+    public Toolbox(KnowledgeGraph graph, WebSearch search, DocumentSearch documents, McpServers mcpServers) {
         this.graph = graph;
         this.search = search;
         this.documents = documents;
+        this.mcpServers = mcpServers;
     }
 
     public List<Tool> forPersona(Persona persona, String owner) {
-        List<Tool> all = all(owner, persona);
-        return all.stream().filter(tool -> allowed(persona.tools(), tool.name())).toList();
+        List<Tool> tools = new ArrayList<>(all(owner, persona).stream().filter(tool -> allowed(persona.tools(), tool.name())).toList());
+        if (persona.tools().stream().anyMatch(t -> t.startsWith("mcp:"))) {
+            tools.addAll(mcpServers.tools(persona.tools()));
+        }
+        return tools;
     }
 
     static boolean allowed(List<String> patterns, String toolName) {

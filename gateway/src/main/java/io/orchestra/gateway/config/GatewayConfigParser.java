@@ -144,7 +144,7 @@ public final class GatewayConfigParser {
     }
 
     /** Replaces ${VAR} and ${VAR:-default} from the environment. */
-    String resolve(String value) {
+    public String resolve(String value) {
         Matcher m = VARIABLE.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
