@@ -187,9 +187,9 @@ public final class Orchestra implements AutoCloseable {
                 new Toolbox(graph, webSearch, documentSearch, mcpServers), memories, extractor, Integer.parseInt(config.setting("orchestra.chat.max-steps").orElse("6")),
                 Long.parseLong(config.setting("orchestra.chat.tool-timeout-ms").orElse("15000")));
         routes.add(new GatewayRoutes(gateway, personaChat));
-        routes.add(new ChatRoutes(personaChat));
-        routes.add(new TeamRoutes(new TeamRunner(personas, runs, gateway,
-                Integer.parseInt(config.setting("orchestra.teams.parallelism").orElse("4"))), runs));
+        TeamRunner teams = new TeamRunner(personas, runs, gateway, Integer.parseInt(config.setting("orchestra.teams.parallelism").orElse("4")));
+        routes.add(new ChatRoutes(personaChat, teams, runs));
+        routes.add(new TeamRoutes(teams, runs));
         routes.add(new RouteAdminRoutes(gateway, keys));
         routes.add(new UsageRoutes(database));
         routes.add(new SearchRoutes(webSearch));

@@ -46,6 +46,31 @@ public final class TeamRunner {
         this.parallelism = parallelism;
     }
 
+    static final String TRIAGE = "Decide whether this request needs several specialists working on separate sub-tasks "
+            + "(complex) or one answer (simple). Answer with JSON {\"complex\": true|false, \"reason\": \"…\"}.";
+
+    /** The coordinator's verdict on a request: team work or a single answer, and why. */
+    public record Triage(boolean complex, String reason) {}
+
+    /** Asks the coordinator's model, with a structured output, whether a request needs the team. */
+    public Triage triage(Principal caller, String message) {
+        Persona coordinator = personas.list(caller).stream().map(StoredPersona::persona).filter(Persona::coordinator).findFirst()
+                .orElseThrow(() -> ProblemException.conflict("no coordinator persona is defined (set coordinator: true on one)"));
+        ObjectNode request = request(coordinator, TRIAGE, message);
+        ObjectNode format = request.putObject("response_format");
+        format.put("type", "json_schema");
+        format.putObject("json_schema").put("name", "triage").put("strict", true).set("schema", Json.tree("""
+                {"type":"object","additionalProperties":false,"required":["complex","reason"],
+                 "properties":{"complex":{"type":"boolean"},"reason":{"type":"string"}}}"""));
+        ChatResult result = gateway.chat(caller, request, name -> null);
+        try {
+            JsonNode verdict = Json.tree(result.body().path("choices").path(0).path("message").path("content").asString("{}"));
+            return new Triage(verdict.path("complex").asBoolean(false), verdict.path("reason").asString(""));
+        } catch (RuntimeException e) {
+            return new Triage(false, "the triage answer was not valid JSON; answering directly");
+        }
+    }
+
     /** Starts the run in the background and returns its id at once. */
     public String start(Principal caller, String task) {
         List<Persona> team = personas.list(caller).stream().map(StoredPersona::persona).toList();

@@ -3,6 +3,9 @@ package io.orchestra.server.agents;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.agents.chat.PersonaChat;
+import io.orchestra.agents.run.Run;
+import io.orchestra.agents.run.RunStore;
+import io.orchestra.agents.teams.TeamRunner;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
 import io.orchestra.gateway.ChatResult;
@@ -20,12 +23,17 @@ import tools.jackson.databind.node.ObjectNode;
  * answered, why, and the session and run ids.
  */
 public final class ChatRoutes implements RouteGroup {
-    private static final Set<String> FIELDS = Set.of("persona", "message", "messages", "session_id", "stream", "temperature", "max_tokens");
+    private static final Set<String> FIELDS = Set.of("persona", "message", "messages", "session_id", "stream", "temperature", "max_tokens",
+            "mode");
 
     private final PersonaChat chat;
+    private final TeamRunner teams;
+    private final RunStore runs;
 
-    public ChatRoutes(PersonaChat chat) {
+    public ChatRoutes(PersonaChat chat, TeamRunner teams, RunStore runs) {
         this.chat = chat;
+        this.teams = teams;
+        this.runs = runs;
     }
 
     @Override
@@ -33,7 +41,7 @@ public final class ChatRoutes implements RouteGroup {
         routes.post("/api/chat", this::chat);
     }
 
-    private void chat(Context ctx) {
+    private void chat(Context ctx) throws InterruptedException {
         JsonNode body = Bodies.tree(ctx);
         if (!body.isObject()) {
             throw ProblemException.badRequest("the request body must be a JSON object");
@@ -59,6 +67,19 @@ public final class ChatRoutes implements RouteGroup {
         if (body.has("max_tokens")) {
             options.set("max_tokens", body.get("max_tokens"));
         }
+        String mode = body.path("mode").asString("chat");
+        if (!Set.of("chat", "team", "auto").contains(mode)) {
+            throw ProblemException.badRequest("'mode' must be chat, team or auto");
+        }
+        if (!mode.equals("chat")) {
+            String text = messages.get(messages.size() - 1).path("content").asString("");
+            TeamRunner.Triage triage = mode.equals("team") ? new TeamRunner.Triage(true, "team mode was asked for")
+                    : teams.triage(Requests.principal(ctx), text);
+            if (triage.complex()) {
+                teamAnswer(ctx, text, triage);
+                return;
+            }
+        }
         PersonaChat.Request request = new PersonaChat.Request(body.path("persona").asString("auto"),
                 body.path("session_id").isString() ? body.path("session_id").asString() : null, messages, body.path("stream").asBoolean(false), options);
         if (request.stream()) {
@@ -68,5 +89,34 @@ public final class ChatRoutes implements RouteGroup {
         ChatResult result = chat.chat(Requests.principal(ctx), request, name -> ctx.header(name));
         result.headers().forEach(ctx::header);
         ctx.contentType("application/json").result(Json.writeBytes(result.body()));
+    }
+
+    /** Runs the team to the end and answers in the chat.completion shape, with the run's id. */
+    private void teamAnswer(Context ctx, String task, TeamRunner.Triage triage) throws InterruptedException {
+        String owner = Requests.principal(ctx).owner();
+        String id = teams.start(Requests.principal(ctx), task);
+        Run run = runs.get(id, owner);
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (run.status().equals("running") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            run = runs.get(id, owner);
+        }
+        if (!run.status().equals("done")) {
+            throw new ProblemException(502, "team-failed", "Team run failed", "the team run " + id + " ended " + run.status()
+                    + (run.error() == null ? "" : ": " + run.error()));
+        }
+        ObjectNode body = Json.object();
+        body.put("id", "chatcmpl-" + id);
+        body.put("object", "chat.completion");
+        body.put("created", run.startedAt().getEpochSecond());
+        body.put("model", "team");
+        ObjectNode choice = body.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.putObject("message").put("role", "assistant").put("content", run.output());
+        choice.put("finish_reason", "stop");
+        body.putObject("usage").put("prompt_tokens", run.promptTokens()).put("completion_tokens", run.completionTokens())
+                .put("total_tokens", run.promptTokens() + run.completionTokens());
+        body.putObject("orchestra").put("mode", "team").put("run_id", id).put("persona", run.personaId()).put("reason", triage.reason());
+        ctx.header("x-orchestra-run", id).json(body);
     }
 }

@@ -75,6 +75,21 @@ class TeamRunTest {
     }
 
     @Test
+    void chatDecidesWhenARequestNeedsTheTeam() {
+        HttpResponse<String> complex = server.post("/api/chat", alice, "{\"mode\":\"auto\",\"message\":\"Help me launch a clinic payments product\"}");
+        assertThat(complex.statusCode()).as(complex.body()).isEqualTo(200);
+        JsonNode team = Json.tree(complex.body());
+        assertThat(team.path("orchestra").path("mode").asString()).isEqualTo("team");
+        assertThat(team.path("orchestra").path("reason").asString()).isEqualTo("needs several specialists");
+        assertThat(team.path("choices").get(0).path("message").path("content").asString()).isEqualTo("Final answer combining 3 reports");
+        HttpResponse<String> simple = server.post("/api/chat", alice, "{\"mode\":\"auto\",\"persona\":\"karen\",\"message\":\"What is GCP?\"}");
+        JsonNode single = Json.tree(simple.body());
+        assertThat(single.path("orchestra").path("persona").asString()).isEqualTo("karen");
+        assertThat(single.path("orchestra").has("mode")).isFalse();
+        assertThat(server.post("/api/chat", alice, "{\"mode\":\"swarm\",\"message\":\"x\"}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void teamRunEventsStreamUntilTheAnswer() throws Exception {
         HttpResponse<String> started = server.post("/api/teams/runs", alice, "{\"task\":\"Plan a product launch\"}");
         assertThat(started.statusCode()).isEqualTo(202);

@@ -221,7 +221,9 @@ public final class FakeUpstream implements AutoCloseable {
         String system = body.path("messages").get(0).path("content").asString();
         String user = body.path("messages").get(1).path("content").asString();
         String content;
-        if (system.contains("Write a plan")) {
+        if (system.startsWith("Decide whether")) {
+            content = Json.write(Map.of("complex", user.contains("launch"), "reason", user.contains("launch") ? "needs several specialists" : "one answer"));
+        } else if (system.contains("Write a plan")) {
             content = "{\"subtasks\":[{\"persona\":\"sophia\",\"task\":\"Price the launch\"},"
                     + "{\"persona\":\"karen\",\"task\":\"Plan the trial operations\"},{\"persona\":\"sophia\",\"task\":\"Model the budget\"}]}";
         } else if (system.contains("Combine")) {
