@@ -1,6 +1,7 @@
 package io.orchestra.gateway.providers.gemini;
 
 import io.orchestra.core.json.Json;
+import io.orchestra.gateway.providers.BaseStreamTranslator;
 import io.orchestra.gateway.providers.Provider;
 import io.orchestra.gateway.providers.ProviderSettings;
 import io.orchestra.gateway.providers.StreamFormat;
@@ -273,14 +274,11 @@ public final class GeminiProvider implements Provider {
 
     @Override
     public StreamTranslator streamTranslator(String model, boolean includeUsage) {
-        return new StreamTranslator() {
+        return new BaseStreamTranslator() {
             private final String id = "chatcmpl-gemini-" + Long.toHexString(System.nanoTime());
             private final long created = System.currentTimeMillis() / 1000;
             private boolean started;
-            private boolean finished;
-            private boolean sentContent;
             private int callIndex;
-            private TokenUsage usage = TokenUsage.NONE;
 
             @Override
             public List<String> onEvent(String event, String data) {
@@ -328,20 +326,6 @@ public final class GeminiProvider implements Provider {
                 return out;
             }
 
-            @Override
-            public boolean finished() {
-                return finished;
-            }
-
-            @Override
-            public TokenUsage usage() {
-                return usage;
-            }
-
-            @Override
-            public boolean sentContent() {
-                return sentContent;
-            }
         };
     }
 

@@ -1,6 +1,7 @@
 package io.orchestra.gateway.providers.ollama;
 
 import io.orchestra.core.json.Json;
+import io.orchestra.gateway.providers.BaseStreamTranslator;
 import io.orchestra.gateway.providers.Provider;
 import io.orchestra.gateway.providers.ProviderSettings;
 import io.orchestra.gateway.providers.StreamFormat;
@@ -156,13 +157,10 @@ public final class OllamaProvider implements Provider {
 
     @Override
     public StreamTranslator streamTranslator(String model, boolean includeUsage) {
-        return new StreamTranslator() {
+        return new BaseStreamTranslator() {
             private final String id = "chatcmpl-ollama-" + Long.toHexString(System.nanoTime());
             private final long created = System.currentTimeMillis() / 1000;
             private boolean started;
-            private boolean finished;
-            private boolean sentContent;
-            private TokenUsage usage = TokenUsage.NONE;
 
             @Override
             public List<String> onEvent(String event, String data) {
@@ -212,20 +210,6 @@ public final class OllamaProvider implements Provider {
 
             private boolean sentToolCalls;
 
-            @Override
-            public boolean finished() {
-                return finished;
-            }
-
-            @Override
-            public TokenUsage usage() {
-                return usage;
-            }
-
-            @Override
-            public boolean sentContent() {
-                return sentContent;
-            }
         };
     }
 

@@ -1,7 +1,7 @@
 package io.orchestra.gateway.providers.openai;
 
 import io.orchestra.core.json.Json;
-import io.orchestra.gateway.providers.StreamTranslator;
+import io.orchestra.gateway.providers.BaseStreamTranslator;
 import io.orchestra.gateway.providers.TokenUsage;
 import io.orchestra.gateway.providers.UpstreamStreamError;
 import java.util.List;
@@ -11,11 +11,8 @@ import tools.jackson.databind.JsonNode;
  * Passes OpenAI chunks through byte for byte. Only chunks that can carry usage or an error are
  * parsed, so the hot path is string checks, not JSON work.
  */
-final class OpenAiStreamTranslator implements StreamTranslator {
+final class OpenAiStreamTranslator extends BaseStreamTranslator {
     private final boolean includeUsage;
-    private boolean finished;
-    private boolean sentContent;
-    private TokenUsage usage = TokenUsage.NONE;
 
     OpenAiStreamTranslator(boolean includeUsage) {
         this.includeUsage = includeUsage;
@@ -50,19 +47,5 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         return at >= 0 && data.charAt(at + 11) != '"';
     }
 
-    @Override
-    public boolean finished() {
-        return finished;
-    }
-
-    @Override
-    public TokenUsage usage() {
-        return usage;
-    }
-
-    @Override
-    public boolean sentContent() {
-        return sentContent;
-    }
 
 }
