@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             McpCommand.class,
             ImportCommand.class,
             ExportCommand.class,
+            ConfigCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -72,13 +72,19 @@ public final class Doctor {
         }
     }
 
-    private static Check database(OrchestraConfig config) {
+    /** Whether the configured database answers (and is migrated); shared with `orchestra config check`. */
+    public static Check database(OrchestraConfig config) {
+        return database(config, true);
+    }
+
+    /** As {@link #database(OrchestraConfig)}; before a rollout pending migrations are expected, so they may pass. */
+    public static Check database(OrchestraConfig config, boolean requireMigrated) {
         try (Database db = Database.open(config.database(), "orchestra-doctor", java.time.Duration.ofSeconds(3))) {
             long nanos = db.ping();
             boolean migrated = db.isMigrated();
             String detail = db.kind().wire() + " " + db.displayUrl() + ", " + (nanos / 1_000_000.0) + " ms"
                     + (migrated ? ", migrated" : ", migrations pending");
-            return new Check("database reachable and migrated", migrated, detail,
+            return new Check(requireMigrated ? "database reachable and migrated" : "database reachable", migrated || !requireMigrated, detail,
                     migrated ? "" : "run 'orchestra migrate' (serve also migrates on start)");
         } catch (Exception e) {
             return new Check("database reachable and migrated", false,
@@ -87,7 +93,8 @@ public final class Doctor {
         }
     }
 
-    private static Check redis(String url) {
+    /** Whether the Redis at {@code url} answers; shared with `orchestra config check`. */
+    public static Check redis(String url) {
         try (Jedis jedis = new Jedis(URI.create(url), 3000)) {
             String pong = jedis.ping();
             return new Check("redis reachable", "PONG".equals(pong), io.orchestra.core.config.Secrets.maskUrl(url), "");
