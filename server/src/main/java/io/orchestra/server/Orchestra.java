@@ -130,6 +130,16 @@ public final class Orchestra implements AutoCloseable {
         this.health = new HealthService(config, database, clock, Version.current());
         this.redis = config.redisUrl().map(url -> new JedisPooled(URI.create(url)));
         redis.ifPresent(client -> health.addComponent("redis", () -> redisComponent(client)));
+        redis.ifPresent(client -> io.micrometer.core.instrument.Gauge.builder("orchestra.redis.up", client,
+                        c -> redisComponent(c).status().equals("up") ? 1 : 0)
+                .description("1 when Redis answers a ping").register(metrics.registry()));
+        io.micrometer.core.instrument.Gauge.builder("orchestra.disk.free", config.dataDir(), dir -> {
+                    try {
+                        return java.nio.file.Files.getFileStore(java.nio.file.Files.createDirectories(dir)).getUsableSpace();
+                    } catch (java.io.IOException e) {
+                        return Double.NaN;
+                    }
+                }).baseUnit("bytes").description("Usable space on the data directory's disk").register(metrics.registry());
         routes.add(new HealthRoutes(health));
         routes.add(metrics);
         routes.add(new KeyRoutes(keys));

@@ -129,6 +129,8 @@ public final class HttpServer {
         ctx.attribute(Requests.REQUEST_ID, requestId);
         ctx.header(Requests.REQUEST_ID_HEADER, requestId);
         MDC.put("request_id", requestId);
+        traceId(ctx).ifPresent(trace -> MDC.put(CLOUD_PROJECT == null ? "trace_id" : "logging.googleapis.com/trace",
+                CLOUD_PROJECT == null ? trace : "projects/" + CLOUD_PROJECT + "/traces/" + trace));
         long length = ctx.req().getContentLengthLong();
         boolean multipart = ctx.isMultipartFormData();
         long limit = multipart ? config.maxUploadBytes() + 64 * 1024 : config.maxBodyBytes();
@@ -136,6 +138,22 @@ public final class HttpServer {
             throw ProblemException.tooLarge("request body of " + length + " bytes exceeds the limit of " + limit + " bytes ("
                     + (multipart ? "orchestra.http.max-upload-bytes" : "orchestra.http.max-body-bytes") + ")");
         }
+    }
+
+    /** On Google Cloud, logs carry the trace so Cloud Logging groups a request's lines. */
+    private static final String CLOUD_PROJECT = System.getenv("GOOGLE_CLOUD_PROJECT");
+
+    /** The trace id from W3C {@code traceparent} or Google's {@code X-Cloud-Trace-Context}. */
+    static Optional<String> traceId(Context ctx) {
+        String traceparent = ctx.header("traceparent");
+        if (traceparent != null && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")) {
+            return Optional.of(traceparent.substring(3, 35));
+        }
+        String cloud = ctx.header("X-Cloud-Trace-Context");
+        if (cloud != null && cloud.matches("[0-9a-fA-F]{32}(/.*)?")) {
+            return Optional.of(cloud.substring(0, 32));
+        }
+        return Optional.empty();
     }
 
     private void authorize(Context ctx) {
