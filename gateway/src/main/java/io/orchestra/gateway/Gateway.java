@@ -53,6 +53,9 @@ import tools.jackson.databind.node.ObjectNode;
  * routing with retries, fallback and circuit breakers, translation, usage and cost accounting.
  */
 public final class Gateway {
+    /** The cost of a non-streamed call in USD, from the provider's reported usage and the price table. */
+    public static final String COST_HEADER = "x-orchestra-cost-usd";
+
     private final GatewayConfigSource config;
     private final Upstream upstream;
     private final CircuitBreakers breakers;
@@ -306,7 +309,9 @@ public final class Gateway {
             remember(call, Json.write(completion));
         }
         finish(call, target, model, false, 200, tokens, cost, null, attempts, call.cacheKey() == null ? "off" : "miss", null);
-        return new ChatResult(completion, headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", upstreamNanos));
+        Map<String, String> headers = headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", upstreamNanos);
+        headers.put(COST_HEADER, String.format(java.util.Locale.ROOT, "%.8f", cost));
+        return new ChatResult(completion, headers);
     }
 
     /**

@@ -183,7 +183,7 @@ public final class PersonaChat {
             String summary = result.body().path("choices").path(0).path("message").path("content").asString("");
             int upto = plan.toSummarize().getLast().seq();
             sessions.summarize(session.id(), caller.owner(), summary, upto);
-            runs.endStep(runId, step, summary, usage(result.body().path("usage")), null);
+            runs.endStep(runId, step, summary, usage(result), null);
             return sessions.get(session.id(), caller.owner());
         } catch (RuntimeException e) {
             runs.endStep(runId, step, null, Usage.NONE, e.getMessage());
@@ -228,7 +228,7 @@ public final class PersonaChat {
                 throw e;
             }
             JsonNode message = result.body().path("choices").path(0).path("message");
-            runs.endStep(turn.meta().runId(), step, message.path("content").asString(""), usage(result.body().path("usage")), null);
+            runs.endStep(turn.meta().runId(), step, message.path("content").asString(""), usage(result), null);
             JsonNode calls = message.path("tool_calls");
             if (tools.isEmpty() || !calls.isArray() || calls.isEmpty()) {
                 return new Completed(result, false);
@@ -371,6 +371,13 @@ public final class PersonaChat {
         node.put("session_id", meta.sessionId());
         node.put("run_id", meta.runId());
         return node;
+    }
+
+    /** Tokens from the completion, cost from the gateway's header. */
+    static Usage usage(ChatResult result) {
+        JsonNode usage = result.body().path("usage");
+        double cost = Double.parseDouble(result.headers().getOrDefault(Gateway.COST_HEADER, "0"));
+        return new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0), cost);
     }
 
     private static Usage usage(JsonNode usage) {

@@ -197,7 +197,8 @@ public final class TeamRunner {
 
     private static Usage usage(ChatResult result) {
         JsonNode usage = result.body().path("usage");
-        return new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0), 0);
+        double cost = Double.parseDouble(result.headers().getOrDefault(Gateway.COST_HEADER, "0"));
+        return new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0), cost);
     }
 
 }

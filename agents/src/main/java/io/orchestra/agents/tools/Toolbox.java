@@ -40,6 +40,10 @@ public final class Toolbox {
     }
 
     static boolean allowed(List<String> patterns, String toolName) {
+        if (toolName.equals("knowledge_search")) {
+            // The blend of both sources needs both permissions.
+            return allowed(patterns, "documents_search") && allowed(patterns, "web_search");
+        }
         String dotted = toolName.replaceFirst("_", ".");
         for (String pattern : patterns) {
             if (pattern.equals(dotted) || pattern.equals(toolName)
@@ -67,6 +71,9 @@ public final class Toolbox {
                 schema("{\"observations\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"entityName\":{\"type\":\"string\"},"
                         + "\"contents\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"entityName\",\"contents\"]}}}", "observations"),
                 args -> Json.write(Map.of("added", graph.addObservations(owner, GraphArguments.batches(args.path("observations"), "contents"))))));
+        tools.add(new Tool("knowledge_search", "Search the user's documents and the web together, blended by this persona's preference.",
+                schema("{\"query\":{\"type\":\"string\"}}", "query"),
+                args -> blended(owner, persona, GraphArguments.text(args, "query"))));
         tools.add(new Tool("documents_search", "Search the user's uploaded documents; cite results as [filename#chunk].",
                 schema("{\"query\":{\"type\":\"string\"}}", "query"),
                 args -> {
@@ -90,6 +97,45 @@ public final class Toolbox {
                     return out.isEmpty() ? "no results" : out.toString();
                 }));
         return tools;
+    }
+
+    /**
+     * Document citations and web results in one list, ordered by the persona's {@code search.blend}:
+     * documents first, web first, or alternating (balanced).
+     */
+    String blended(String owner, Persona persona, String query) {
+        int max = persona.search().maxResults();
+        List<String> docs = new ArrayList<>();
+        for (DocumentSearch.Citation c : documents.search(owner, query, max, persona.id())) {
+            docs.add("[" + c.filename() + "#" + c.chunk() + "] " + c.excerpt());
+        }
+        List<String> web = new ArrayList<>();
+        WebSearch.Outcome outcome = search.search(query, persona.search().providers(), max);
+        for (SearchResult r : outcome.results()) {
+            web.add("[web] " + r.title() + " <" + r.url() + ">: " + r.snippet());
+        }
+        List<String> merged = new ArrayList<>();
+        switch (persona.search().blend()) {
+            case "documents_first" -> {
+                merged.addAll(docs);
+                merged.addAll(web);
+            }
+            case "web_first" -> {
+                merged.addAll(web);
+                merged.addAll(docs);
+            }
+            default -> {
+                for (int i = 0; i < Math.max(docs.size(), web.size()); i++) {
+                    if (i < docs.size()) {
+                        merged.add(docs.get(i));
+                    }
+                    if (i < web.size()) {
+                        merged.add(web.get(i));
+                    }
+                }
+            }
+        }
+        return merged.isEmpty() ? "nothing found" : String.join("\n", merged.subList(0, Math.min(merged.size(), 2 * max)));
     }
 
     private static String render(Graph graph) {

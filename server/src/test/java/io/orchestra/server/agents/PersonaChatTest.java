@@ -65,6 +65,9 @@ class PersonaChatTest {
         assertThat(first.path("orchestra").path("persona").asString()).isEqualTo("sophia");
         assertThat(lastUpstreamMessages().get(0).path("content").asString()).startsWith("You are Sophia");
         assertThat(upstream.requests.getLast().path("temperature").asDouble()).isEqualTo(0.4);
+        JsonNode firstRun = Json.tree(server.get("/api/runs/" + first.path("orchestra").path("run_id").asString(), alice).body());
+        assertThat(firstRun.path("costUsd").asDouble()).as("cost from the price table").isCloseTo((10 * 0.15 + 2 * 0.075 + 8 * 0.6) / 1e6,
+                org.assertj.core.data.Offset.offset(1e-12));
         String session = first.path("orchestra").path("session_id").asString();
 
         chat("{\"persona\":\"sophia\",\"session_id\":\"" + session + "\",\"message\":\"And for debit cards?\"}");
