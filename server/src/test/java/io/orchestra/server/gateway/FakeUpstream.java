@@ -58,6 +58,8 @@ public final class FakeUpstream implements AutoCloseable {
             config.routes.post("/openai/v1/chat/completions", this::openAiChat);
             config.routes.post("/openai/v1/embeddings", this::openAiEmbeddings);
             config.routes.post("/anthropic/v1/messages", this::anthropic);
+            config.routes.post("/gemini/v1beta/models/{action}", this::gemini);
+            config.routes.post("/ollama/api/chat", this::ollama);
         }).start("127.0.0.1", 0);
     }
 
@@ -111,6 +113,9 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     private static String error(String shape, String type, String message) {
+        if (shape.equals("ollama")) {
+            return "{\"error\":\"" + message + "\"}";
+        }
         if (shape.equals("anthropic")) {
             return "{\"type\":\"error\",\"error\":{\"type\":\"" + (type.equals("overloaded") ? "overloaded_error" : type) + "\",\"message\":\"" + message + "\"}}";
         }
@@ -291,6 +296,48 @@ public final class FakeUpstream implements AutoCloseable {
         write(out, "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
         write(out, "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}\n\n");
         write(out, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    }
+
+    /** Gemini generateContent / streamGenerateContent?alt=sse (the model and action are one path segment). */
+    private void gemini(Context ctx) throws Exception {
+        JsonNode body = record(ctx);
+        String action = ctx.pathParam("action");
+        String model = action.substring(0, action.indexOf(':'));
+        if (fail(ctx, model, count(model), "openai")) {
+            return;
+        }
+        String usage = "\"usageMetadata\":{\"promptTokenCount\":9,\"candidatesTokenCount\":4,\"totalTokenCount\":13}";
+        if (!action.endsWith(":streamGenerateContent")) {
+            ctx.contentType("application/json").result("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello from Gemini\"}],\"role\":\"model\"},"
+                    + "\"finishReason\":\"STOP\",\"index\":0}]," + usage + ",\"modelVersion\":\"" + model + "\",\"responseId\":\"gem-1\"}");
+            return;
+        }
+        ctx.contentType("text/event-stream");
+        OutputStream out = ctx.res().getOutputStream();
+        write(out, "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello\"}],\"role\":\"model\"},\"index\":0}],\"modelVersion\":\"" + model + "\"}\r\n\r\n");
+        write(out, "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" from Gemini\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],"
+                + usage + ",\"modelVersion\":\"" + model + "\"}\r\n\r\n");
+    }
+
+    /** Ollama's native /api/chat, NDJSON when streaming. */
+    private void ollama(Context ctx) throws Exception {
+        JsonNode body = record(ctx);
+        String model = body.path("model").asString();
+        if (fail(ctx, model, count(model), "ollama")) {
+            return;
+        }
+        if (!body.path("stream").asBoolean(true)) {
+            ctx.contentType("application/json").result("{\"model\":\"" + model + "\",\"created_at\":\"2025-01-01T00:00:00Z\","
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello from Ollama\"},\"done\":true,\"done_reason\":\"stop\","
+                    + "\"prompt_eval_count\":7,\"eval_count\":3}");
+            return;
+        }
+        ctx.contentType("application/x-ndjson");
+        OutputStream out = ctx.res().getOutputStream();
+        write(out, "{\"model\":\"" + model + "\",\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"done\":false}\n");
+        write(out, "{\"model\":\"" + model + "\",\"message\":{\"role\":\"assistant\",\"content\":\" from Ollama\"},\"done\":false}\n");
+        write(out, "{\"model\":\"" + model + "\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\","
+                + "\"prompt_eval_count\":7,\"eval_count\":3}\n");
     }
 
     @Override
