@@ -125,6 +125,7 @@ public final class Orchestra implements AutoCloseable {
         this.keys = new ApiKeyStore(database, clock);
         this.generatedAdminKey = bootstrapAdminKey();
 
+        // Foundation: health, metrics, keys.
         List<RouteGroup> routes = new ArrayList<>();
         List<Consumer<ServletContextHandler>> servlets = new ArrayList<>();
         this.health = new HealthService(config, database, clock, Version.current());
@@ -144,6 +145,7 @@ public final class Orchestra implements AutoCloseable {
         routes.add(metrics);
         routes.add(new KeyRoutes(keys));
 
+        // Personas (files and API).
         this.personas = new PersonaStore(database, clock);
         this.personaFiles = new PersonaFiles(Path.of(config.setting("orchestra.personas.dir").orElse("personas")), personas);
         List<String> loaded = personaFiles.load();
@@ -151,6 +153,7 @@ public final class Orchestra implements AutoCloseable {
         LOG.info("personas loaded from files: {}", loaded);
         routes.add(new PersonaRoutes(personas, personaFiles));
 
+        // Memory: graph, semantic memories, MCP at /mcp.
         this.graph = new KnowledgeGraph(database, clock);
         this.embedder = new LocalEmbedder(config.dataDir());
         this.memories = new MemoryStore(database, embedder, clock);
@@ -158,7 +161,10 @@ public final class Orchestra implements AutoCloseable {
                 .map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList()).orElse(List.of()));
         servlets.add(mcp.mount());
         routes.add(new MemoryRoutes(graph, memories));
+        health.addComponent("vector_search", () -> HealthService.Component.up(Map.of("engine", "exact per owner (in process)",
+                "embeddings", "all-MiniLM-L6-v2 (in process, 384 dimensions)")));
 
+        // Background jobs and documents.
         this.jobs = new JobQueue(database, clock);
         this.workers = new JobWorkers(jobs, "worker-" + Ids.randomToken(6), 2, 500);
         DocumentStore documentStore = new DocumentStore(database, clock);
@@ -167,6 +173,7 @@ public final class Orchestra implements AutoCloseable {
         workers.register(DocumentService.INGEST_JOB, documents.ingestHandler());
         this.documentSearch = new DocumentSearch(documentStore, embedder);
         routes.add(new DocumentRoutes(documents, documentStore, jobs, documentSearch));
+        // Outbound: web search and the gateway.
         this.httpClient = startHttpClient();
         this.webSearch = new WebSearch(SearchProviders.fromSettings(config::setting, httpClient));
         this.usageRecorder = new UsageRecorder(database);
@@ -184,6 +191,7 @@ public final class Orchestra implements AutoCloseable {
                 new SemanticCache(embedder::embed, clock, Math.max(100, gatewaySettings.cacheMaxEntries() / 10)),
                 PriceTable.load(config.setting("orchestra.gateway.prices-file").map(Path::of)), usageRecorder,
                 new GatewayMetrics(metrics.registry()), clock);
+        // Agents: sessions, runs, tools, chat, teams.
         this.sessions = new SessionStore(database, clock);
         this.runs = new RunStore(database, clock);
         this.mcpServers = new McpServers(mcpServers(config), clock);
