@@ -200,12 +200,12 @@ public final class Orchestra implements AutoCloseable {
             extractor = new MemoryExtractor(jobs, gateway, memories, workers::wake);
             workers.register(MemoryExtractor.JOB, extractor.handler());
         }
-        PersonaChat personaChat = new PersonaChat(personas, new PersonaRouter(embedder, Double.parseDouble(config.setting("orchestra.chat.routing-threshold").orElse("0.25"))), sessions, runs, gateway,
-                new ContextWindow(Integer.parseInt(config.setting("orchestra.chat.history-tokens").orElse("6000")), 2),
-                new Toolbox(graph, webSearch, documentSearch, mcpServers), memories, extractor, Integer.parseInt(config.setting("orchestra.chat.max-steps").orElse("6")),
-                Long.parseLong(config.setting("orchestra.chat.tool-timeout-ms").orElse("15000")));
+        PersonaChat personaChat = new PersonaChat(personas, new PersonaRouter(embedder, config.number("orchestra.chat.routing-threshold", 0.25, 0, 1)), sessions, runs, gateway,
+                new ContextWindow((int) config.number("orchestra.chat.history-tokens", 6000, 50, 2_000_000), 2),
+                new Toolbox(graph, webSearch, documentSearch, mcpServers), memories, extractor, (int) config.number("orchestra.chat.max-steps", 6, 1, 50),
+                (long) config.number("orchestra.chat.tool-timeout-ms", 15_000, 10, 600_000));
         routes.add(new GatewayRoutes(gateway, personaChat));
-        TeamRunner teams = new TeamRunner(personas, runs, gateway, Integer.parseInt(config.setting("orchestra.teams.parallelism").orElse("4")));
+        TeamRunner teams = new TeamRunner(personas, runs, gateway, (int) config.number("orchestra.teams.parallelism", 4, 1, 64));
         routes.add(new ChatRoutes(personaChat, teams, runs));
         routes.add(new TeamRoutes(teams, runs));
         routes.add(new RouteAdminRoutes(gateway, keys));

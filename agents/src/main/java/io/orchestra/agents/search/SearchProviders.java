@@ -11,7 +11,12 @@ public final class SearchProviders {
     private SearchProviders() {}
 
     public static List<WebSearchProvider> fromSettings(Function<String, Optional<String>> setting, HttpClient client) {
-        long timeout = setting.apply("orchestra.search.timeout-ms").map(Long::parseLong).orElse(8000L);
+        long timeout;
+        try {
+            timeout = setting.apply("orchestra.search.timeout-ms").map(String::trim).map(Long::parseLong).orElse(8000L);
+        } catch (NumberFormatException e) {
+            throw new io.orchestra.core.config.ConfigException(List.of("orchestra.search.timeout-ms: expected a whole number of milliseconds"));
+        }
         List<WebSearchProvider> providers = new ArrayList<>();
         String wikipedia = setting.apply("orchestra.search.wikipedia.url").orElse("https://en.wikipedia.org");
         if (!wikipedia.equals("off")) {

@@ -52,6 +52,23 @@ public record OrchestraConfig(
         return settings.getOptionalValue(key, String.class).filter(v -> !v.isBlank());
     }
 
+    /** A numeric module setting within bounds; a bad value stops startup with a clear message, not a stack trace. */
+    public double number(String key, double fallback, double min, double max) {
+        Optional<String> value = setting(key);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            double parsed = Double.parseDouble(value.get().trim());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(List.of(ConfigLoader.problem(key, value.get(), "a number from " + min + " to " + max)));
+    }
+
     @Override
     public String toString() {
         return "OrchestraConfig[env=" + env.wire() + ", host=" + host + ", port=" + port + ", dataDir=" + dataDir

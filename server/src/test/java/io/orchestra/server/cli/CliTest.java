@@ -91,6 +91,18 @@ class CliTest {
     }
 
     @Test
+    void aBadModuleSettingStopsServeWithAClearMessage() {
+        System.setProperty("orchestra.chat.max-steps", "lots");
+        try {
+            Run serve = run("serve");
+            assertThat(serve.exitCode()).isEqualTo(2);
+            assertThat(serve.err()).contains("orchestra.chat.max-steps = 'lots'", "a number from").doesNotContain("\tat ");
+        } finally {
+            System.clearProperty("orchestra.chat.max-steps");
+        }
+    }
+
+    @Test
     void doctorPassesOnAHealthyEnvironment() {
         assertThat(run("migrate").exitCode()).isZero();
         Run doctor = run("doctor");
