@@ -106,13 +106,14 @@ class GatewayConfigParserTest {
     }
 
     @Test
-    void loadBalancingPutsEveryPositiveWeightTargetInTheOrderOnce() {
+    void loadBalancingDrawsByWeightAndKeepsWeightZeroTargetsAsLastFallbacks() {
         RouteConfig route = new RouteConfig("m", "loadbalance", List.of(new Target("a", "x", 9, 1000), new Target("b", "y", 1, 1000),
                 new Target("c", "z", 0, 1000)), null, -1);
         int aFirst = 0;
         for (int i = 0; i < 2000; i++) {
             List<Target> order = Router.order(route);
-            assertThat(order).extracting(Target::provider).containsExactlyInAnyOrder("a", "b");
+            assertThat(order).extracting(Target::provider).containsExactlyInAnyOrder("a", "b", "c");
+            assertThat(order.getLast().provider()).isEqualTo("c");
             if (order.getFirst().provider().equals("a")) {
                 aFirst++;
             }
