@@ -148,7 +148,8 @@ public final class Gateway {
                 if (hit.isPresent()) {
                     ObjectNode body = (ObjectNode) Json.tree(hit.get());
                     finish(call, null, body.path("model").asString(""), false, 200, TokenUsage.NONE, 0, null, 0, "hit", null);
-                    return new ChatResult(body, headers(call, "cache", body.path("model").asString(""), 0, "hit", 0));
+                    return new ChatResult(body, headers(call, "cache", body.path("model").asString(""), 0, "hit", 0),
+                            hit.get().getBytes(StandardCharsets.UTF_8));
                 }
             }
             UpstreamFailure last = null;
@@ -290,14 +291,14 @@ public final class Gateway {
         UpstreamRequest request = provider.chatRequest(settings, target.model(), call.request(), false);
         Upstream.Reply reply = upstream.send(request, target.timeoutMillis());
         long upstreamNanos = System.nanoTime() - upstreamStart;
-        String body = new String(reply.body(), StandardCharsets.UTF_8);
         if (reply.status() != 200) {
+            String body = new String(reply.body(), StandardCharsets.UTF_8);
             throw new UpstreamFailure(UpstreamFailure.Kind.STATUS, reply.status(),
                     settings.scrub(provider.errorMessage(reply.status(), body)), RetryPolicy.parseRetryAfter(reply.retryAfter()));
         }
         JsonNode parsed;
         try {
-            parsed = Json.mapper().readTree(body);
+            parsed = Json.mapper().readTree(reply.body());
         } catch (JacksonException e) {
             throw new UpstreamFailure(UpstreamFailure.Kind.STATUS, 502, "the provider answered with invalid JSON", null);
         }
@@ -305,13 +306,15 @@ public final class Gateway {
         TokenUsage tokens = provider.usage(parsed);
         double cost = prices.cost(target.model(), tokens);
         String model = completion.path("model").asString(target.model());
+        // A passthrough provider answers in OpenAI's shape already: its bytes go out unchanged.
+        byte[] raw = completion == parsed ? reply.body() : null;
         if (call.cacheKey() != null) {
-            remember(call, Json.write(completion));
+            remember(call, raw != null ? new String(raw, StandardCharsets.UTF_8) : Json.write(completion));
         }
         finish(call, target, model, false, 200, tokens, cost, null, attempts, call.cacheKey() == null ? "off" : "miss", null);
         Map<String, String> headers = headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", upstreamNanos);
         headers.put(COST_HEADER, String.format(java.util.Locale.ROOT, "%.8f", cost));
-        return new ChatResult(completion, headers);
+        return new ChatResult(completion, headers, raw);
     }
 
     /**

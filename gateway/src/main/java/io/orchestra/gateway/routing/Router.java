@@ -38,7 +38,10 @@ public final class Router {
         return Optional.empty();
     }
 
-    /** The targets in the order to try them. */
+    /**
+     * The targets in the order to try them. Load balancing draws the positive-weight targets by
+     * weight; weight-0 targets are never drawn but stay last, in configured order, as fallbacks.
+     */
     public static List<Target> order(RouteConfig route) {
         if (!route.strategy().equals("loadbalance")) {
             return route.targets();
@@ -56,6 +59,7 @@ public final class Router {
                 }
             }
         }
+        route.targets().stream().filter(t -> t.weight() <= 0).forEach(ordered::add);
         return ordered;
     }
 

@@ -7,6 +7,7 @@ import io.orchestra.core.json.Json;
 import io.orchestra.gateway.providers.anthropic.AnthropicProvider;
 import io.orchestra.gateway.providers.gemini.GeminiProvider;
 import io.orchestra.gateway.providers.ollama.OllamaProvider;
+import io.orchestra.gateway.providers.openai.OpenAiProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +160,95 @@ class TranslationTest {
         assertThat(out.get(3)).contains("\"finish_reason\":\"length\"");
         assertThat(out.get(4)).contains("\"total_tokens\":7");
         assertThatThrownBy(() -> translator.onEvent(null, "{\"error\":\"model 'x' not found\"}")).isInstanceOf(UpstreamStreamError.class);
+    }
+
+    @Test
+    void anthropicResponseWithTextToolUseAndPromptCacheUsage() {
+        JsonNode recorded = Json.tree("""
+                {"id":"msg_01XFDUDYJgAACzvnptvVoYEL","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001",
+                 "content":[{"type":"text","text":"I'll look that up."},
+                   {"type":"tool_use","id":"toolu_01A09q90qw90lq917835lq9","name":"lookup","input":{"q":"cat","limit":3}}],
+                 "stop_reason":"tool_use","stop_sequence":null,
+                 "usage":{"input_tokens":12,"cache_creation_input_tokens":100,"cache_read_input_tokens":2000,"output_tokens":41}}""");
+        AnthropicProvider provider = new AnthropicProvider();
+        ObjectNode completion = provider.chatResponse(recorded, "claude");
+        JsonNode message = completion.path("choices").get(0).path("message");
+        assertThat(completion.path("id").asString()).isEqualTo("chatcmpl-msg_01XFDUDYJgAACzvnptvVoYEL");
+        assertThat(completion.path("model").asString()).isEqualTo("claude-haiku-4-5-20251001");
+        assertThat(message.path("content").asString()).isEqualTo("I'll look that up.");
+        assertThat(message.path("tool_calls").get(0).path("id").asString()).isEqualTo("toolu_01A09q90qw90lq917835lq9");
+        assertThat(Json.tree(message.path("tool_calls").get(0).path("function").path("arguments").asString()).path("limit").asInt()).isEqualTo(3);
+        assertThat(completion.path("choices").get(0).path("finish_reason").asString()).isEqualTo("tool_calls");
+        // OpenAI's prompt_tokens include cached ones; Anthropic reports them apart.
+        assertThat(completion.path("usage").path("prompt_tokens").asInt()).isEqualTo(2112);
+        assertThat(completion.path("usage").path("prompt_tokens_details").path("cached_tokens").asInt()).isEqualTo(2000);
+        assertThat(provider.usage(recorded)).isEqualTo(new TokenUsage(2112, 41, 2000, 100, 0));
+    }
+
+    @Test
+    void anthropicStopReasonsMapToOpenAiFinishReasons() {
+        for (String[] pair : new String[][] {{"end_turn", "stop"}, {"stop_sequence", "stop"}, {"max_tokens", "length"}, {"refusal", "content_filter"}}) {
+            JsonNode recorded = Json.tree("{\"id\":\"msg_1\",\"content\":[{\"type\":\"text\",\"text\":\"x\"}],\"stop_reason\":\"" + pair[0]
+                    + "\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}");
+            assertThat(new AnthropicProvider().chatResponse(recorded, "c").path("choices").get(0).path("finish_reason").asString())
+                    .as(pair[0]).isEqualTo(pair[1]);
+        }
+    }
+
+    @Test
+    void openAiStreamPassesChunksThroughUnchangedAndTakesTheUsage() {
+        String role = "{\"id\":\"chatcmpl-B9\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4.1-mini-2025-04-14\","
+                + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
+                + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}";
+        String text = "{\"id\":\"chatcmpl-B9\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4.1-mini-2025-04-14\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi \\\"usage\\\":{ there\"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}";
+        String usage = "{\"id\":\"chatcmpl-B9\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4.1-mini-2025-04-14\","
+                + "\"choices\":[],\"usage\":{\"prompt_tokens\":19,\"completion_tokens\":10,\"total_tokens\":29,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":4,\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":2}}}";
+        StreamTranslator asked = new OpenAiProvider("openai").streamTranslator("gpt", true);
+        assertThat(asked.onEvent(null, role)).containsExactly(role);
+        assertThat(asked.sentContent()).isFalse();
+        assertThat(asked.onEvent(null, text)).containsExactly(text);
+        assertThat(asked.sentContent()).isTrue();
+        assertThat(asked.onEvent(null, usage)).containsExactly(usage);
+        assertThat(asked.onEvent(null, "[DONE]")).isEmpty();
+        assertThat(asked.finished()).isTrue();
+        assertThat(asked.usage()).isEqualTo(new TokenUsage(19, 10, 4, 0, 2));
+
+        // The gateway always asks upstream for usage; a client that did not ask never sees that chunk.
+        StreamTranslator notAsked = new OpenAiProvider("openai_compatible").streamTranslator("gpt", false);
+        assertThat(notAsked.onEvent(null, usage)).isEmpty();
+        assertThat(notAsked.usage().totalTokens()).isEqualTo(29);
+    }
+
+    @Test
+    void openAiErrorInsideAHttp200StreamIsAnUpstreamError() {
+        StreamTranslator translator = new OpenAiProvider("openai_compatible").streamTranslator("m", false);
+        assertThatThrownBy(() -> translator.onEvent(null,
+                "{\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\",\"code\":503}}"))
+                .isInstanceOfSatisfying(UpstreamStreamError.class, e -> assertThat(e.status()).isEqualTo(503));
+        assertThatThrownBy(() -> translator.onEvent("error", "{\"error\":{\"message\":\"overloaded\"}}"))
+                .isInstanceOfSatisfying(UpstreamStreamError.class, e -> assertThat(e.status()).isEqualTo(500));
+    }
+
+    @Test
+    void openAiRequestKeepsUnknownFieldsAndAlwaysAsksForStreamUsage() {
+        ObjectNode request = (ObjectNode) Json.tree("""
+                {"model":"fast","messages":[{"role":"user","content":"hi"}],"stream":true,
+                 "stream_options":{"include_usage":false},"logprobs":true,"top_logprobs":2,"seed":7,"n":2,
+                 "response_format":{"type":"json_schema","json_schema":{"name":"a","schema":{"type":"object"}}},
+                 "some_future_field":{"x":[1,2]}}""");
+        ProviderSettings settings = new ProviderSettings("o", "openai", "https://api.openai.com/v1/", "sk-live", Map.of("OpenAI-Organization", "org-1"));
+        UpstreamRequest upstream = new OpenAiProvider("openai").chatRequest(settings, "gpt-4.1-mini", request, true);
+        JsonNode body = body(upstream);
+        assertThat(upstream.url()).isEqualTo("https://api.openai.com/v1/chat/completions");
+        assertThat(upstream.headers()).containsEntry("Authorization", "Bearer sk-live").containsEntry("OpenAI-Organization", "org-1");
+        assertThat(body.path("model").asString()).isEqualTo("gpt-4.1-mini");
+        assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
+        assertThat(body.path("some_future_field").path("x").get(1).asInt()).isEqualTo(2);
+        assertThat(body.path("response_format").path("json_schema").path("name").asString()).isEqualTo("a");
+        assertThat(body.path("top_logprobs").asInt()).isEqualTo(2);
+        assertThat(request.path("model").asString()).as("the client's request is not mutated").isEqualTo("fast");
     }
 
     @Test

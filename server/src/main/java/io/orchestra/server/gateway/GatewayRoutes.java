@@ -63,7 +63,7 @@ public final class GatewayRoutes implements RouteGroup {
         }
         ChatResult result = gateway.chat(Requests.principal(ctx), request, name -> ctx.header(name));
         result.headers().forEach(ctx::header);
-        ctx.contentType("application/json").result(Json.writeBytes(result.body()));
+        ctx.contentType("application/json").result(result.bytes());
     }
 
     /** {@code model: "persona:<id>"} (or {@code persona:auto}) talks to a persona through any OpenAI client. */

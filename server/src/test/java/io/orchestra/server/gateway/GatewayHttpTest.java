@@ -71,6 +71,16 @@ class GatewayHttpTest {
     }
 
     @Test
+    void plainCompletionFromAPassthroughProviderIsTheUpstreamBodyByteForByte() {
+        HttpResponse<String> viaGateway = chat(body("chat", false, ""));
+        HttpResponse<String> direct = server.send(HttpRequest.newBuilder(java.net.URI.create(fixture.upstream.baseUrl() + "/openai/v1/chat/completions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body("gpt-4o-mini", false, ""))).build());
+        assertThat(viaGateway.statusCode()).isEqualTo(200);
+        assertThat(viaGateway.body()).isEqualTo(direct.body());
+        assertThat(header(viaGateway, "Content-Type")).startsWith("application/json");
+    }
+
+    @Test
     void openAiStreamReachesTheClientByteForByte() {
         HttpResponse<String> response = chat(body("chat", true, ",\"stream_options\":{\"include_usage\":true}"));
         assertThat(response.statusCode()).isEqualTo(200);
