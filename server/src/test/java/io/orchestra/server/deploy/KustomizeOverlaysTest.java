@@ -23,7 +23,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Builds each Kustomize overlay the way `kubectl apply -k` would for the features we use (base
- * resources, strategic-merge patches with containers and env merged by name, namespace) and
+ * resources, strategic-merge patches with containers and env merged by name, metadata labels,
+ * namespace) and
  * checks the objects with the fabric8 Kubernetes model.
  */
 class KustomizeOverlaysTest {
@@ -48,6 +49,12 @@ class KustomizeOverlaysTest {
             String key = change.path("kind").asString() + "/" + change.path("metadata").path("name").asString();
             assertThat(objects).as("patch target " + key).containsKey(key);
             merge(objects.get(key), change);
+        }
+        for (JsonNode labels : kustomization.path("labels")) {
+            // Only metadata labels: selectors and pod templates would need includeSelectors/includeTemplates.
+            assertThat(labels.has("includeSelectors") || labels.has("includeTemplates")).as("unsupported label options").isFalse();
+            objects.values().forEach(o -> labels.path("pairs").properties().forEach(pair -> ((ObjectNode) o.get("metadata"))
+                    .withObjectProperty("labels").put(pair.getKey(), pair.getValue().asString())));
         }
         if (kustomization.has("namespace")) {
             objects.values().forEach(o -> ((ObjectNode) o.get("metadata")).put("namespace", kustomization.path("namespace").asString()));
