@@ -126,7 +126,10 @@ class KustomizeOverlaysTest {
         assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("orchestra");
 
         PodDisruptionBudget pdb = as(objects.get("PodDisruptionBudget/orchestra"), PodDisruptionBudget.class);
-        assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+        assertThat(pdb.getSpec().getMinAvailable()).as("minAvailable would block drains of a single replica").isNull();
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(Json.write(pdb.getSpec().getSelector().getMatchLabels()))
+                .isEqualTo(Json.write(deployment.getSpec().getTemplate().getMetadata().getLabels()));
         GenericKubernetesResource monitor = as(objects.get("ServiceMonitor/orchestra"), GenericKubernetesResource.class);
         assertThat(Json.write(monitor.getAdditionalProperties())).contains("/metrics");
     }
