@@ -136,6 +136,16 @@ class CloudRunDeployTest {
     }
 
     @Test
+    void eachServiceRunsItsEnvironmentsConfigFile() throws Exception {
+        for (String env : List.of("dev", "staging", "prod")) {
+            String service = Files.readString(Path.of("..", "deploy", "cloudrun", "service-" + env + ".yaml"));
+            assertThat(service).contains("{ name: ORCHESTRA_ENV, value: " + env + " }",
+                    "{ name: ORCHESTRA_CONFIG, value: /opt/orchestra/config/" + env + ".yaml }");
+            assertThat(Path.of("..", "deploy", "config", env + ".yaml")).isRegularFile();
+        }
+    }
+
+    @Test
     void invalidConfigurationStopsBeforeAnythingIsDeployed() throws Exception {
         Result result = deploy("http://127.0.0.1:1", 2);
         assertThat(result.exit()).isEqualTo(1);

@@ -48,6 +48,8 @@ class DeployToolingTest {
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).contains("orchestra:", "postgres:", "redis:", "prometheus:", "grafana:", "alertmanager:");
         assertThat(run.output()).doesNotContain("variable is not set");
+        assertThat(run.output()).contains("ORCHESTRA_CONFIG: /opt/orchestra/config/staging.yaml");
+        assertThat(REPO.resolve("deploy/config/staging.yaml")).isRegularFile();
     }
 
     @Test

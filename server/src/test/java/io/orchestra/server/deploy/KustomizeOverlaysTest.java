@@ -12,8 +12,10 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.orchestra.core.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
@@ -71,6 +73,8 @@ class KustomizeOverlaysTest {
                 merge(currentObject, changeObject);
             } else if (current instanceof ArrayNode list && change instanceof ArrayNode changes && !changes.isEmpty()
                     && changes.get(0).has("name")) {
+                // As kubectl does: the patch's items first, in its order, then the untouched originals.
+                ArrayNode merged = list.arrayNode();
                 for (JsonNode item : changes) {
                     ObjectNode existing = null;
                     for (JsonNode candidate : list) {
@@ -79,11 +83,20 @@ class KustomizeOverlaysTest {
                         }
                     }
                     if (existing == null) {
-                        list.add(item);
+                        merged.add(item);
                     } else {
                         merge(existing, (ObjectNode) item);
+                        merged.add(existing);
                     }
                 }
+                Set<String> patched = new HashSet<>();
+                changes.forEach(item -> patched.add(item.path("name").asString()));
+                for (JsonNode candidate : list) {
+                    if (!patched.contains(candidate.path("name").asString())) {
+                        merged.add(candidate);
+                    }
+                }
+                target.set(e.getKey(), merged);
             } else {
                 target.set(e.getKey(), change);
             }
@@ -112,6 +125,9 @@ class KustomizeOverlaysTest {
         Map<String, EnvVar> envVars = new LinkedHashMap<>();
         container.getEnv().forEach(v -> envVars.put(v.getName(), v));
         assertThat(envVars.get("ORCHESTRA_ENV").getValue()).isEqualTo(env);
+        // The environment's own settings file, shipped in the image from deploy/config/.
+        assertThat(envVars.get("ORCHESTRA_CONFIG").getValue()).isEqualTo("/opt/orchestra/config/" + env + ".yaml");
+        assertThat(Path.of("..", "deploy", "config", env + ".yaml")).isRegularFile();
         for (EnvVar var : container.getEnv()) {
             if (var.getName().matches(".*(KEY|URL|PASSWORD|SECRET|TOKEN).*")) {
                 assertThat(var.getValue()).as(var.getName() + " must come from a Secret").isNull();
