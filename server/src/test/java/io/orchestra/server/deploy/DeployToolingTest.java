@@ -21,7 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs the real tools on the deploy files when they are installed (Debian's docker-compose,
- * shellcheck, kubectl's built-in kustomize); each check is skipped, not faked, where a tool is
+ * shellcheck, promtool, amtool, kubectl's built-in kustomize); each check is skipped, not faked, where a tool is
  * missing. The kustomize check also proves that KustomizeOverlaysTest's merge matches the real one.
  */
 class DeployToolingTest {
@@ -66,6 +66,19 @@ class DeployToolingTest {
         assertThat(command).contains("deploy/cloudrun/deploy.sh", "bin/orchestra", "bin/make-dist");
         Run run = run(command);
         assertThat(run.exit()).as(run.output()).isZero();
+    }
+
+    @Test
+    void prometheusRulesAndConfigsAreValid() throws Exception {
+        assumeTrue(onPath("promtool") && onPath("amtool"), "promtool/amtool not installed (apt-get install prometheus prometheus-alertmanager)");
+        Run rules = run(List.of("promtool", "check", "rules", "deploy/prometheus/alerts.yml"));
+        assertThat(rules.exit()).as(rules.output()).isZero();
+        assertThat(rules.output()).containsPattern("SUCCESS: \\d+ rules found");
+        // Syntax only: rule_files names the path inside the Prometheus container.
+        Run config = run(List.of("promtool", "check", "config", "--syntax-only", "deploy/prometheus/prometheus.yml"));
+        assertThat(config.exit()).as(config.output()).isZero();
+        Run alertmanager = run(List.of("amtool", "check-config", "deploy/alertmanager/alertmanager.yml"));
+        assertThat(alertmanager.exit()).as(alertmanager.output()).isZero();
     }
 
     @ParameterizedTest
