@@ -3,8 +3,8 @@
 #   deploy/cloudrun/deploy.sh ENV --image IMAGE [--region R] [--project P] [--dry-run]
 # 1. checks the environment's configuration (orchestra config check); 2. deploys a new revision
 # with no traffic, tagged "candidate"; 3. waits for its /ready; 4. moves all traffic to it;
-# 5. watches /ready for WATCH_SECONDS and rolls back to the previous revision on failures;
-# 6. keeps the last 5 revisions. --dry-run prints the gcloud commands instead of running them.
+# 5. for WATCH_SECONDS watches /ready and the 5xx share of requests in its /metrics, and rolls
+#    back to the previous revision when either fails; 6. keeps the last 5 revisions. --dry-run prints the gcloud commands instead of running them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ENV=${1:?usage: deploy.sh dev|staging|prod --image IMAGE [--region R] [--project P] [--dry-run]}
@@ -23,6 +23,7 @@ case "$ENV" in dev|staging|prod) ;; *) echo "ENV must be dev, staging or prod" >
 [[ -n "$IMAGE" ]] || { echo "--image is required" >&2; exit 2; }
 SERVICE="orchestra-$ENV"
 WATCH_SECONDS=${WATCH_SECONDS:-120}; WATCH_INTERVAL=${WATCH_INTERVAL:-10}; MAX_FAILURES=${MAX_FAILURES:-2}; KEEP=${KEEP:-5}
+MAX_ERROR_PERCENT=${MAX_ERROR_PERCENT:-5}; MIN_REQUESTS=${MIN_REQUESTS:-20}   # error rate judged only over enough requests
 ORCHESTRA_BIN=${ORCHESTRA_BIN:-bin/orchestra}
 G=(gcloud --quiet --region "$REGION")
 [[ -n "$PROJECT" ]] && G+=(--project "$PROJECT")
@@ -37,6 +38,8 @@ PREVIOUS=${PREVIOUS:-the current revision}
 sed "s|IMAGE|$IMAGE|" "deploy/cloudrun/service-$ENV.yaml" > "${TMPDIR:-/tmp}/service-$ENV.yaml"
 run run services replace "${TMPDIR:-/tmp}/service-$ENV.yaml" --no-traffic >/dev/null
 run run services update-traffic "$SERVICE" --set-tags "candidate=LATEST" >/dev/null
+# dev is public (environments table); staging and prod need an authenticated invoker.
+[[ "$ENV" == dev ]] && run run services add-iam-policy-binding "$SERVICE" --member allUsers --role roles/run.invoker >/dev/null
 if $DRY; then
   run run services update-traffic "$SERVICE" --to-latest
   log "dry run: would wait for /ready, watch for ${WATCH_SECONDS}s, roll back to $PREVIOUS on failure, keep $KEEP revisions"
@@ -46,6 +49,16 @@ CANDIDATE=$(run run revisions list --service "$SERVICE" --limit 1 --sort-by '~me
 URL=$(run run services describe "$SERVICE" --format 'value(status.traffic[tag=candidate].url)')
 TOKEN=$(gcloud auth print-identity-token 2>/dev/null || true)
 ready() { curl -fsS -m 5 ${TOKEN:+-H "Authorization: Bearer $TOKEN"} "$1/ready" >/dev/null 2>&1; }
+# "requests 5xx" counted so far by the candidate (Micrometer's http_server_requests_seconds_count).
+counts() {
+  curl -fsS -m 5 ${TOKEN:+-H "Authorization: Bearer $TOKEN"} "$1/metrics" 2>/dev/null \
+    | awk '/^http_server_requests_seconds_count\{/ { n += $NF; if ($0 ~ /status="5/) e += $NF } END { printf "%d %d\n", n, e }'
+}
+rollback() {
+  log "$1; rolling back to $PREVIOUS"
+  run run services update-traffic "$SERVICE" --to-revisions "$PREVIOUS=100" >/dev/null
+  exit 1
+}
 
 log "waiting for $CANDIDATE at $URL/ready"
 up=false
@@ -61,16 +74,18 @@ fi
 log "shifting traffic to $CANDIDATE"
 run run services update-traffic "$SERVICE" --to-revisions "$CANDIDATE=100" >/dev/null
 failures=0
+read -r base_requests base_errors < <(counts "$URL")
 for ((waited = 0; waited < WATCH_SECONDS; waited += WATCH_INTERVAL)); do
   sleep "$WATCH_INTERVAL"
   if ! ready "$URL"; then
     failures=$((failures + 1))
     log "readiness failure $failures/$MAX_FAILURES"
-    if ((failures >= MAX_FAILURES)); then
-      log "rolling back to $PREVIOUS"
-      run run services update-traffic "$SERVICE" --to-revisions "$PREVIOUS=100" >/dev/null
-      exit 1
-    fi
+    ((failures >= MAX_FAILURES)) && rollback "candidate stopped being ready"
+  fi
+  read -r requests errors < <(counts "$URL")
+  requests=$((requests - base_requests)); errors=$((errors - base_errors))
+  if ((requests >= MIN_REQUESTS && errors * 100 > MAX_ERROR_PERCENT * requests)); then
+    rollback "error rate $errors/$requests above ${MAX_ERROR_PERCENT}%"
   fi
 done
 log "healthy; pruning revisions beyond the last $KEEP"

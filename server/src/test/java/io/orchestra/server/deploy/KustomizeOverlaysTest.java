@@ -12,8 +12,10 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.orchestra.core.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +25,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Builds each Kustomize overlay the way `kubectl apply -k` would for the features we use (base
- * resources, strategic-merge patches with containers and env merged by name, namespace) and
+ * resources, strategic-merge patches with containers and env merged by name, metadata labels,
+ * namespace) and
  * checks the objects with the fabric8 Kubernetes model.
  */
 class KustomizeOverlaysTest {
@@ -49,6 +52,12 @@ class KustomizeOverlaysTest {
             assertThat(objects).as("patch target " + key).containsKey(key);
             merge(objects.get(key), change);
         }
+        for (JsonNode labels : kustomization.path("labels")) {
+            // Only metadata labels: selectors and pod templates would need includeSelectors/includeTemplates.
+            assertThat(labels.has("includeSelectors") || labels.has("includeTemplates")).as("unsupported label options").isFalse();
+            objects.values().forEach(o -> labels.path("pairs").properties().forEach(pair -> ((ObjectNode) o.get("metadata"))
+                    .withObjectProperty("labels").put(pair.getKey(), pair.getValue().asString())));
+        }
         if (kustomization.has("namespace")) {
             objects.values().forEach(o -> ((ObjectNode) o.get("metadata")).put("namespace", kustomization.path("namespace").asString()));
         }
@@ -64,6 +73,8 @@ class KustomizeOverlaysTest {
                 merge(currentObject, changeObject);
             } else if (current instanceof ArrayNode list && change instanceof ArrayNode changes && !changes.isEmpty()
                     && changes.get(0).has("name")) {
+                // As kubectl does: the patch's items first, in its order, then the untouched originals.
+                ArrayNode merged = list.arrayNode();
                 for (JsonNode item : changes) {
                     ObjectNode existing = null;
                     for (JsonNode candidate : list) {
@@ -72,11 +83,20 @@ class KustomizeOverlaysTest {
                         }
                     }
                     if (existing == null) {
-                        list.add(item);
+                        merged.add(item);
                     } else {
                         merge(existing, (ObjectNode) item);
+                        merged.add(existing);
                     }
                 }
+                Set<String> patched = new HashSet<>();
+                changes.forEach(item -> patched.add(item.path("name").asString()));
+                for (JsonNode candidate : list) {
+                    if (!patched.contains(candidate.path("name").asString())) {
+                        merged.add(candidate);
+                    }
+                }
+                target.set(e.getKey(), merged);
             } else {
                 target.set(e.getKey(), change);
             }
@@ -105,6 +125,9 @@ class KustomizeOverlaysTest {
         Map<String, EnvVar> envVars = new LinkedHashMap<>();
         container.getEnv().forEach(v -> envVars.put(v.getName(), v));
         assertThat(envVars.get("ORCHESTRA_ENV").getValue()).isEqualTo(env);
+        // The environment's own settings file, shipped in the image from deploy/config/.
+        assertThat(envVars.get("ORCHESTRA_CONFIG").getValue()).isEqualTo("/opt/orchestra/config/" + env + ".yaml");
+        assertThat(Path.of("..", "deploy", "config", env + ".yaml")).isRegularFile();
         for (EnvVar var : container.getEnv()) {
             if (var.getName().matches(".*(KEY|URL|PASSWORD|SECRET|TOKEN).*")) {
                 assertThat(var.getValue()).as(var.getName() + " must come from a Secret").isNull();
@@ -119,7 +142,10 @@ class KustomizeOverlaysTest {
         assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("orchestra");
 
         PodDisruptionBudget pdb = as(objects.get("PodDisruptionBudget/orchestra"), PodDisruptionBudget.class);
-        assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+        assertThat(pdb.getSpec().getMinAvailable()).as("minAvailable would block drains of a single replica").isNull();
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(Json.write(pdb.getSpec().getSelector().getMatchLabels()))
+                .isEqualTo(Json.write(deployment.getSpec().getTemplate().getMetadata().getLabels()));
         GenericKubernetesResource monitor = as(objects.get("ServiceMonitor/orchestra"), GenericKubernetesResource.class);
         assertThat(Json.write(monitor.getAdditionalProperties())).contains("/metrics");
     }
