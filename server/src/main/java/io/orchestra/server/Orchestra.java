@@ -145,6 +145,12 @@ public final class Orchestra implements AutoCloseable {
         routes.add(metrics);
         routes.add(new KeyRoutes(keys));
 
+        // Admin web UI (/ui): one UiPage per page.
+        var traffic = new io.orchestra.server.ui.TrafficStats(clock);
+        routes.add(new io.orchestra.server.ui.UiRoutes(keys, new io.orchestra.server.ui.UiSessions(clock), traffic,
+                new io.orchestra.server.ui.UiRenderer(),
+                List.of(new io.orchestra.server.ui.OverviewPage(health, traffic), new io.orchestra.server.ui.KeysPage(keys))));
+
         // Personas (files and API).
         this.personas = new PersonaStore(database, clock);
         this.personaFiles = new PersonaFiles(Path.of(config.setting("orchestra.personas.dir").orElse("personas")), personas);
