@@ -87,7 +87,7 @@ public final class UiRoutes implements RouteGroup {
         String secret = Optional.ofNullable(ctx.formParam("key")).orElse("").trim();
         Optional<Principal> principal = secret.isEmpty() ? Optional.empty() : keys.authenticate(secret);
         if (principal.isEmpty()) {
-            ctx.status(401);
+            // 200 with the form again: a failed sign-in is a normal page, not a broken resource.
             renderLogin(ctx, cookieToken, "That key is not valid (unknown or revoked). Paste a key created with 'orchestra keys create' or by an admin.");
             return;
         }
