@@ -4,6 +4,7 @@ import io.orchestra.core.auth.Principal;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
 import io.orchestra.core.util.Ids;
+import io.orchestra.core.util.Vectors;
 import io.orchestra.gateway.cache.CacheKeys;
 import io.orchestra.gateway.cache.ResponseCache;
 import io.orchestra.gateway.cache.SemanticCache;
@@ -31,13 +32,10 @@ import io.orchestra.gateway.usage.UsageRecorder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -569,9 +567,7 @@ public final class Gateway {
                         item.put("object", "embedding");
                         item.put("index", i);
                         if (format.equals("base64")) {
-                            ByteBuffer buffer = ByteBuffer.allocate(vectors[i].length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                            buffer.asFloatBuffer().put(vectors[i]);
-                            item.put("embedding", Base64.getEncoder().encodeToString(buffer.array()));
+                            item.put("embedding", Vectors.encode(vectors[i]));
                         } else {
                             ArrayNode values = item.putArray("embedding");
                             for (float v : vectors[i]) {

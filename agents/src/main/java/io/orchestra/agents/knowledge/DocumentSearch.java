@@ -1,7 +1,7 @@
 package io.orchestra.agents.knowledge;
 
 import io.orchestra.memory.embeddings.Embedder;
-import io.orchestra.memory.embeddings.Vectors;
+import io.orchestra.core.util.Vectors;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

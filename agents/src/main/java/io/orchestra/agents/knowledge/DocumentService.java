@@ -7,7 +7,7 @@ import io.orchestra.core.jobs.JobQueue;
 import io.orchestra.core.json.Json;
 import io.orchestra.core.util.Ids;
 import io.orchestra.memory.embeddings.Embedder;
-import io.orchestra.memory.embeddings.Vectors;
+import io.orchestra.core.util.Vectors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -93,6 +93,15 @@ public final class Translation {
         return choice;
     }
 
+    /** A JSON array of numbers as floats (embedding vectors). */
+    public static float[] floats(JsonNode array) {
+        float[] out = new float[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) array.get(i).asDouble();
+        }
+        return out;
+    }
+
     public static ObjectNode usageNode(TokenUsage usage) {
         ObjectNode node = Json.object();
         node.put("prompt_tokens", usage.promptTokens());

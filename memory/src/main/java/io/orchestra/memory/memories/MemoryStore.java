@@ -5,7 +5,7 @@ import io.orchestra.core.json.Json;
 import io.orchestra.core.storage.Database;
 import io.orchestra.core.util.Ids;
 import io.orchestra.memory.embeddings.Embedder;
-import io.orchestra.memory.embeddings.Vectors;
+import io.orchestra.core.util.Vectors;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -355,11 +355,7 @@ public final class GeminiProvider implements Provider {
         JsonNode list = upstream.path("embeddings");
         float[][] out = new float[list.size()][];
         for (int i = 0; i < list.size(); i++) {
-            JsonNode values = list.get(i).path("values");
-            out[i] = new float[values.size()];
-            for (int j = 0; j < values.size(); j++) {
-                out[i][j] = (float) values.get(j).asDouble();
-            }
+            out[i] = Translation.floats(list.get(i).path("values"));
         }
         return out;
     }

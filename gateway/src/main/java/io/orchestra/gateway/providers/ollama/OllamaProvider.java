@@ -227,11 +227,7 @@ public final class OllamaProvider implements Provider {
         JsonNode vectors = upstream.path("embeddings");
         float[][] out = new float[vectors.size()][];
         for (int i = 0; i < vectors.size(); i++) {
-            JsonNode v = vectors.get(i);
-            out[i] = new float[v.size()];
-            for (int j = 0; j < v.size(); j++) {
-                out[i][j] = (float) v.get(j).asDouble();
-            }
+            out[i] = Translation.floats(vectors.get(i));
         }
         return out;
     }

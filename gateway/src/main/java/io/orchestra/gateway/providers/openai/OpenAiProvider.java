@@ -1,6 +1,7 @@
 package io.orchestra.gateway.providers.openai;
 
 import io.orchestra.core.json.Json;
+import io.orchestra.core.util.Vectors;
 import io.orchestra.gateway.providers.Provider;
 import io.orchestra.gateway.providers.ProviderSettings;
 import io.orchestra.gateway.providers.StreamFormat;
@@ -8,9 +9,6 @@ import io.orchestra.gateway.providers.StreamTranslator;
 import io.orchestra.gateway.providers.TokenUsage;
 import io.orchestra.gateway.providers.Translation;
 import io.orchestra.gateway.providers.UpstreamRequest;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Base64;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -98,18 +96,7 @@ public final class OpenAiProvider implements Provider {
         for (JsonNode item : data) {
             int index = item.path("index").asInt(0);
             JsonNode embedding = item.path("embedding");
-            if (embedding.isString()) {
-                ByteBuffer buffer = ByteBuffer.wrap(Base64.getDecoder().decode(embedding.asString())).order(ByteOrder.LITTLE_ENDIAN);
-                float[] vector = new float[buffer.remaining() / 4];
-                buffer.asFloatBuffer().get(vector);
-                out[index] = vector;
-            } else {
-                float[] vector = new float[embedding.size()];
-                for (int i = 0; i < vector.length; i++) {
-                    vector[i] = (float) embedding.get(i).asDouble();
-                }
-                out[index] = vector;
-            }
+            out[index] = embedding.isString() ? Vectors.decode(embedding.asString()) : Translation.floats(embedding);
         }
         return out;
     }

@@ -1,10 +1,10 @@
-package io.orchestra.memory.embeddings;
+package io.orchestra.core.util;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
 
-/** Vectors as text in the database: little-endian float32, base64 (portable across SQLite and PostgreSQL). */
+/** Vectors as text (in the database, and in base64 embeddings on the wire): little-endian float32, base64 (portable across SQLite and PostgreSQL). */
 public final class Vectors {
     private Vectors() {}
 
