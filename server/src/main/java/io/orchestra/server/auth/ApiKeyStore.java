@@ -111,6 +111,14 @@ public final class ApiKeyStore {
         return find(id).orElseThrow();
     }
 
+    /** The principal for an {@code Authorization: Bearer <key>} header (Javalin routes and the MCP servlet alike). */
+    public Optional<Principal> authenticateHeader(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return authenticate(authorization.substring(7).trim());
+    }
+
     /** The principal for a presented secret, if the key exists and is not revoked. */
     public Optional<Principal> authenticate(String secret) {
         if (secret == null || !secret.startsWith(KEY_PREFIX) || secret.length() > 200) {

@@ -13,7 +13,6 @@ import io.orchestra.core.auth.Principal;
 import io.orchestra.core.config.OrchestraConfig;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
-import io.orchestra.core.util.Ids;
 import io.orchestra.server.auth.ApiKeyStore;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
@@ -36,7 +34,6 @@ import org.slf4j.MDC;
 public final class HttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final Logger ACCESS = LoggerFactory.getLogger("orchestra.access");
-    private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final OrchestraConfig config;
     private final ApiKeyStore keys;
@@ -124,8 +121,7 @@ public final class HttpServer {
 
     private void beginRequest(Context ctx) {
         inFlight.incrementAndGet();
-        String incoming = ctx.header(Requests.REQUEST_ID_HEADER);
-        String requestId = incoming != null && VALID_REQUEST_ID.matcher(incoming).matches() ? incoming : Ids.newId("req");
+        String requestId = Requests.requestIdFor(ctx.header(Requests.REQUEST_ID_HEADER));
         ctx.attribute(Requests.REQUEST_ID, requestId);
         ctx.header(Requests.REQUEST_ID_HEADER, requestId);
         MDC.put("request_id", requestId);
@@ -161,7 +157,7 @@ public final class HttpServer {
         if (roles.contains(Access.PUBLIC) || publicPaths.contains(ctx.path())) {
             return;
         }
-        Principal principal = authenticate(ctx.header("Authorization"))
+        Principal principal = keys.authenticateHeader(ctx.header("Authorization"))
                 .orElseThrow(() -> ProblemException.unauthorized(
                         "a valid API key is required: send 'Authorization: Bearer <key>'"));
         ctx.attribute(Requests.PRINCIPAL, principal);
@@ -169,14 +165,6 @@ public final class HttpServer {
         if (roles.contains(Access.ADMIN) && !principal.isAdmin()) {
             throw ProblemException.forbidden("this route needs an admin key; key '" + principal.keyName() + "' is a member key");
         }
-    }
-
-    /** Resolves an {@code Authorization: Bearer} header; shared with the servlet side (MCP). */
-    public Optional<Principal> authenticate(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
-        }
-        return keys.authenticate(authorization.substring(7).trim());
     }
 
     private void logRequest(Context ctx, Float millis) {

@@ -10,7 +10,6 @@ import io.modelcontextprotocol.server.transport.ServerTransportSecurityException
 import io.modelcontextprotocol.spec.McpSchema;
 import io.orchestra.core.auth.Principal;
 import io.orchestra.core.json.Json;
-import io.orchestra.core.util.Ids;
 import io.orchestra.memory.graph.KnowledgeGraph;
 import io.orchestra.memory.mcp.MemoryTools;
 import io.orchestra.server.Version;
@@ -104,14 +103,11 @@ public final class McpEndpoint {
         public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
             HttpServletRequest request = (HttpServletRequest) req;
             HttpServletResponse response = (HttpServletResponse) res;
-            String requestId = Optional.ofNullable(request.getHeader(Requests.REQUEST_ID_HEADER)).filter(id -> id.matches("[A-Za-z0-9._:-]{1,128}"))
-                    .orElseGet(() -> Ids.newId("req"));
+            String requestId = Requests.requestIdFor(request.getHeader(Requests.REQUEST_ID_HEADER));
             response.setHeader(Requests.REQUEST_ID_HEADER, requestId);
             MDC.put("request_id", requestId);
             try {
-                String header = request.getHeader("Authorization");
-                Optional<Principal> principal = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                        ? keys.authenticate(header.substring(7).trim()) : Optional.empty();
+                Optional<Principal> principal = keys.authenticateHeader(request.getHeader("Authorization"));
                 if (principal.isEmpty()) {
                     response.setStatus(401);
                     response.setHeader("WWW-Authenticate", "Bearer realm=\"orchestra\", error=\"invalid_token\"");
