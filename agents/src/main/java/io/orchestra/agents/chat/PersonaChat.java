@@ -183,7 +183,7 @@ public final class PersonaChat {
             String summary = result.body().path("choices").path(0).path("message").path("content").asString("");
             int upto = plan.toSummarize().getLast().seq();
             sessions.summarize(session.id(), caller.owner(), summary, upto);
-            runs.endStep(runId, step, summary, usage(result), null);
+            runs.endStep(runId, step, summary, Usage.of(result), null);
             return sessions.get(session.id(), caller.owner());
         } catch (RuntimeException e) {
             runs.endStep(runId, step, null, Usage.NONE, e.getMessage());
@@ -228,7 +228,7 @@ public final class PersonaChat {
                 throw e;
             }
             JsonNode message = result.body().path("choices").path(0).path("message");
-            runs.endStep(turn.meta().runId(), step, message.path("content").asString(""), usage(result), null);
+            runs.endStep(turn.meta().runId(), step, message.path("content").asString(""), Usage.of(result), null);
             JsonNode calls = message.path("tool_calls");
             if (tools.isEmpty() || !calls.isArray() || calls.isEmpty()) {
                 return new Completed(result, false);
@@ -281,7 +281,7 @@ public final class PersonaChat {
     private ChatResult finish(Principal caller, Turn turn, Completed completed) {
         ObjectNode body = completed.result().body().deepCopy();
         String answer = body.path("choices").path(0).path("message").path("content").asString("");
-        store(caller, turn, answer, usage(body.path("usage")));
+        store(caller, turn, answer, Usage.tokens(body.path("usage"), 0));
         runs.finish(turn.meta().runId(), answer, null);
         ObjectNode meta = meta(turn.meta());
         if (completed.stoppedAtLimit()) {
@@ -341,7 +341,7 @@ public final class PersonaChat {
             });
             ObjectNode completion = accumulator.completion();
             String answer = completion.path("choices").path(0).path("message").path("content").asString("");
-            Usage usage = usage(completion.path("usage"));
+            Usage usage = Usage.tokens(completion.path("usage"), 0);
             runs.endStep(turn.meta().runId(), step, answer, usage, null);
             store(caller, turn, answer, usage);
             runs.finish(turn.meta().runId(), answer, null);
@@ -371,17 +371,6 @@ public final class PersonaChat {
         node.put("session_id", meta.sessionId());
         node.put("run_id", meta.runId());
         return node;
-    }
-
-    /** Tokens from the completion, cost from the gateway's header. */
-    static Usage usage(ChatResult result) {
-        JsonNode usage = result.body().path("usage");
-        double cost = Double.parseDouble(result.headers().getOrDefault(Gateway.COST_HEADER, "0"));
-        return new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0), cost);
-    }
-
-    private static Usage usage(JsonNode usage) {
-        return new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0), 0);
     }
 
     private static String lastUserText(ArrayNode messages) {

@@ -113,7 +113,7 @@ public final class TeamRunner {
             ChatResult result = gateway.chat(caller, request, name -> null);
             String content = result.body().path("choices").path(0).path("message").path("content").asString("");
             answer = Json.tree(content);
-            runs.endStep(runId, step, content, usage(result), null);
+            runs.endStep(runId, step, content, Usage.of(result), null);
         } catch (RuntimeException e) {
             runs.endStep(runId, step, null, Usage.NONE, "the plan was not valid JSON: " + e.getMessage());
             throw e;
@@ -163,7 +163,7 @@ public final class TeamRunner {
         try {
             ChatResult result = gateway.chat(caller, request(persona, persona.systemPrompt(), subtask.task()), name -> null);
             String answer = result.body().path("choices").path(0).path("message").path("content").asString("");
-            runs.endStep(runId, step, answer, usage(result), null);
+            runs.endStep(runId, step, answer, Usage.of(result), null);
             return answer;
         } catch (RuntimeException e) {
             runs.endStep(runId, step, null, Usage.NONE, e.getMessage());
@@ -181,7 +181,7 @@ public final class TeamRunner {
         int step = runs.beginStep(runId, null, "synthesis", "synthesis", coordinator.id(), null);
         ChatResult result = gateway.chat(caller, request, name -> null);
         String answer = result.body().path("choices").path(0).path("message").path("content").asString("");
-        runs.endStep(runId, step, answer, usage(result), null);
+        runs.endStep(runId, step, answer, Usage.of(result), null);
         return answer;
     }
 
@@ -193,12 +193,6 @@ public final class TeamRunner {
         messages.addObject().put("role", "system").put("content", system);
         messages.addObject().put("role", "user").put("content", user);
         return request;
-    }
-
-    private static Usage usage(ChatResult result) {
-        JsonNode usage = result.body().path("usage");
-        double cost = Double.parseDouble(result.headers().getOrDefault(Gateway.COST_HEADER, "0"));
-        return new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0), cost);
     }
 
 }
