@@ -39,7 +39,7 @@ final class McpCommand implements Callable<Integer> {
         // stdout belongs to the protocol: anything else that prints there (a library's warning) goes to stderr.
         java.io.PrintStream protocol = System.out;
         System.setOut(System.err);
-        return CliDatabase.with(db -> {
+        return CliDatabase.with((config, db) -> {
             String apiKey = key != null ? key : System.getenv("ORCHESTRA_MCP_KEY");
             String who;
             if (apiKey != null && !apiKey.isBlank()) {
@@ -51,7 +51,6 @@ final class McpCommand implements Callable<Integer> {
             McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
             StdioStatelessTransport transport = new StdioStatelessTransport(System.in, protocol, mapper,
                     McpTransportContext.create(Map.of("owner", who)));
-            io.orchestra.core.config.OrchestraConfig config = OrchestraCli.loadConfig(true);
             MemoryTools tools = new MemoryTools(new KnowledgeGraph(db, Clock.systemUTC()),
                     new MemoryStore(db, new LocalEmbedder(config.dataDir()), Clock.systemUTC()), context -> (String) context.get("owner"), mapper);
             McpStatelessSyncServer server = McpServer.sync(transport).serverInfo("orchestra-memory", Version.current())
