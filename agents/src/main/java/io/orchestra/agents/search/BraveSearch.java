@@ -1,6 +1,5 @@
 package io.orchestra.agents.search;
 
-import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -27,17 +26,9 @@ public final class BraveSearch implements WebSearchProvider {
         JsonNode body = http.send(name(), http.newRequest(url).param("q", query).param("count", Integer.toString(Math.min(maxResults, 20)))
                 .headers(h -> h.put("X-Subscription-Token", apiKey)));
         JsonNode hits = body.path("web").path("results");
-        List<SearchResult> results = new ArrayList<>();
         if (!hits.isArray()) {
-            return results;
+            return List.of();
         }
-        for (JsonNode hit : hits) {
-            if (results.size() == maxResults) {
-                break;
-            }
-            results.add(new SearchResult(hit.path("title").asString(""), hit.path("url").asString(""),
-                    SearchHttp.plain(hit.path("description").asString("")), name(), results.size() + 1));
-        }
-        return results;
+        return SearchHttp.results(name(), hits, maxResults, "title", "url", "description");
     }
 }

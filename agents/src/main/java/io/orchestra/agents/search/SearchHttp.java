@@ -75,6 +75,19 @@ final class SearchHttp {
         return root.getClass().getSimpleName();
     }
 
+    /** The first {@code max} hits as results, reading each hit's title, URL and snippet fields. */
+    static java.util.List<SearchResult> results(String provider, JsonNode hits, int max, String title, String url, String snippet) {
+        java.util.List<SearchResult> results = new java.util.ArrayList<>();
+        for (JsonNode hit : hits) {
+            if (results.size() == max) {
+                break;
+            }
+            results.add(new SearchResult(hit.path(title).asString(""), hit.path(url).asString(""), plain(hit.path(snippet).asString("")),
+                    provider, results.size() + 1));
+        }
+        return results;
+    }
+
     /** Drops HTML tags and decodes the few entities search snippets use. */
     static String plain(String html) {
         if (html == null) {

@@ -1,6 +1,5 @@
 package io.orchestra.agents.search;
 
-import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -26,14 +25,6 @@ public final class SearxngSearch implements WebSearchProvider {
         if (!hits.isArray()) {
             throw new SearchException(name() + ": unexpected answer (no results list; is format=json enabled?)");
         }
-        List<SearchResult> results = new ArrayList<>();
-        for (JsonNode hit : hits) {
-            if (results.size() == maxResults) {
-                break;
-            }
-            results.add(new SearchResult(hit.path("title").asString(""), hit.path("url").asString(""),
-                    SearchHttp.plain(hit.path("content").asString("")), name(), results.size() + 1));
-        }
-        return results;
+        return SearchHttp.results(name(), hits, maxResults, "title", "url", "content");
     }
 }

@@ -1,7 +1,6 @@
 package io.orchestra.agents.search;
 
 import io.orchestra.core.json.Json;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpMethod;
@@ -39,14 +38,6 @@ public final class TavilySearch implements WebSearchProvider {
         if (!hits.isArray()) {
             throw new SearchException(name() + ": unexpected answer (no results list)");
         }
-        List<SearchResult> results = new ArrayList<>();
-        for (JsonNode hit : hits) {
-            if (results.size() == maxResults) {
-                break;
-            }
-            results.add(new SearchResult(hit.path("title").asString(""), hit.path("url").asString(""),
-                    SearchHttp.plain(hit.path("content").asString("")), name(), results.size() + 1));
-        }
-        return results;
+        return SearchHttp.results(name(), hits, maxResults, "title", "url", "content");
     }
 }
