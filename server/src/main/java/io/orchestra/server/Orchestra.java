@@ -45,6 +45,7 @@ import io.orchestra.gateway.usage.RedisLimitCounters;
 import io.orchestra.gateway.usage.UsageRecorder;
 import io.orchestra.server.gateway.GatewayRoutes;
 import io.orchestra.server.gateway.RouteAdminRoutes;
+import io.orchestra.server.gateway.RequestLog;
 import io.orchestra.server.gateway.UsageRoutes;
 import io.orchestra.memory.graph.KnowledgeGraph;
 import io.orchestra.memory.memories.MemoryStore;
@@ -145,12 +146,6 @@ public final class Orchestra implements AutoCloseable {
         routes.add(metrics);
         routes.add(new KeyRoutes(keys));
 
-        // Admin web UI (/ui): one UiPage per page.
-        var traffic = new io.orchestra.server.ui.TrafficStats(clock);
-        routes.add(new io.orchestra.server.ui.UiRoutes(keys, new io.orchestra.server.ui.UiSessions(clock), traffic,
-                new io.orchestra.server.ui.UiRenderer(),
-                List.of(new io.orchestra.server.ui.OverviewPage(health, traffic), new io.orchestra.server.ui.KeysPage(keys))));
-
         // Personas (files and API).
         this.personas = new PersonaStore(database, clock);
         this.personaFiles = new PersonaFiles(Path.of(config.setting("orchestra.personas.dir").orElse("personas")), personas);
@@ -215,11 +210,20 @@ public final class Orchestra implements AutoCloseable {
         routes.add(new ChatRoutes(personaChat, teams, runs));
         routes.add(new TeamRoutes(teams, runs));
         routes.add(new RouteAdminRoutes(gateway, keys));
-        routes.add(new UsageRoutes(database));
+        RequestLog requestLog = new RequestLog(database);
+        routes.add(new UsageRoutes(requestLog));
         routes.add(new SearchRoutes(webSearch));
 
         routes.add(new SessionRoutes(sessions));
         routes.add(new RunRoutes(runs));
+
+        // Admin web UI (/ui): one UiPage per page, in nav order; built last because its pages read every service.
+        var traffic = new io.orchestra.server.ui.TrafficStats(clock);
+        routes.add(new io.orchestra.server.ui.UiRoutes(keys, new io.orchestra.server.ui.UiSessions(clock), traffic,
+                new io.orchestra.server.ui.UiRenderer(),
+                List.of(new io.orchestra.server.ui.OverviewPage(health, traffic),
+                        new io.orchestra.server.ui.RequestsPage(requestLog, keys),
+                        new io.orchestra.server.ui.KeysPage(keys))));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
     }
 

@@ -92,7 +92,8 @@ public final class HttpServer {
                     "the server failed to handle this request; quote request id " + Requests.requestId(ctx)));
         });
         routes.error(404, ctx -> {
-            if (ctx.result() == null || !isProblem(ctx)) {
+            // A handler's own HTML 404 (the UI's "not found" pages) stays; anything else becomes problem+json.
+            if (ctx.result() == null || !isProblem(ctx) && !String.valueOf(ctx.res().getContentType()).startsWith("text/html")) {
                 Problems.write(ctx, ProblemException.notFound("no route for " + ctx.method() + " " + ctx.path()));
             }
         });

@@ -1,0 +1,107 @@
+package io.orchestra.server.gateway;
+
+import io.orchestra.core.auth.Principal;
+import io.orchestra.core.error.ProblemException;
+import io.orchestra.core.storage.Database;
+import io.orchestra.core.storage.DatabaseKind;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the {@code requests} table: the request log, one request, and cost aggregates. The one
+ * place these queries live, for /api/requests, /api/usage and the UI. Admins see every row;
+ * everyone else only rows of their own owner.
+ */
+public final class RequestLog {
+    public static final Set<String> GROUPS = Set.of("key", "model", "day", "provider");
+
+    /**
+     * Which rows: {@code status} is null (any), {@code "error"} (400 and up), {@code "ok"} (below
+     * 400) or a status code; {@code from}/{@code to} are epoch millis, {@code to} exclusive.
+     */
+    public record Filter(String keyId, String model, String status, long from, long to) {
+        public static Filter since(long from) {
+            return new Filter(null, null, null, from, Long.MAX_VALUE);
+        }
+    }
+
+    private final Database database;
+
+    public RequestLog(Database database) {
+        this.database = database;
+    }
+
+    /** Newest first; raw rows with the table's column names (the API's shape). */
+    public List<Map<String, Object>> find(Principal caller, Filter filter, int limit, int offset) {
+        StringBuilder where = new StringBuilder("WHERE created_at >= :from AND created_at < :to");
+        if (!caller.isAdmin()) {
+            where.append(" AND owner = :owner");
+        }
+        if (filter.keyId() != null) {
+            where.append(" AND key_id = :key");
+        }
+        if (filter.model() != null) {
+            where.append(" AND (model = :model OR alias = :model)");
+        }
+        Integer code = null;
+        if (filter.status() != null) {
+            switch (filter.status()) {
+                case "error" -> where.append(" AND status >= 400");
+                case "ok" -> where.append(" AND status < 400");
+                default -> {
+                    code = statusCode(filter.status());
+                    where.append(" AND status = :status");
+                }
+            }
+        }
+        Integer status = code;
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM requests " + where
+                        + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
+                .bind("from", filter.from()).bind("to", filter.to()).bind("owner", caller.owner()).bind("key", filter.keyId())
+                .bind("model", filter.model()).bind("status", status).bind("limit", limit).bind("offset", offset)
+                .mapToMap().list());
+    }
+
+    /** One request by id, if the caller may see it. */
+    public Optional<Map<String, Object>> get(Principal caller, String id) {
+        String scope = caller.isAdmin() ? "" : " AND owner = :owner";
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM requests WHERE id = :id" + scope)
+                .bind("id", id).bind("owner", caller.owner()).mapToMap().findOne());
+    }
+
+    /** Requests, errors, tokens and cost per key, model, UTC day or provider, in group order. */
+    public List<Map<String, Object>> usage(Principal caller, String group, long from, long to) {
+        if (!GROUPS.contains(group)) {
+            throw ProblemException.badRequest("group_by must be one of " + GROUPS);
+        }
+        String day = database.kind() == DatabaseKind.POSTGRES
+                ? "to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+                : "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')";
+        String column = switch (group) {
+            case "key" -> "key_id";
+            case "model" -> "COALESCE(model, alias)";
+            case "provider" -> "COALESCE(provider, 'none')";
+            default -> day;
+        };
+        String scope = caller.isAdmin() ? "" : " AND owner = :owner";
+        return database.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT " + column + " AS grp, COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,"
+                                + " SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens,"
+                                + " SUM(cached_tokens) AS cached_tokens, SUM(cost_usd) AS cost_usd,"
+                                + " SUM(CASE WHEN cache = 'hit' THEN 1 ELSE 0 END) AS cache_hits"
+                                + " FROM requests WHERE created_at >= :from AND created_at < :to" + scope
+                                + " GROUP BY " + column + " ORDER BY grp")
+                .bind("from", from).bind("to", to).bind("owner", caller.owner())
+                .mapToMap().list());
+    }
+
+    private static int statusCode(String status) {
+        try {
+            return Integer.parseInt(status);
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("status must be a number, 'ok' or 'error'");
+        }
+    }
+}

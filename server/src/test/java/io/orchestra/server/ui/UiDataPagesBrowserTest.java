@@ -1,0 +1,181 @@
+package io.orchestra.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import io.orchestra.core.json.Json;
+import io.orchestra.server.TestServer;
+import io.orchestra.server.gateway.FakeUpstream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The data pages (requests, usage, memory, documents, runs) in a real headless Chromium against a
+ * real server whose gateway calls a fake upstream. All data is made through the public API by an
+ * admin and two members, so owner scoping is checked on real rows. Fails on any console error.
+ */
+class UiDataPagesBrowserTest {
+    static final Path SHOTS = Path.of("target/ui-screenshots");
+
+    static FakeUpstream upstream;
+    static TestServer server;
+    static Playwright playwright;
+    static Browser browser;
+    static String alice;
+    static String bob;
+
+    private final List<String> consoleErrors = new ArrayList<>();
+    private final List<BrowserContext> contexts = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new FakeUpstream();
+        Path personas = Files.createTempDirectory("personas");
+        for (String id : new String[] {"cherry", "sophia", "karen"}) {
+            Files.copy(Path.of("..", "personas", id + ".yaml"), personas.resolve(id + ".yaml"));
+        }
+        server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.personas.dir", personas.toString(),
+                "orchestra.chat.extract-memories", "false"), """
+                gateway:
+                  providers:
+                    openai: { kind: openai, base_url: "%s/openai/v1", api_key: "sk-test" }
+                  retry: { attempts: 1, backoff_ms: 10, max_backoff_ms: 50 }
+                  routes:
+                    - { alias: chat, targets: [ { provider: openai, model: gpt-4o-mini } ] }
+                    - { alias: big, targets: [ { provider: openai, model: gpt-4o } ] }
+                    - { alias: broken, targets: [ { provider: openai, model: fail-400 } ] }
+                    - { alias: default, targets: [ { provider: openai, model: team } ] }
+                """.formatted(upstream.baseUrl()));
+        alice = server.createKey("alice-laptop", "member", "alice");
+        bob = server.createKey("bob-phone", "member", "bob");
+        for (int i = 0; i < 2; i++) {
+            chat(TestServer.ADMIN_KEY, "chat");
+        }
+        for (int i = 0; i < 3; i++) {
+            chat(alice, "chat");
+        }
+        assertThat(chat(alice, "broken").statusCode()).isEqualTo(400);
+        chat(bob, "big");
+        server.orchestra().usageRecorder().flush();
+
+        Files.createDirectories(SHOTS);
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true)
+                .setExecutablePath(Path.of("/usr/bin/chromium"))
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+            playwright.close();
+        }
+        server.close();
+        upstream.close();
+    }
+
+    @AfterEach
+    void noConsoleErrors() {
+        contexts.forEach(BrowserContext::close);
+        assertThat(consoleErrors).isEmpty();
+    }
+
+    static HttpResponse<String> chat(String key, String model) {
+        return server.post("/v1/chat/completions", key, "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+    }
+
+    /** A fresh browser (own cookies) signed in with {@code key}, at the given viewport width. */
+    Page signIn(String key, int width) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, width < 600 ? 844 : 900));
+        contexts.add(context);
+        Page page = context.newPage();
+        page.onConsoleMessage(m -> { if (m.type().equals("error")) consoleErrors.add(m.text() + " at " + m.location()); });
+        page.onPageError(consoleErrors::add);
+        page.navigate(server.baseUrl() + "/ui/login");
+        page.getByLabel("API key").fill(key);
+        page.locator("button[type=submit]").click();
+        page.waitForURL("**/ui");
+        return page;
+    }
+
+    static void shot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
+    static Locator rows(Page page) {
+        return page.locator("table.requests tbody tr");
+    }
+
+    @Test
+    void requestLogFiltersAndOpensOneRequest() {
+        Page page = signIn(TestServer.ADMIN_KEY, 1280);
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Requests").setExact(true)).click();
+        page.waitForURL("**/ui/requests");
+        assertThat(rows(page).count()).isEqualTo(7);
+        shot(page, "requests");
+
+        page.getByLabel("Key").selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("alice-laptop"));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+        page.waitForURL(url -> url.contains("key="));
+        assertThat(rows(page).count()).isEqualTo(4);
+        page.getByLabel("Status").selectOption("error");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+        page.waitForURL(url -> url.contains("status=error"));
+        assertThat(rows(page).count()).isEqualTo(1);
+        assertThat(rows(page).first().textContent()).contains("400").contains("fail-400");
+
+        page.getByLabel("Status").selectOption("");
+        page.getByLabel("Key").selectOption("");
+        page.getByLabel("Model or alias").fill("gpt-4o");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+        page.waitForURL(url -> url.contains("model=gpt-4o"));
+        assertThat(rows(page).count()).isEqualTo(1);
+        assertThat(rows(page).first().textContent()).contains("bob-phone");
+
+        page.navigate(server.baseUrl() + "/ui/requests?status=error");
+        rows(page).first().getByRole(AriaRole.LINK).click();
+        page.waitForURL("**/ui/requests/*");
+        String detail = page.locator("dl.facts").textContent();
+        assertThat(detail).contains("400").contains("alice-laptop").contains("broken").contains("Attempts1")
+                .contains("Invalid value for 'messages'");
+        shot(page, "request");
+
+        // Bad filter input is reported inline; the page still works.
+        page.navigate(server.baseUrl() + "/ui/requests?status=teapot&range=forever&page=-1");
+        assertThat(page.locator("[role=alert]").textContent()).contains("Status").contains("Time range").contains("page");
+        assertThat(rows(page).count()).isEqualTo(7);
+    }
+
+    @Test
+    void memberSeesOnlyTheirOwnRequests() {
+        Page page = signIn(bob, 1280);
+        page.navigate(server.baseUrl() + "/ui/requests");
+        assertThat(rows(page).count()).isEqualTo(1);
+        assertThat(page.locator("main").textContent()).contains("bob-phone").doesNotContain("alice-laptop");
+        assertThat(page.locator("#f-key option").allTextContents()).containsExactly("Any key", "bob-phone");
+        String aliceRequest = Json.tree(server.get("/api/requests", alice).body()).path("data").get(0).path("id").asString();
+        var other = page.request().get(server.baseUrl() + "/ui/requests/" + aliceRequest);
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(other.text()).contains("Request not found");
+        var own = page.request().get(server.baseUrl() + "/ui/requests/"
+                + Json.tree(server.get("/api/requests", bob).body()).path("data").get(0).path("id").asString());
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.text()).contains("gpt-4o");
+    }
+}
