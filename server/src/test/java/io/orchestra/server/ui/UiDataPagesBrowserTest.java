@@ -178,4 +178,62 @@ class UiDataPagesBrowserTest {
         assertThat(own.status()).isEqualTo(200);
         assertThat(own.text()).contains("gpt-4o");
     }
+
+    static String keyId(String name) {
+        for (var key : Json.tree(server.get("/api/keys", TestServer.ADMIN_KEY).body()).path("data")) {
+            if (key.path("name").asString().equals(name)) {
+                return key.path("id").asString();
+            }
+        }
+        throw new IllegalStateException("no key " + name);
+    }
+
+    static double apiCost(String key) {
+        double total = 0;
+        for (var row : Json.tree(server.get("/api/usage?group_by=model", key).body()).path("data")) {
+            total += row.path("cost_usd").asDouble();
+        }
+        return total;
+    }
+
+    @Test
+    void usageChartsCostAndShowsWhatIsLeftOfABudget() {
+        HttpResponse<String> limits = server.send(server.request("/api/keys/" + keyId("alice-laptop") + "/limits", TestServer.ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"daily_budget_usd\":1,\"monthly_budget_usd\":20,\"requests_per_minute\":60}"))
+                .build());
+        assertThat(limits.statusCode()).as(limits.body()).isEqualTo(200);
+        Page page = signIn(TestServer.ADMIN_KEY, 1280);
+        page.navigate(server.baseUrl() + "/ui/usage");
+        assertThat(page.locator("#total-cost").textContent()).isEqualTo(UiFormat.usd(apiCost(TestServer.ADMIN_KEY)));
+        assertThat(page.locator("svg[role=img] rect").count()).isEqualTo(31);
+        Locator byModel = page.locator("figure.usage").nth(0).locator("tbody th");
+        assertThat(byModel.allTextContents()).containsExactly("gpt-4o", "gpt-4o-mini", "fail-400");
+        assertThat(page.locator("figure.usage").nth(1).locator("tbody th").allTextContents())
+                .containsExactlyInAnyOrder("admin (configured)", "alice-laptop", "bob-phone");
+        Locator aliceBudget = page.locator("table.budgets tr", new Page.LocatorOptions().setHasText("alice-laptop")).locator("td.num");
+        // Three cheap calls: a few millionths spent today, so almost all of the dollar is left.
+        assertThat(aliceBudget.nth(0).textContent()).startsWith("$0.0000").isNotEqualTo("$0");
+        assertThat(aliceBudget.allTextContents()).contains("$1.0000", "$20.0000", "60");
+        assertThat(aliceBudget.nth(2).textContent()).contains("$1.0000");
+        assertThat(page.locator("table.budgets tr", new Page.LocatorOptions().setHasText("bob-phone")).textContent()).contains("none");
+        shot(page, "usage");
+
+        page.getByLabel("Time range").selectOption("24h");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show")).click();
+        page.waitForURL(url -> url.contains("range=24h"));
+        assertThat(page.locator("svg[role=img] rect").count()).isEqualTo(2);
+    }
+
+    @Test
+    void memberSeesOnlyTheirOwnUsage() {
+        Page page = signIn(bob, 390);
+        page.navigate(server.baseUrl() + "/ui/usage");
+        assertThat(page.locator("#total-cost").textContent()).isEqualTo(UiFormat.usd(apiCost(bob)));
+        assertThat(page.locator("figure.usage").nth(0).locator("tbody th").allTextContents()).containsExactly("gpt-4o");
+        assertThat(page.locator("figure.usage").nth(1).locator("tbody th").allTextContents()).containsExactly("bob-phone");
+        assertThat(page.locator("table.budgets tbody th").allTextContents()).containsExactly("bob-phone");
+        assertThat(page.locator("main").textContent()).doesNotContain("alice");
+        shot(page, "usage-phone");
+    }
 }
