@@ -1,5 +1,6 @@
 package io.orchestra.server.ui;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
@@ -71,6 +72,16 @@ class UiDataPagesBrowserTest {
         assertThat(chat(alice, "broken").statusCode()).isEqualTo(400);
         chat(bob, "big");
         server.orchestra().usageRecorder().flush();
+        remember(alice, "Alice prefers window seats on long flights");
+        remember(alice, "Alice's team ships the billing service every Tuesday");
+        remember(bob, "Bob is allergic to peanuts");
+        assertThat(server.post("/api/memory/graph/entities", alice, """
+                {"entities":[{"name":"Alice","entityType":"person","observations":["leads the billing team"]},
+                 {"name":"Acme","entityType":"company","observations":["makes payment terminals"]},
+                 {"name":"Berlin","entityType":"city","observations":[]}]}""").statusCode()).isEqualTo(201);
+        assertThat(server.post("/api/memory/graph/relations", alice, """
+                {"relations":[{"from":"Alice","to":"Acme","relationType":"works_at"},{"from":"Acme","to":"Berlin","relationType":"located_in"},
+                 {"from":"Alice","to":"Berlin","relationType":"lives_in"}]}""").statusCode()).isEqualTo(201);
 
         Files.createDirectories(SHOTS);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -104,6 +115,7 @@ class UiDataPagesBrowserTest {
     Page signIn(String key, int width) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, width < 600 ? 844 : 900));
         contexts.add(context);
+        context.setDefaultTimeout(10_000);
         Page page = context.newPage();
         page.onConsoleMessage(m -> { if (m.type().equals("error")) consoleErrors.add(m.text() + " at " + m.location()); });
         page.onPageError(consoleErrors::add);
@@ -235,5 +247,88 @@ class UiDataPagesBrowserTest {
         assertThat(page.locator("table.budgets tbody th").allTextContents()).containsExactly("bob-phone");
         assertThat(page.locator("main").textContent()).doesNotContain("alice");
         shot(page, "usage-phone");
+    }
+
+    static void remember(String key, String text) {
+        HttpResponse<String> r = server.post("/api/memory/memories", key, Json.write(Map.of("text", text, "tags", List.of("ui-test"))));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    static List<String> memoryTexts(String key) {
+        List<String> texts = new ArrayList<>();
+        Json.tree(server.get("/api/memory/memories", key).body()).path("data").forEach(m -> texts.add(m.path("text").asString()));
+        return texts;
+    }
+
+    @Test
+    void memorySearchGraphViewAndConfirmedDeletes() {
+        Page page = signIn(TestServer.ADMIN_KEY, 1280);
+        page.navigate(server.baseUrl() + "/ui/memory");
+        // The admin starts on their own (empty) memory and switches owner.
+        assertThat(page.locator("#mem-h + p.empty").textContent()).contains("No memories for admin yet");
+        page.getByLabel("Owner").selectOption("alice");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Switch owner")).click();
+        page.waitForURL(url -> url.contains("owner=alice"));
+        assertThat(page.locator("ul.memories li")).hasCount(2);
+        assertThat(page.locator("ul.entities li")).hasCount(3);
+
+        page.getByLabel("Search memories and entities").fill("airplane seating");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search")).click();
+        page.waitForURL(url -> url.contains("q=airplane"));
+        // Recall ranks by meaning: the flight memory first, though it shares no word with the query.
+        assertThat(page.locator("ul.memories li").first().textContent()).contains("window seats").contains("score");
+        page.getByLabel("Search memories and entities").fill("payment terminals");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search")).click();
+        page.waitForURL(url -> url.contains("q=payment"));
+        assertThat(page.locator("ul.entities li").allTextContents()).singleElement().asString().contains("Acme");
+        shot(page, "memory");
+
+        page.navigate(server.baseUrl() + "/ui/memory?owner=alice");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Alice").setExact(true)).click();
+        page.waitForURL(url -> url.contains("/ui/memory/entity"));
+        assertThat(page.locator("figure.graph circle")).hasCount(3);
+        assertThat(page.locator("figure.graph text.edge").allTextContents()).containsExactlyInAnyOrder("works_at", "lives_in");
+        assertThat(page.locator("table.relations tbody tr")).hasCount(2);
+        shot(page, "memory-entity");
+        // Neighbours are links: Berlin's view has both of its relations.
+        page.locator("figure.graph a", new Page.LocatorOptions().setHasText("Berlin")).click();
+        page.waitForURL(url -> url.contains("name=Berlin"));
+        assertThat(page.locator("table.relations tbody tr")).hasCount(2);
+
+        // Cancelling the confirmation keeps the entity; accepting deletes it and its relations.
+        page.onceDialog(d -> d.dismiss());
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete entity")).click();
+        assertThat(Json.tree(server.post("/api/memory/graph/nodes", alice, "{\"names\":[\"Berlin\"]}").body()).path("entities").size()).isEqualTo(1);
+        page.onceDialog(d -> d.accept());
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete entity")).click();
+        page.waitForURL(url -> url.contains("deleted=Berlin"));
+        assertThat(page.locator("[role=status]").textContent()).contains("Deleted the entity Berlin");
+        assertThat(page.locator("ul.entities li")).hasCount(2);
+        assertThat(Json.tree(server.get("/api/memory/graph", alice).body()).path("relations").size()).isEqualTo(1);
+
+        page.onceDialog(d -> d.accept());
+        page.locator("ul.memories li", new Page.LocatorOptions().setHasText("window seats")).getByRole(AriaRole.BUTTON).click();
+        assertThat(page.locator("ul.memories li")).hasCount(1);
+        assertThat(memoryTexts(alice)).containsExactly("Alice's team ships the billing service every Tuesday");
+    }
+
+    @Test
+    void memberSeesOnlyTheirOwnMemoryAndCannotDeleteOthers() {
+        Page page = signIn(bob, 1280);
+        page.navigate(server.baseUrl() + "/ui/memory?owner=alice");
+        assertThat(page.locator("[role=alert]").textContent()).contains("Owner");
+        assertThat(page.locator("ul.memories li").allTextContents()).singleElement().asString().contains("peanuts");
+        assertThat(page.locator("#owner")).hasCount(0);
+        assertThat(page.locator("main").textContent()).doesNotContain("Alice");
+        String aliceMemory = Json.tree(server.get("/api/memory/memories", alice).body()).path("data").get(0).path("id").asString();
+        String csrf = page.locator("input[name=_csrf]").first().inputValue();
+        var forged = page.request().post(server.baseUrl() + "/ui/memory/memories/" + aliceMemory + "/delete",
+                com.microsoft.playwright.options.RequestOptions.create().setHeader("X-CSRF-Token", csrf).setHeader("HX-Request", "true")
+                        .setForm(com.microsoft.playwright.options.FormData.create().set("owner", "alice")));
+        assertThat(forged.text()).contains("already deleted or is not yours");
+        var noToken = page.request().post(server.baseUrl() + "/ui/memory/memories/" + aliceMemory + "/delete",
+                com.microsoft.playwright.options.RequestOptions.create().setForm(com.microsoft.playwright.options.FormData.create().set("owner", "bob")));
+        assertThat(noToken.status()).isEqualTo(403);
+        assertThat(server.get("/api/memory/memories", alice).body()).contains(aliceMemory);
     }
 }
