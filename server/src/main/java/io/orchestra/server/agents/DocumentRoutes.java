@@ -61,6 +61,17 @@ public final class DocumentRoutes implements RouteGroup {
     }
 
     private void upload(Context ctx) {
+        DocumentService.Upload upload = receive(ctx, documents, Requests.principal(ctx).owner());
+        Map<String, Object> body = view(upload.document());
+        body.put("duplicate", upload.duplicate());
+        ctx.status(upload.duplicate() ? 200 : 201).json(body);
+    }
+
+    /**
+     * Reads a multipart upload (part {@code file}, optional {@code persona_id}) into the document
+     * service for {@code owner}; bad or oversized bodies become 4xx problems. Shared with the UI's upload.
+     */
+    public static DocumentService.Upload receive(Context ctx, DocumentService documents, String owner) {
         if (!ctx.isMultipartFormData()) {
             throw new ProblemException(415, "unsupported-media-type", "Unsupported media type",
                     "upload the file as multipart/form-data with a part named 'file'");
@@ -87,16 +98,11 @@ public final class DocumentRoutes implements RouteGroup {
         if (persona != null && !persona.isBlank() && !PersonaParser.ID.matcher(persona).matches()) {
             throw ProblemException.badRequest("persona_id: not a valid persona id");
         }
-        DocumentService.Upload upload;
         try (InputStream content = file.content()) {
-            upload = documents.upload(Requests.principal(ctx).owner(), persona == null || persona.isBlank() ? null : persona,
-                    file.filename(), content);
+            return documents.upload(owner, persona == null || persona.isBlank() ? null : persona, file.filename(), content);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, Object> body = view(upload.document());
-        body.put("duplicate", upload.duplicate());
-        ctx.status(upload.duplicate() ? 200 : 201).json(body);
     }
 
     private Map<String, Object> view(Document document) {

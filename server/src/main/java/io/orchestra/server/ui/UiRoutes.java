@@ -104,7 +104,7 @@ public final class UiRoutes implements RouteGroup {
     }
 
     /** Assets carry their version in the path, so they may be cached for a year. */
-    private static void asset(Context ctx, String resource, String type) {
+    static void asset(Context ctx, String resource, String type) {
         try (InputStream in = UiRoutes.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing UI asset " + resource);

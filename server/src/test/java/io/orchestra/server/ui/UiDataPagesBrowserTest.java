@@ -331,4 +331,51 @@ class UiDataPagesBrowserTest {
         assertThat(noToken.status()).isEqualTo(403);
         assertThat(server.get("/api/memory/memories", alice).body()).contains(aliceMemory);
     }
+
+    @Test
+    void uploadShowsProgressThenIngestionThenCitations() {
+        Page page = signIn(TestServer.ADMIN_KEY, 1280);
+        page.navigate(server.baseUrl() + "/ui/documents?owner=alice");
+        assertThat(page.locator("#documents .empty")).containsText("No documents for alice yet");
+
+        // Bad input stays on the page: no file, then an empty file (refused by the server, shown inline).
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload")).click();
+        assertThat(page.locator("#upload-status")).hasText("Choose a file to upload first.");
+        page.getByLabel("File").setInputFiles(new com.microsoft.playwright.options.FilePayload("empty.txt", "text/plain", new byte[0]));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload")).click();
+        assertThat(page.locator("#upload-status")).hasText("Upload failed: the uploaded file is empty");
+        // Chromium logs every 4xx answer to the console; that one was asked for.
+        assertThat(consoleErrors).singleElement().asString().contains("status of 400");
+        consoleErrors.clear();
+
+        String notes = "# Lisbon trip\n\nThe Zephyr hotel in Lisbon serves a rooftop breakfast from seven in the morning.\n\n"
+                + "Trams to Belem leave from Praca da Figueira every twelve minutes.\n".repeat(40);
+        page.getByLabel("File").setInputFiles(new com.microsoft.playwright.options.FilePayload("lisbon-notes.md", "text/markdown",
+                notes.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload")).click();
+        assertThat(page.locator("#upload-status")).hasText("lisbon-notes.md uploaded; ingestion has started.");
+        assertThat(page.locator("#upload-progress")).hasJSProperty("value", 100);
+        // The list polls while the document is queued or processing, and stops once it is ready.
+        assertThat(page.locator("#documents tr[data-status=ready]")).hasCount(1, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(20_000));
+        assertThat(page.locator("#documents")).not().hasAttribute("hx-trigger", java.util.regex.Pattern.compile(".*"));
+        assertThat(page.locator("#documents tr[data-status=ready] td.num").first()).not().hasText("0");
+        assertThat(Json.tree(server.get("/api/documents", alice).body()).path("data").get(0).path("status").asString()).isEqualTo("ready");
+
+        page.getByLabel("Search the documents").fill("where can I have breakfast on a roof");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search").setExact(true)).click();
+        page.waitForURL(url -> url.contains("q=where"));
+        assertThat(page.locator("ol.citations li").first()).containsText("lisbon-notes.md");
+        assertThat(page.locator("ol.citations li").first()).containsText("rooftop breakfast");
+        shot(page, "documents");
+
+        Page other = signIn(bob, 390);
+        other.navigate(server.baseUrl() + "/ui/documents");
+        assertThat(other.locator("#documents .empty")).containsText("No documents for bob yet");
+        shot(other, "documents-phone");
+
+        page.onceDialog(d -> d.accept());
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete lisbon-notes.md")).click();
+        assertThat(page.locator("#documents .empty")).containsText("No documents for alice yet");
+        assertThat(Json.tree(server.get("/api/documents", alice).body()).path("data").size()).isEqualTo(0);
+    }
 }
