@@ -226,6 +226,7 @@ public final class Orchestra implements AutoCloseable {
                         new io.orchestra.server.ui.UsagePage(requestLog, keys, gateway.limits(), clock),
                         new io.orchestra.server.ui.MemoryPage(memories, graph, keys),
                         new io.orchestra.server.ui.DocumentsPage(documents, documentStore, jobs, documentSearch, keys),
+                        new io.orchestra.server.ui.RunsPage(runs, keys, clock),
                         new io.orchestra.server.ui.KeysPage(keys))));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
     }

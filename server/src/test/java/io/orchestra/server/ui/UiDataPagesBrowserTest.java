@@ -38,6 +38,8 @@ class UiDataPagesBrowserTest {
     static Browser browser;
     static String alice;
     static String bob;
+    static String carol;
+    static String teamRunId;
 
     private final List<String> consoleErrors = new ArrayList<>();
     private final List<BrowserContext> contexts = new ArrayList<>();
@@ -71,6 +73,11 @@ class UiDataPagesBrowserTest {
         }
         assertThat(chat(alice, "broken").statusCode()).isEqualTo(400);
         chat(bob, "big");
+        // Carol's team run: planner, three specialists, synthesis, all through the gateway.
+        carol = server.createKey("carol-server", "member", "carol");
+        HttpResponse<String> team = server.post("/api/teams/runs", carol, "{\"task\":\"Launch a clinical payments product\",\"wait\":true}");
+        assertThat(team.statusCode()).as(team.body()).isEqualTo(200);
+        teamRunId = Json.tree(team.body()).path("id").asString();
         server.orchestra().usageRecorder().flush();
         remember(alice, "Alice prefers window seats on long flights");
         remember(alice, "Alice's team ships the billing service every Tuesday");
@@ -139,7 +146,8 @@ class UiDataPagesBrowserTest {
         Page page = signIn(TestServer.ADMIN_KEY, 1280);
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Requests").setExact(true)).click();
         page.waitForURL("**/ui/requests");
-        assertThat(rows(page).count()).isEqualTo(7);
+        // 7 chat calls plus the team run's 5 model calls.
+        assertThat(rows(page).count()).isEqualTo(12);
         shot(page, "requests");
 
         page.getByLabel("Key").selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("alice-laptop"));
@@ -171,7 +179,7 @@ class UiDataPagesBrowserTest {
         // Bad filter input is reported inline; the page still works.
         page.navigate(server.baseUrl() + "/ui/requests?status=teapot&range=forever&page=-1");
         assertThat(page.locator("[role=alert]").textContent()).contains("Status").contains("Time range").contains("page");
-        assertThat(rows(page).count()).isEqualTo(7);
+        assertThat(rows(page).count()).isEqualTo(12);
     }
 
     @Test
@@ -220,9 +228,9 @@ class UiDataPagesBrowserTest {
         assertThat(page.locator("#total-cost").textContent()).isEqualTo(UiFormat.usd(apiCost(TestServer.ADMIN_KEY)));
         assertThat(page.locator("svg[role=img] rect").count()).isEqualTo(31);
         Locator byModel = page.locator("figure.usage").nth(0).locator("tbody th");
-        assertThat(byModel.allTextContents()).containsExactly("gpt-4o", "gpt-4o-mini", "fail-400");
+        assertThat(byModel.allTextContents()).containsExactly("gpt-4o", "gpt-4o-mini", "fail-400", "team");
         assertThat(page.locator("figure.usage").nth(1).locator("tbody th").allTextContents())
-                .containsExactlyInAnyOrder("admin (configured)", "alice-laptop", "bob-phone");
+                .containsExactlyInAnyOrder("admin (configured)", "alice-laptop", "bob-phone", "carol-server");
         Locator aliceBudget = page.locator("table.budgets tr", new Page.LocatorOptions().setHasText("alice-laptop")).locator("td.num");
         // Three cheap calls: a few millionths spent today, so almost all of the dollar is left.
         assertThat(aliceBudget.nth(0).textContent()).startsWith("$0.0000").isNotEqualTo("$0");
@@ -377,5 +385,41 @@ class UiDataPagesBrowserTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete lisbon-notes.md")).click();
         assertThat(page.locator("#documents .empty")).containsText("No documents for alice yet");
         assertThat(Json.tree(server.get("/api/documents", alice).body()).path("data").size()).isEqualTo(0);
+    }
+
+    @Test
+    void runsListAndStepTimeline() {
+        Page page = signIn(TestServer.ADMIN_KEY, 1280);
+        page.navigate(server.baseUrl() + "/ui/runs");
+        assertThat(page.locator("main .empty")).containsText("No runs for admin yet");
+        page.getByLabel("Owner").selectOption("carol");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Switch owner")).click();
+        page.waitForURL(url -> url.contains("owner=carol"));
+        assertThat(page.locator("table.runs tbody tr")).hasCount(1);
+        assertThat(page.locator("table.runs tbody tr")).containsText("team");
+        assertThat(page.locator("table.runs tbody tr")).containsText("250 / 100");
+        shot(page, "runs");
+
+        page.locator("table.runs tbody tr a").click();
+        page.waitForURL(url -> url.contains("/ui/runs/" + teamRunId));
+        Locator steps = page.locator("table.timeline tbody tr");
+        assertThat(steps).hasCount(5);
+        List<String> kinds = steps.locator("th").allTextContents().stream().map(t -> t.trim().replaceAll("(?s)^\\d+\\. (\\w+).*", "$1")).toList();
+        assertThat(kinds).containsExactly("plan", "subtask", "subtask", "subtask", "synthesis");
+        assertThat(steps.nth(1)).containsText("50 / 20");
+        assertThat(page.locator("table.timeline svg rect")).hasCount(5);
+        // A finished run stops polling; its answer is on the page.
+        assertThat(page.locator("#timeline")).not().hasAttribute("hx-trigger", java.util.regex.Pattern.compile(".*"));
+        assertThat(page.locator("#timeline")).containsText("Final answer combining 3 reports");
+        steps.nth(1).locator("summary").click();
+        assertThat(steps.nth(1).locator("details .output")).containsText("Specialist answer to:");
+        shot(page, "run");
+
+        Page member = signIn(bob, 390);
+        member.navigate(server.baseUrl() + "/ui/runs");
+        assertThat(member.locator("main .empty")).containsText("No runs for bob yet");
+        var other = member.request().get(server.baseUrl() + "/ui/runs/" + teamRunId + "?owner=carol");
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(other.text()).contains("Run not found");
     }
 }
