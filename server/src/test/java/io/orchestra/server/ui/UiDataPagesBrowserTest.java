@@ -184,9 +184,10 @@ class UiDataPagesBrowserTest {
 
     @Test
     void memberSeesOnlyTheirOwnRequests() {
-        Page page = signIn(bob, 1280);
+        Page page = signIn(bob, 390);
         page.navigate(server.baseUrl() + "/ui/requests");
         assertThat(rows(page).count()).isEqualTo(1);
+        shot(page, "requests-phone");
         assertThat(page.locator("main").textContent()).contains("bob-phone").doesNotContain("alice-laptop");
         assertThat(page.locator("#f-key option").allTextContents()).containsExactly("Any key", "bob-phone");
         String aliceRequest = Json.tree(server.get("/api/requests", alice).body()).path("data").get(0).path("id").asString();
@@ -322,12 +323,13 @@ class UiDataPagesBrowserTest {
 
     @Test
     void memberSeesOnlyTheirOwnMemoryAndCannotDeleteOthers() {
-        Page page = signIn(bob, 1280);
+        Page page = signIn(bob, 390);
         page.navigate(server.baseUrl() + "/ui/memory?owner=alice");
         assertThat(page.locator("[role=alert]").textContent()).contains("Owner");
         assertThat(page.locator("ul.memories li").allTextContents()).singleElement().asString().contains("peanuts");
         assertThat(page.locator("#owner")).hasCount(0);
         assertThat(page.locator("main").textContent()).doesNotContain("Alice");
+        shot(page, "memory-phone");
         String aliceMemory = Json.tree(server.get("/api/memory/memories", alice).body()).path("data").get(0).path("id").asString();
         String csrf = page.locator("input[name=_csrf]").first().inputValue();
         var forged = page.request().post(server.baseUrl() + "/ui/memory/memories/" + aliceMemory + "/delete",
@@ -421,5 +423,10 @@ class UiDataPagesBrowserTest {
         var other = member.request().get(server.baseUrl() + "/ui/runs/" + teamRunId + "?owner=carol");
         assertThat(other.status()).isEqualTo(404);
         assertThat(other.text()).contains("Run not found");
+        // Every data page answers a forged form post (no CSRF token) with 403.
+        for (String path : List.of("/ui/documents/upload", "/ui/documents/x/delete", "/ui/memory/entity/delete", "/ui/memory/memories/x/delete")) {
+            assertThat(member.request().post(server.baseUrl() + path, com.microsoft.playwright.options.RequestOptions.create()
+                    .setForm(com.microsoft.playwright.options.FormData.create().set("name", "Alice"))).status()).as(path).isEqualTo(403);
+        }
     }
 }
