@@ -429,4 +429,27 @@ class UiDataPagesBrowserTest {
                     .setForm(com.microsoft.playwright.options.FormData.create().set("name", "Alice"))).status()).as(path).isEqualTo(403);
         }
     }
+
+    @Test
+    void requestLogWorksFromTheKeyboardAlone() {
+        Page page = signIn(TestServer.ADMIN_KEY, 1280);
+        page.navigate(server.baseUrl() + "/ui/requests");
+        page.keyboard().press("Tab");
+        assertThat(page.locator("a.skip")).isFocused();
+        page.keyboard().press("Enter");
+        assertThat(page.locator("#main")).isFocused();
+        // Tab order follows the form: key, then model; Enter in a field submits the filter.
+        page.keyboard().press("Tab");
+        assertThat(page.locator("#f-key")).isFocused();
+        page.keyboard().press("Tab");
+        assertThat(page.locator("#f-model")).isFocused();
+        page.keyboard().type("gpt-4o-mini");
+        page.keyboard().press("Enter");
+        page.waitForURL(url -> url.contains("model=gpt-4o-mini"));
+        assertThat(rows(page)).hasCount(5);
+        page.locator("table.requests tbody a").first().focus();
+        page.keyboard().press("Enter");
+        page.waitForURL(url -> url.matches(".*/ui/requests/req_[^?]+"));
+        assertThat(page.locator("dl.facts")).containsText("gpt-4o-mini");
+    }
 }
