@@ -145,12 +145,6 @@ public final class Orchestra implements AutoCloseable {
         routes.add(metrics);
         routes.add(new KeyRoutes(keys));
 
-        // Admin web UI (/ui): one UiPage per page.
-        var traffic = new io.orchestra.server.ui.TrafficStats(clock);
-        routes.add(new io.orchestra.server.ui.UiRoutes(keys, new io.orchestra.server.ui.UiSessions(clock), traffic,
-                new io.orchestra.server.ui.UiRenderer(),
-                List.of(new io.orchestra.server.ui.OverviewPage(health, traffic), new io.orchestra.server.ui.KeysPage(keys))));
-
         // Personas (files and API).
         this.personas = new PersonaStore(database, clock);
         this.personaFiles = new PersonaFiles(Path.of(config.setting("orchestra.personas.dir").orElse("personas")), personas);
@@ -220,6 +214,15 @@ public final class Orchestra implements AutoCloseable {
 
         routes.add(new SessionRoutes(sessions));
         routes.add(new RunRoutes(runs));
+
+        // Admin web UI (/ui): one UiPage per page, in nav order; built last because its pages use the services above.
+        var traffic = new io.orchestra.server.ui.TrafficStats(clock);
+        var requestLog = new io.orchestra.server.ui.RequestLog(database, usageRecorder);
+        routes.add(new io.orchestra.server.ui.UiRoutes(keys, new io.orchestra.server.ui.UiSessions(clock), traffic,
+                new io.orchestra.server.ui.UiRenderer(),
+                List.of(new io.orchestra.server.ui.OverviewPage(health, traffic),
+                        new io.orchestra.server.ui.PlaygroundPage(personas, personaChat, gateway, runs, requestLog),
+                        new io.orchestra.server.ui.KeysPage(keys))));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
     }
 
