@@ -200,4 +200,96 @@ class UiAgentPagesBrowserTest {
         assertThat(page.locator("#playground-error").textContent()).contains("every provider for 'broken' failed");
         assertThat(page.locator(".turn.assistant").count()).isZero();
     }
+
+    @Test
+    void personaIsCreatedAndEditedWithInlineValidationAndAVersionHistory() {
+        Page page = signIn(TestServer.ADMIN_KEY);
+        page.navigate(server.baseUrl() + "/ui/personas");
+        assertThat(page.locator("tbody tr").allTextContents()).anyMatch(row -> row.contains("Sophia") && row.contains("deployment (file)"));
+        shot(page, "personas");
+        page.getByText("New persona").click();
+        page.getByLabel("Id", new Page.GetByLabelOptions().setExact(true)).fill("Tutor!");
+        page.getByLabel("Name").fill("Tutor");
+        page.getByLabel("Description (the router compares questions with it)").fill("Explains maths step by step");
+        page.getByLabel("System prompt").fill("You are a patient maths tutor.");
+        page.getByLabel("Temperature (0 to 2)").fill("5");
+        button(page, "Create persona").click();
+
+        // The parser's problems, each beside its field; what was typed is kept.
+        assertThat(page.locator("#id-error").textContent()).contains("lowercase letters, digits and dashes");
+        assertThat(page.locator("#temperature-error").textContent()).contains("a number from 0 to 2");
+        assertThat(page.locator("#id").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(page.locator("[role=alert] li").count()).isEqualTo(2);
+        assertThat(page.getByLabel("Name").inputValue()).isEqualTo("Tutor");
+        shot(page, "persona-invalid");
+        page.getByLabel("Id", new Page.GetByLabelOptions().setExact(true)).fill("tutor");
+        page.getByLabel("Temperature (0 to 2)").fill("0.3");
+        button(page, "Create persona").click();
+        page.waitForURL("**/ui/personas/tutor?saved");
+        assertThat(page.locator("[role=status]").textContent()).isEqualTo("Saved as version 1.");
+        JsonNode created = Json.tree(server.get("/api/personas/tutor", TestServer.ADMIN_KEY).body());
+        assertThat(created.path("temperature").asDouble()).isEqualTo(0.3);
+        assertThat(created.path("system_prompt").asString()).isEqualTo("You are a patient maths tutor.");
+
+        page.getByLabel("Temperature (0 to 2)").fill("0.9");
+        page.getByLabel("Domains (comma separated)").fill("maths, teaching");
+        button(page, "Save a new version").click();
+        page.waitForURL("**/ui/personas/tutor?saved");
+        assertThat(page.locator("[role=status]").textContent()).isEqualTo("Saved as version 2.");
+        assertThat(page.locator(".history summary").first().textContent()).contains("Version 2").contains("changed temperature, domains");
+        assertThat(page.locator(".history li").count()).isEqualTo(2);
+        JsonNode versions = Json.tree(server.get("/api/personas/tutor/versions", TestServer.ADMIN_KEY).body()).path("data");
+        assertThat(versions.size()).isEqualTo(2);
+        assertThat(versions.get(0).path("definition").path("domains").toString()).isEqualTo("[\"maths\",\"teaching\"]");
+        page.locator(".history summary").first().click();
+        shot(page, "persona-edit");
+
+        page.getByText("Test-chat with Tutor").click();
+        page.waitForURL("**/ui/playground?target=persona:tutor");
+        assertThat(page.getByLabel("Talk to").inputValue()).isEqualTo("persona:tutor");
+    }
+
+    @Test
+    void membersSeeTheDeploymentsPersonasAndTheirOwnAndChangeOnlyTheirOwn() {
+        String bob = server.createKey("bob", "member", "bob");
+        String carol = server.createKey("carol", "member", "carol");
+        HttpResponse<String> bobs = server.post("/api/personas", bob, """
+                {"id":"bobs-notes","name":"Bob's notes","description":"Keeps Bob's notes","system_prompt":"You keep notes.","model":"default"}""");
+        assertThat(bobs.statusCode()).as(bobs.body()).isEqualTo(201);
+
+        Page admin = signIn(TestServer.ADMIN_KEY);
+        admin.navigate(server.baseUrl() + "/ui/personas");
+        assertThat(admin.locator("tbody").textContent()).contains("Bob's notes");
+
+        Page page = signIn(carol);
+        assertThat(page.locator("nav a").allTextContents()).contains("Playground", "Personas").doesNotContain("Routes", "Keys");
+        page.navigate(server.baseUrl() + "/ui/personas");
+        assertThat(page.locator("tbody").textContent()).contains("Sophia").doesNotContain("Bob's notes");
+        page.navigate(server.baseUrl() + "/ui/personas/bobs-notes");
+        assertThat(page.locator("main").textContent()).contains("There is no persona bobs-notes that you may see");
+
+        // The deployment's personas are read-only for members: no save button, and a crafted post is refused.
+        page.navigate(server.baseUrl() + "/ui/personas/sophia");
+        assertThat(page.locator("fieldset[disabled]").count()).isEqualTo(3);
+        assertThat(button(page, "Save a new version").count()).isZero();
+        String csrf = page.locator("input[name=_csrf]").first().inputValue();
+        var forged = page.request().post(server.baseUrl() + "/ui/personas/sophia", com.microsoft.playwright.options.RequestOptions.create()
+                .setForm(com.microsoft.playwright.options.FormData.create().set("_csrf", csrf).set("name", "Hijacked")
+                        .set("description", "x").set("system_prompt", "x").set("model", "default").set("memory_scope", "persona")
+                        .set("search_blend", "balanced")));
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.text()).contains("only admins change it");
+        assertThat(Json.tree(server.get("/api/personas/sophia", carol).body()).path("name").asString()).isEqualTo("Sophia");
+
+        // Their own persona they create and edit like an admin does.
+        page.navigate(server.baseUrl() + "/ui/personas/_new");
+        page.getByLabel("Id", new Page.GetByLabelOptions().setExact(true)).fill("carols-coach");
+        page.getByLabel("Name").fill("Carol's coach");
+        page.getByLabel("Description (the router compares questions with it)").fill("Running coach");
+        page.getByLabel("System prompt").fill("You coach runners.");
+        button(page, "Create persona").click();
+        page.waitForURL("**/ui/personas/carols-coach?saved");
+        assertThat(Json.tree(server.get("/api/personas/carols-coach", carol).body()).path("owner").asString()).isEqualTo("carol");
+        assertThat(server.get("/api/personas/carols-coach", bob).statusCode()).isEqualTo(404);
+    }
 }
