@@ -223,6 +223,7 @@ public final class Orchestra implements AutoCloseable {
                 List.of(new io.orchestra.server.ui.OverviewPage(health, traffic),
                         new io.orchestra.server.ui.PlaygroundPage(personas, personaChat, gateway, runs, requestLog),
                         new io.orchestra.server.ui.PersonasPage(personas, gateway),
+                        new io.orchestra.server.ui.RoutesPage(gateway, requestLog),
                         new io.orchestra.server.ui.KeysPage(keys))));
         this.http = new HttpServer(config, keys, metrics.registry(), routes, servlets);
     }

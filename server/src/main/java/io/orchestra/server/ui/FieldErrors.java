@@ -15,6 +15,11 @@ public record FieldErrors(List<String> all) {
                 .map(e -> e.startsWith(field + ":") ? e.substring(field.length() + 1).trim() : e).toList();
     }
 
+    /** Every message about {@code prefix} or something inside it (like "route.targets[0]" for its provider and model). */
+    public List<String> under(String prefix) {
+        return all.stream().filter(e -> e.startsWith(prefix + ".") || e.startsWith(prefix + ":") || e.startsWith(prefix + " =")).toList();
+    }
+
     public boolean any() {
         return !all.isEmpty();
     }

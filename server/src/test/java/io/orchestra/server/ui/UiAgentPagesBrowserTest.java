@@ -56,6 +56,8 @@ class UiAgentPagesBrowserTest {
                     - { alias: gated, targets: [ { provider: openai, model: gated } ] }
                     - { alias: agent, targets: [ { provider: openai, model: agent } ] }
                     - { alias: broken, targets: [ { provider: openai, model: fail-500 } ] }
+                    - { alias: failing, targets: [ { provider: openai, model: flaky-1000 } ] }
+                    - { alias: summaries, targets: [ { provider: openai, model: gpt-4o-mini } ] }
                 """.formatted(upstream.baseUrl());
         server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.personas.dir", personas.toString(),
                 "orchestra.chat.extract-memories", "false"), yaml);
@@ -291,5 +293,77 @@ class UiAgentPagesBrowserTest {
         page.waitForURL("**/ui/personas/carols-coach?saved");
         assertThat(Json.tree(server.get("/api/personas/carols-coach", carol).body()).path("owner").asString()).isEqualTo("carol");
         assertThat(server.get("/api/personas/carols-coach", bob).statusCode()).isEqualTo(404);
+    }
+
+    private static HttpResponse<String> chatCompletion(String alias) {
+        return server.post("/v1/chat/completions", TestServer.ADMIN_KEY,
+                "{\"model\":\"" + alias + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+    }
+
+    @Test
+    void routesShowTargetsBreakersAndRecentErrorsAndAnEditTakesEffect() {
+        // Two failures open the breaker of the failing target (circuit_breaker.failures = 2, no retries).
+        for (int i = 0; i < 2; i++) {
+            assertThat(chatCompletion("failing").statusCode()).isEqualTo(502);
+        }
+        assertThat(chatCompletion("summaries").headers().firstValue("x-orchestra-model")).contains("gpt-4o-mini");
+        server.orchestra().usageRecorder().flush();
+
+        Page page = signIn(TestServer.ADMIN_KEY);
+        page.navigate(server.baseUrl() + "/ui/routes");
+        Locator failing = page.locator("tr[data-alias=failing]");
+        assertThat(failing.locator(".targets").textContent()).contains("openai/flaky-1000");
+        assertThat(failing.locator(".state").textContent()).isEqualTo("open");
+        assertThat(page.locator("tr[data-alias=summaries] .state").textContent()).isEqualTo("closed");
+        assertThat(page.locator("table.recent-errors tbody tr").allTextContents())
+                .anyMatch(row -> row.contains("failing") && row.contains("502") && row.contains("The server is overloaded"));
+        assertThat(page.locator("section[aria-labelledby=providers-h] tbody tr").allTextContents())
+                .containsExactly("openai" + "openai" + upstream.baseUrl() + "/openai/v1" + "configured");
+        shot(page, "routes");
+
+        // A bad edit is refused with the gateway parser's own words, beside the target it is about.
+        page.getByLabel("Edit route summaries").click();
+        page.getByLabel("Target 1 model").fill("");
+        page.getByLabel("Target 1 weight").fill("heavy");
+        button(page, "Save route").click();
+        assertThat(page.locator(".target-rows .field-error").textContent())
+                .contains("route.targets[0].model: required").contains("route.targets[0].weight");
+        assertThat(page.locator("[role=alert]").textContent()).contains("The route was not saved");
+        assertThat(page.getByLabel("Target 1 weight").inputValue()).isEqualTo("heavy");
+        shot(page, "route-invalid");
+
+        // A good edit serves the very next request: a new first target, the old one as fallback.
+        page.getByLabel("Target 1 model").fill("gpt-4o");
+        page.getByLabel("Target 1 weight").fill("1");
+        page.getByLabel("Target 2 provider").selectOption("openai");
+        page.getByLabel("Target 2 model").fill("gpt-4o-mini");
+        button(page, "Save route").click();
+        page.waitForURL("**/ui/routes?saved=summaries");
+        assertThat(page.locator("[role=status]").textContent()).contains("summaries").contains("saved");
+        assertThat(page.locator("tr[data-alias=summaries]").textContent()).contains("openai/gpt-4o", "openai/gpt-4o-mini", "edited here");
+        assertThat(chatCompletion("summaries").headers().firstValue("x-orchestra-model")).contains("gpt-4o");
+        JsonNode stored = Json.tree(server.get("/api/routes", TestServer.ADMIN_KEY).body()).path("routes");
+        assertThat(stored.toString()).contains("\"model\":\"gpt-4o\"");
+
+        // Reset goes back to orchestra.yaml.
+        button(page, "Reset route summaries to orchestra.yaml").click();
+        page.waitForURL("**/ui/routes?reset=summaries");
+        assertThat(page.locator("tr[data-alias=summaries]").textContent()).contains("orchestra.yaml").doesNotContain("openai/gpt-4o ");
+        assertThat(chatCompletion("summaries").headers().firstValue("x-orchestra-model")).contains("gpt-4o-mini");
+    }
+
+    @Test
+    void routesAreForAdminsOnly() {
+        String member = server.createKey("routes-member", "member", "dave");
+        Page page = signIn(member);
+        assertThat(page.locator("nav a").allTextContents()).doesNotContain("Routes");
+        var response = page.request().get(server.baseUrl() + "/ui/routes");
+        assertThat(response.status()).isEqualTo(403);
+        String csrf = page.request().get(server.baseUrl() + "/ui/playground").text().replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
+        var forged = page.request().post(server.baseUrl() + "/ui/routes/edit", com.microsoft.playwright.options.RequestOptions.create()
+                .setForm(com.microsoft.playwright.options.FormData.create().set("_csrf", csrf).set("alias", "summaries")
+                        .set("strategy", "fallback").set("provider", "openai").set("target_model", "evil")));
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(server.get("/api/routes", TestServer.ADMIN_KEY).body()).doesNotContain("evil");
     }
 }
