@@ -56,6 +56,7 @@ class UiAgentPagesBrowserTest {
                     - { alias: gated, targets: [ { provider: openai, model: gated } ] }
                     - { alias: agent, targets: [ { provider: openai, model: agent } ] }
                     - { alias: broken, targets: [ { provider: openai, model: fail-500 } ] }
+                    - { alias: cached, cache_ttl_seconds: 60, targets: [ { provider: openai, model: gpt-4o-mini } ] }
                     - { alias: failing, targets: [ { provider: openai, model: flaky-1000 } ] }
                     - { alias: summaries, targets: [ { provider: openai, model: gpt-4o-mini } ] }
                 """.formatted(upstream.baseUrl());
@@ -365,5 +366,61 @@ class UiAgentPagesBrowserTest {
                         .set("strategy", "fallback").set("provider", "openai").set("target_model", "evil")));
         assertThat(forged.status()).isEqualTo(403);
         assertThat(server.get("/api/routes", TestServer.ADMIN_KEY).body()).doesNotContain("evil");
+    }
+
+    @Test
+    void playgroundShowsACacheHitOnTheSecondIdenticalQuestion() {
+        Page page = signIn(TestServer.ADMIN_KEY);
+        page.navigate(server.baseUrl() + "/ui/playground?target=model:cached");
+        for (int turn = 0; turn < 2; turn++) {
+            button(page, "New conversation").click();
+            page.getByLabel("Message").fill("What is a cache?");
+            button(page, "Send").click();
+            page.locator(".turn.assistant.done .meta-cache").waitFor();
+        }
+        Locator answer = page.locator(".turn.assistant").last();
+        assertThat(answer.locator(".text").textContent()).isEqualTo("Hello from the fake");
+        assertThat(answer.locator(".meta-cache").textContent()).isEqualTo("hit");
+        assertThat(answer.locator(".meta-provider").textContent()).isEqualTo("cache");
+    }
+
+    @Test
+    void aMemberPlaygroundOffersWhatTheirKeyMayUseAndShowsOnlyTheirOwnCalls() {
+        String erin = server.createKey("erin", "member", "erin");
+        String frank = server.createKey("frank", "member", "frank");
+        assertThat(server.post("/api/personas", frank, """
+                {"id":"franks-pal","name":"Frank's pal","description":"Frank only","system_prompt":"Hi.","model":"default"}""")
+                .statusCode()).isEqualTo(201);
+        HttpResponse<String> adminCall = chatCompletion("default");
+        String adminLogId = adminCall.headers().firstValue("x-orchestra-log-id").orElseThrow();
+
+        Page page = signIn(erin);
+        page.navigate(server.baseUrl() + "/ui/playground");
+        List<String> options = page.locator("#target option").all().stream().map(o -> o.getAttribute("value")).toList();
+        assertThat(options).contains("persona:auto", "persona:sophia", "model:default").doesNotContain("persona:franks-pal");
+        page.getByLabel("Talk to").selectOption("model:default");
+        page.getByLabel("Message").fill("Hello as Erin");
+        button(page, "Send").click();
+        page.locator(".turn.assistant.done .meta-provider").waitFor();
+        server.orchestra().usageRecorder().flush();
+        JsonNode erinsRows = Json.tree(server.get("/api/requests", erin).body()).path("data");
+        assertThat(erinsRows.size()).as("the call is accounted to Erin's key").isEqualTo(1);
+
+        // Another key's call is not Erin's to inspect.
+        String details = page.request().get(server.baseUrl() + "/ui/playground/details?log=" + adminLogId).text();
+        assertThat(details).contains("no row for this call").doesNotContain("meta-provider");
+        // Forms without the session's CSRF token are refused.
+        var forged = page.request().post(server.baseUrl() + "/ui/playground/chat", com.microsoft.playwright.options.RequestOptions.create()
+                .setForm(com.microsoft.playwright.options.FormData.create().set("target", "model:default").set("message", "forged")));
+        assertThat(forged.status()).isEqualTo(403);
+        var forgedPersona = page.request().post(server.baseUrl() + "/ui/personas", com.microsoft.playwright.options.RequestOptions.create()
+                .setForm(com.microsoft.playwright.options.FormData.create().set("id", "forged").set("name", "x")));
+        assertThat(forgedPersona.status()).isEqualTo(403);
+        assertThat(server.get("/api/personas/forged", TestServer.ADMIN_KEY).statusCode()).isEqualTo(404);
+
+        Page phone = signIn(erin, 390, 844);
+        phone.navigate(server.baseUrl() + "/ui/personas");
+        fitsThePhone(phone);
+        shot(phone, "personas-phone");
     }
 }
