@@ -70,9 +70,9 @@
     let content = '';
     let failed = false;
     try {
-      const form_ = new URLSearchParams({ _csrf: csrf, target: target.value, message: text, session_id: session,
+      const params = new URLSearchParams({ _csrf: csrf, target: target.value, message: text, session_id: session,
         history: target.value.startsWith('model:') ? JSON.stringify(history) : '' });
-      const response = await fetch('/ui/playground/chat', { method: 'POST', body: form_, headers: { 'X-CSRF-Token': csrf } });
+      const response = await fetch('/ui/playground/chat', { method: 'POST', body: params, headers: { 'X-CSRF-Token': csrf } });
       if (response.redirected) {
         // The session ended (signed out, expired or the key was revoked): back to sign-in.
         window.location.assign('/ui/login');

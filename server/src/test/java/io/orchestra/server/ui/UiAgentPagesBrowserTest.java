@@ -351,6 +351,13 @@ class UiAgentPagesBrowserTest {
         page.waitForURL("**/ui/routes?reset=summaries");
         assertThat(page.locator("tr[data-alias=summaries]").textContent()).contains("orchestra.yaml").doesNotContain("openai/gpt-4o ");
         assertThat(chatCompletion("summaries").headers().firstValue("x-orchestra-model")).contains("gpt-4o-mini");
+
+        Page phone = signIn(TestServer.ADMIN_KEY, 390, 844);
+        phone.navigate(server.baseUrl() + "/ui/routes");
+        fitsThePhone(phone);
+        phone.navigate(server.baseUrl() + "/ui/routes/edit?alias=summaries");
+        fitsThePhone(phone);
+        shot(phone, "route-edit-phone");
     }
 
     @Test
@@ -422,5 +429,18 @@ class UiAgentPagesBrowserTest {
         phone.navigate(server.baseUrl() + "/ui/personas");
         fitsThePhone(phone);
         shot(phone, "personas-phone");
+    }
+
+    @Test
+    void playgroundSaysWhichPersonaTheRouterChoseAndWhy() {
+        Page page = signIn(TestServer.ADMIN_KEY);
+        page.navigate(server.baseUrl() + "/ui/playground?target=persona:auto");
+        page.getByLabel("Message").fill("What are the phases of a clinical trial and how is patient recruitment done?");
+        button(page, "Send").click();
+        page.locator(".turn.assistant.done .meta-persona").waitFor();
+        Locator answer = page.locator(".turn.assistant").last();
+        assertThat(answer.locator(".meta-persona").textContent()).isEqualTo("karen");
+        assertThat(answer.locator(".meta-routing").textContent()).contains("similarity");
+        assertThat(answer.locator(".text").textContent()).startsWith("Hello from the fake");
     }
 }
