@@ -53,6 +53,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Gateway {
     /** The cost of a non-streamed call in USD, from the provider's reported usage and the price table. */
     public static final String COST_HEADER = "x-orchestra-cost-usd";
+    /** The id of the call's row in the request log, so a client (or the UI) can find its tokens, cost and latency. */
+    public static final String LOG_ID_HEADER = "x-orchestra-log-id";
 
     private final GatewayConfigSource config;
     private final Upstream upstream;
@@ -96,7 +98,7 @@ public final class Gateway {
     }
 
     /** What one call is: resolved once, used by every attempt. */
-    private record Call(Principal caller, String alias, RouteConfig route, List<Target> targets, GatewayConfig settings,
+    private record Call(String id, Principal caller, String alias, RouteConfig route, List<Target> targets, GatewayConfig settings,
             ObjectNode request, String cacheKey, int cacheTtl, long startNanos, String semanticScope, String semanticText) {}
 
     private Call plan(Principal caller, ObjectNode request, Function<String, String> headers) {
@@ -119,7 +121,7 @@ public final class Gateway {
                 scope = CacheKeys.of(alias, withoutLastTurn);
             }
         }
-        return new Call(caller, alias, route, Router.order(route), settings, request, key, ttl, System.nanoTime(), scope, text);
+        return new Call(Ids.newId("req"), caller, alias, route, Router.order(route), settings, request, key, ttl, System.nanoTime(), scope, text);
     }
 
     private static RouteConfig resolve(GatewayConfig settings, String alias, Function<String, String> headers, Principal caller) {
@@ -484,6 +486,7 @@ public final class Gateway {
     private Map<String, String> headers(Call call, String provider, String model, int attempts, String cacheStatus, long upstreamNanos) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("x-orchestra-provider", provider);
+        headers.put(LOG_ID_HEADER, call.id());
         headers.put("x-orchestra-model", model == null ? "" : model);
         headers.put("x-orchestra-attempts", Integer.toString(attempts));
         headers.put("x-orchestra-cache", cacheStatus);
@@ -499,7 +502,7 @@ public final class Gateway {
         String kind = target == null ? provider : call.settings().providers().containsKey(target.provider())
                 ? call.settings().providers().get(target.provider()).kind() : provider;
         limits.record(call.caller().keyId(), tokens.totalTokens(), cost);
-        usage.record(new RequestRecord(Ids.newId("req"), call.caller().keyId(), call.caller().owner(), call.alias(), provider, model,
+        usage.record(new RequestRecord(call.id(), call.caller().keyId(), call.caller().owner(), call.alias(), provider, model,
                 "chat", stream, status, tokens.promptTokens(), tokens.completionTokens(), tokens.cachedTokens(), tokens.reasoningTokens(),
                 cost, latencyMs, firstTokenMs, attempts, cacheStatus, error, clock.millis()));
         metrics.call("chat", kind, provider, model == null ? call.alias() : model, status, Duration.ofNanos((long) (latencyMs * 1e6)),

@@ -120,6 +120,12 @@ public final class GatewayConfigSource implements AutoCloseable {
         return List.of();
     }
 
+    /** The aliases whose routes were saved at run time (they replace the file's routes of the same alias). */
+    public Set<String> storedAliases() {
+        return new LinkedHashSet<>(database.jdbi().withHandle(h -> h.createQuery("SELECT alias FROM gateway_routes ORDER BY alias")
+                .mapTo(String.class).list()));
+    }
+
     /** Removes a stored route; returns whether there was one. */
     public boolean delete(String alias) {
         int rows = database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM gateway_routes WHERE alias = :alias")

@@ -210,18 +210,21 @@ public final class Orchestra implements AutoCloseable {
         routes.add(new ChatRoutes(personaChat, teams, runs));
         routes.add(new TeamRoutes(teams, runs));
         routes.add(new RouteAdminRoutes(gateway, keys));
-        RequestLog requestLog = new RequestLog(database);
+        RequestLog requestLog = new RequestLog(database, usageRecorder);
         routes.add(new UsageRoutes(requestLog));
         routes.add(new SearchRoutes(webSearch));
 
         routes.add(new SessionRoutes(sessions));
         routes.add(new RunRoutes(runs));
 
-        // Admin web UI (/ui): one UiPage per page, in nav order; built last because its pages read every service.
+        // Admin web UI (/ui): one UiPage per page, in nav order; built last because its pages use the services above.
         var traffic = new io.orchestra.server.ui.TrafficStats(clock);
         routes.add(new io.orchestra.server.ui.UiRoutes(keys, new io.orchestra.server.ui.UiSessions(clock), traffic,
                 new io.orchestra.server.ui.UiRenderer(),
                 List.of(new io.orchestra.server.ui.OverviewPage(health, traffic),
+                        new io.orchestra.server.ui.PlaygroundPage(personas, personaChat, gateway, runs, requestLog),
+                        new io.orchestra.server.ui.PersonasPage(personas, gateway),
+                        new io.orchestra.server.ui.RoutesPage(gateway, requestLog),
                         new io.orchestra.server.ui.RequestsPage(requestLog, keys),
                         new io.orchestra.server.ui.UsagePage(requestLog, keys, gateway.limits(), clock),
                         new io.orchestra.server.ui.MemoryPage(memories, graph, keys),

@@ -144,7 +144,9 @@ public final class PersonaChat {
             system.append("\n\nWhat you remember about the user (cite by id when you use it):");
             recalled.forEach(r -> system.append("\n- [").append(r.memory().id()).append("] ").append(r.memory().text()));
             int step = runs.beginStep(runId, null, "recall", "recall", persona.id(), userText);
-            runs.endStep(runId, step, recalled.stream().map(r -> r.memory().id() + " (" + r.score() + ")").toList().toString(), Usage.NONE, null);
+            // One line per memory with its text, so a trace (and the UI playground) shows what was recalled, not only ids.
+            runs.endStep(runId, step, recalled.stream().map(r -> "[" + r.memory().id() + "] " + r.memory().text()
+                    + String.format(java.util.Locale.ROOT, " (score %.2f)", r.score())).collect(java.util.stream.Collectors.joining("\n")), Usage.NONE, null);
         }
         messages.addObject().put("role", "system").put("content", system.toString());
         for (ChatMessage message : plan.recent()) {

@@ -4,10 +4,16 @@ import io.orchestra.core.auth.Principal;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.storage.Database;
 import io.orchestra.core.storage.DatabaseKind;
+import io.orchestra.gateway.usage.RequestRecord;
+import io.orchestra.gateway.usage.UsageRecorder;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.mapper.MapMapper;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * Reads the {@code requests} table: the request log, one request, and cost aggregates. The one
@@ -21,20 +27,29 @@ public final class RequestLog {
      * Which rows: {@code status} is null (any), {@code "error"} (400 and up), {@code "ok"} (below
      * 400) or a status code; {@code from}/{@code to} are epoch millis, {@code to} exclusive.
      */
-    public record Filter(String keyId, String model, String status, long from, long to) {
-        public static Filter since(long from) {
-            return new Filter(null, null, null, from, Long.MAX_VALUE);
-        }
-    }
+    public record Filter(String keyId, String model, String status, long from, long to) {}
+
+    private static final long WAIT_MILLIS = 3_000;
 
     private final Database database;
+    private final UsageRecorder recorder;
 
-    public RequestLog(Database database) {
+    public RequestLog(Database database, UsageRecorder recorder) {
         this.database = database;
+        this.recorder = recorder;
     }
 
-    /** Newest first; raw rows with the table's column names (the API's shape). */
-    public List<Map<String, Object>> find(Principal caller, Filter filter, int limit, int offset) {
+    /** Newest first, as raw rows with the table's column names (the API's shape). */
+    public List<Map<String, Object>> rows(Principal caller, Filter filter, int limit, int offset) {
+        return select(caller, filter, limit, offset, new MapMapper());
+    }
+
+    /** Newest first, as records (the UI's shape). */
+    public List<RequestRecord> records(Principal caller, Filter filter, int limit, int offset) {
+        return select(caller, filter, limit, offset, (rs, ctx) -> record(rs));
+    }
+
+    private <T> List<T> select(Principal caller, Filter filter, int limit, int offset, RowMapper<T> mapper) {
         StringBuilder where = new StringBuilder("WHERE created_at >= :from AND created_at < :to");
         if (!caller.isAdmin()) {
             where.append(" AND owner = :owner");
@@ -61,14 +76,41 @@ public final class RequestLog {
                         + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
                 .bind("from", filter.from()).bind("to", filter.to()).bind("owner", caller.owner()).bind("key", filter.keyId())
                 .bind("model", filter.model()).bind("status", status).bind("limit", limit).bind("offset", offset)
-                .mapToMap().list());
+                .map(mapper).list());
     }
 
-    /** One request by id, if the caller may see it. */
-    public Optional<Map<String, Object>> get(Principal caller, String id) {
-        String scope = caller.isAdmin() ? "" : " AND owner = :owner";
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM requests WHERE id = :id" + scope)
-                .bind("id", id).bind("owner", caller.owner()).mapToMap().findOne());
+    /** One call by its log id, if the caller may see it. */
+    public Optional<RequestRecord> find(String id, Principal caller) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM requests WHERE id = :id AND (owner = :owner OR :admin = 1)")
+                .bind("id", id).bind("owner", caller.owner()).bind("admin", caller.isAdmin() ? 1 : 0)
+                .map((rs, ctx) -> record(rs)).findOne());
+    }
+
+    /**
+     * One call that has just ended. Rows are written off the request path, so it may still be
+     * queued: flush and look again for a short while before giving up.
+     */
+    public Optional<RequestRecord> awaitRecorded(String id, Principal caller) {
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (true) {
+            Optional<RequestRecord> row = find(id, caller);
+            if (row.isPresent() || System.currentTimeMillis() > deadline) {
+                return row;
+            }
+            recorder.flush();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** The latest failed gateway calls of every key (for admins: the Routes page). */
+    public List<RequestRecord> recentErrors(int limit) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM requests WHERE status >= 400 ORDER BY created_at DESC LIMIT :limit")
+                .bind("limit", limit).map((rs, ctx) -> record(rs)).list());
     }
 
     /** Requests, errors, tokens and cost per key, model, UTC day or provider, in group order. */
@@ -103,5 +145,15 @@ public final class RequestLog {
         } catch (NumberFormatException e) {
             throw ProblemException.badRequest("status must be a number, 'ok' or 'error'");
         }
+    }
+
+    private static RequestRecord record(ResultSet rs) throws SQLException {
+        double firstToken = rs.getDouble("first_token_ms");
+        Double firstTokenMs = rs.wasNull() ? null : firstToken;
+        return new RequestRecord(rs.getString("id"), rs.getString("key_id"), rs.getString("owner"), rs.getString("alias"),
+                rs.getString("provider"), rs.getString("model"), rs.getString("endpoint"), rs.getInt("stream") != 0, rs.getInt("status"),
+                rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"), rs.getInt("cached_tokens"), rs.getInt("reasoning_tokens"),
+                rs.getDouble("cost_usd"), rs.getDouble("latency_ms"), firstTokenMs, rs.getInt("attempts"), rs.getString("cache"),
+                rs.getString("error"), rs.getLong("created_at"));
     }
 }

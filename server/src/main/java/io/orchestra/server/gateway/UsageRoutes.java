@@ -49,6 +49,6 @@ public final class UsageRoutes implements RouteGroup {
         int limit = Requests.queryInt(ctx, "limit", 100, 1, 1000);
         RequestLog.Filter filter = new RequestLog.Filter(ctx.queryParam("key_id"), ctx.queryParam("model"), ctx.queryParam("status"),
                 since(ctx, "from", 0), Long.MAX_VALUE);
-        ctx.json(Map.of("data", log.find(caller, filter, limit, 0)));
+        ctx.json(Map.of("data", log.rows(caller, filter, limit, 0)));
     }
 }

@@ -2,6 +2,7 @@ package io.orchestra.server.ui;
 
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.core.auth.Principal;
+import io.orchestra.gateway.usage.RequestRecord;
 import io.orchestra.server.auth.ApiKey;
 import io.orchestra.server.auth.ApiKeyStore;
 import io.orchestra.server.gateway.RequestLog;
@@ -56,8 +57,7 @@ public final class RequestsPage implements UiPage {
         int page = input.page();
         RequestLog.Filter filter = new RequestLog.Filter(key, model, status,
                 TimeRange.of(TimeRange.LOG, range).from(System.currentTimeMillis()), Long.MAX_VALUE);
-        List<LoggedRequest> rows = log.find(request.user(), filter, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).stream()
-                .map(LoggedRequest::of).toList();
+        List<RequestRecord> rows = log.records(request.user(), filter, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE);
         Map<String, Object> view = new HashMap<>();
         view.put("filters", new Filters(key, model, status, range, page));
         view.put("rows", rows.subList(0, Math.min(rows.size(), PAGE_SIZE)));
@@ -77,7 +77,7 @@ public final class RequestsPage implements UiPage {
 
     private void detail(UiRequest request) {
         String id = request.ctx().pathParam("id");
-        Optional<LoggedRequest> row = id.length() > 100 ? Optional.empty() : log.get(request.user(), id).map(LoggedRequest::of);
+        Optional<RequestRecord> row = id.length() > 100 ? Optional.empty() : log.find(id, request.user());
         if (row.isEmpty()) {
             UiNotice.notFound(request, "Request not found", "There is no request with this id that you may see.", "/ui/requests", "the request log");
             return;

@@ -51,6 +51,7 @@ public final class UiRoutes implements RouteGroup {
         });
         routes.get("/ui/assets/htmx-2.0.4.min.js", ctx -> asset(ctx, HTMX, "text/javascript"), Access.PUBLIC);
         routes.get("/ui/assets/ui-1.css", ctx -> asset(ctx, "/ui/ui.css", "text/css"), Access.PUBLIC);
+        routes.get("/ui/assets/playground-1.js", ctx -> asset(ctx, "/ui/playground.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/login", this::loginForm, Access.PUBLIC);
         routes.post("/ui/login", this::login, Access.PUBLIC);
         routes.post("/ui/logout", guard.signedIn(false, r -> {

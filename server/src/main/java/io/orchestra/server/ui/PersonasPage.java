@@ -1,0 +1,169 @@
+package io.orchestra.server.ui;
+
+import io.javalin.router.JavalinDefaultRoutingApi;
+import io.orchestra.agents.persona.Persona;
+import io.orchestra.agents.persona.PersonaJson;
+import io.orchestra.agents.persona.PersonaParser;
+import io.orchestra.agents.persona.PersonaStore;
+import io.orchestra.agents.persona.PersonaVersion;
+import io.orchestra.agents.persona.StoredPersona;
+import io.orchestra.core.auth.Principal;
+import io.orchestra.core.error.ProblemException;
+import io.orchestra.core.error.Validation;
+import io.orchestra.core.json.Json;
+import io.orchestra.gateway.Gateway;
+import io.orchestra.server.http.Access;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * /ui/personas: list, create and edit personas (each save a new version, judged by PersonaParser
+ * exactly as /api/personas judges it), the version history, and a link to test-chat in the
+ * playground. Members see the deployment's personas and their own, and change only their own.
+ */
+public final class PersonasPage implements UiPage {
+    static final String NEW = "/ui/personas/_new";
+
+    /** One saved version for the history, with the fields that changed since the version before it. */
+    public record VersionView(int version, String author, String createdAt, List<String> changed, String definition) {}
+
+    private final PersonaStore personas;
+    private final Gateway gateway;
+
+    public PersonasPage(PersonaStore personas, Gateway gateway) {
+        this.personas = personas;
+        this.gateway = gateway;
+    }
+
+    @Override public String path() { return "/ui/personas"; }
+    @Override public String title() { return "Personas"; }
+    @Override public boolean adminOnly() { return false; }
+
+    @Override
+    public void show(UiRequest request) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("personas", personas.list(request.user()));
+        model.put("owner", request.user().owner());
+        model.put("admin", request.user().isAdmin());
+        request.page("personas.jte", title(), model);
+    }
+
+    @Override
+    public void addActions(JavalinDefaultRoutingApi routes, UiGuard guard) {
+        // "_new" cannot be a persona id (ids are lowercase letters, digits and dashes), so the paths never collide.
+        routes.get(NEW, guard.signedIn(false, r -> editor(r, null, PersonaForm.empty(), FieldErrors.NONE, false)), Access.PUBLIC);
+        routes.post("/ui/personas", guard.signedIn(false, this::create), Access.PUBLIC);
+        routes.get("/ui/personas/{id}", guard.signedIn(false, this::open), Access.PUBLIC);
+        routes.post("/ui/personas/{id}", guard.signedIn(false, this::update), Access.PUBLIC);
+    }
+
+    private void open(UiRequest request) {
+        String id = request.ctx().pathParam("id");
+        StoredPersona stored;
+        try {
+            stored = personas.get(id, request.user());
+        } catch (ProblemException e) {
+            notFound(request, id);
+            return;
+        }
+        editor(request, stored, PersonaForm.of(stored.persona()), FieldErrors.NONE, request.ctx().queryParam("saved") != null);
+    }
+
+    private void create(UiRequest request) {
+        PersonaForm form = PersonaForm.from(request.ctx());
+        Validation v = new Validation();
+        Persona persona = PersonaParser.parse(form.toDefinition(), null, v);
+        if (!v.ok()) {
+            editor(request, null, form, new FieldErrors(v.errors()), false);
+            return;
+        }
+        try {
+            personas.create(persona, request.user());
+        } catch (ProblemException e) {
+            editor(request, null, form, new FieldErrors(List.of("id: " + e.detail())), false);
+            return;
+        }
+        request.ctx().redirect("/ui/personas/" + persona.id() + "?saved");
+    }
+
+    private void update(UiRequest request) {
+        String id = request.ctx().pathParam("id");
+        StoredPersona stored;
+        try {
+            stored = personas.get(id, request.user());
+        } catch (ProblemException e) {
+            notFound(request, id);
+            return;
+        }
+        PersonaForm form = PersonaForm.from(request.ctx());
+        Validation v = new Validation();
+        // The id comes from the path, as with PUT /api/personas/{id}.
+        JsonNode definition = form.toDefinition().put("id", id);
+        Persona persona = PersonaParser.parse(definition, id, v);
+        if (!v.ok()) {
+            editor(request, stored, form, new FieldErrors(v.errors()), false);
+            return;
+        }
+        try {
+            personas.update(id, persona, request.user());
+        } catch (ProblemException e) {
+            request.ctx().status(e.status());
+            editor(request, stored, form, new FieldErrors(List.of(e.detail())), false);
+            return;
+        }
+        request.ctx().redirect("/ui/personas/" + id + "?saved");
+    }
+
+    /**
+     * Renders the editor. A form with problems is answered 200, like a failed sign-in: it is a
+     * normal page asking for corrections, not a broken resource (the browser logs 4xx pages as errors).
+     */
+    private void editor(UiRequest request, StoredPersona stored, PersonaForm form, FieldErrors errors, boolean saved) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("stored", stored);
+        model.put("form", form);
+        model.put("errors", errors);
+        model.put("saved", saved);
+        model.put("writable", stored == null || writable(stored, request.user()));
+        model.put("models", gateway.models());
+        model.put("scopes", new TreeSet<>(PersonaParser.SCOPES));
+        model.put("searchProviders", new TreeSet<>(PersonaParser.SEARCH_PROVIDERS));
+        model.put("blends", new TreeSet<>(PersonaParser.BLENDS));
+        model.put("versions", stored == null ? List.of() : history(personas.versions(stored.persona().id(), request.user())));
+        request.page("persona.jte", stored == null ? "New persona" : "Persona " + stored.persona().name(), model);
+    }
+
+    /** Same rule as PersonaStore: admins change any persona, members only their own. */
+    private static boolean writable(StoredPersona stored, Principal user) {
+        return user.isAdmin() || stored.owner().equals(user.owner());
+    }
+
+    private static List<VersionView> history(List<PersonaVersion> versions) {
+        List<VersionView> views = new ArrayList<>();
+        for (int i = 0; i < versions.size(); i++) {
+            JsonNode current = PersonaJson.write(versions.get(i).persona());
+            List<String> changed = new ArrayList<>();
+            if (i + 1 < versions.size()) {
+                JsonNode previous = PersonaJson.write(versions.get(i + 1).persona());
+                current.propertyNames().forEach(field -> {
+                    if (!current.get(field).equals(previous.get(field))) {
+                        changed.add(field);
+                    }
+                });
+            }
+            PersonaVersion v = versions.get(i);
+            views.add(new VersionView(v.version(), v.author(), UiFormat.time(v.createdAt()), changed,
+                    Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(current)));
+        }
+        return views;
+    }
+
+    /** 200 with an explanation: the server turns every 404 into problem+json, which a browser user cannot act on. */
+    private static void notFound(UiRequest request, String id) {
+        request.page("persona-missing.jte", "Persona not found", Map.of("id", id));
+    }
+}
