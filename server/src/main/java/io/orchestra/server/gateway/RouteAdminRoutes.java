@@ -74,14 +74,10 @@ public final class RouteAdminRoutes implements RouteGroup {
         String id = Requests.pathId(ctx, "id");
         keys.find(id).orElseThrow(() -> ProblemException.notFound("no API key with id '" + id + "'"));
         LimitsRequest request = Bodies.read(ctx, LimitsRequest.class);
-        io.orchestra.core.error.Validation v = new io.orchestra.core.error.Validation();
-        v.check(request.daily_budget_usd() == null || request.daily_budget_usd() >= 0, "daily_budget_usd: zero or more");
-        v.check(request.monthly_budget_usd() == null || request.monthly_budget_usd() >= 0, "monthly_budget_usd: zero or more");
-        v.check(request.requests_per_minute() == null || request.requests_per_minute() >= 1, "requests_per_minute: at least 1");
-        v.check(request.tokens_per_minute() == null || request.tokens_per_minute() >= 1, "tokens_per_minute: at least 1");
-        v.throwIfInvalid();
-        gateway.limits().set(id, new KeyLimits(request.daily_budget_usd(), request.monthly_budget_usd(), request.requests_per_minute(),
-                request.tokens_per_minute()));
+        KeyLimits limits = new KeyLimits(request.daily_budget_usd(), request.monthly_budget_usd(), request.requests_per_minute(),
+                request.tokens_per_minute());
+        limits.validate().throwIfInvalid();
+        gateway.limits().set(id, limits);
         ctx.json(limitsView(id));
     }
 

@@ -1,7 +1,7 @@
 package io.orchestra.server.ui;
 
 /** A key's budgets and rate limits (null: none) and what it spent today and this month (UTC), for the usage page. */
-public record KeyBudget(String keyName, String owner, Double dailyUsd, double spentTodayUsd, Double monthlyUsd, double spentMonthUsd,
+public record KeyBudget(String keyId, String keyName, String owner, Double dailyUsd, double spentTodayUsd, Double monthlyUsd, double spentMonthUsd,
         Integer requestsPerMinute, Integer tokensPerMinute) {
 
     public Double leftTodayUsd() {

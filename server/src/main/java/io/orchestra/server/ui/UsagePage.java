@@ -1,10 +1,14 @@
 package io.orchestra.server.ui;
 
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.gateway.usage.KeyLimits;
 import io.orchestra.gateway.usage.Limits;
 import io.orchestra.server.auth.ApiKey;
 import io.orchestra.server.auth.ApiKeyStore;
 import io.orchestra.server.gateway.RequestLog;
+import io.orchestra.server.http.Access;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -12,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -57,13 +62,79 @@ public final class UsagePage implements UiPage {
         view.put("totalUsd", models.stream().mapToDouble(UsageGroup::costUsd).sum());
         view.put("totalRequests", models.stream().mapToLong(UsageGroup::requests).sum());
         view.put("budgets", visible.stream().filter(k -> !k.revoked()).map(this::budget).toList());
+        view.put("saved", input.text("saved", "Saved", 200));
         request.page("usage.jte", title(), view);
+    }
+
+    /** Admins change a key's budgets and rate limits here, judged by the same rules as PUT /api/keys/{id}/limits. */
+    @Override
+    public void addActions(JavalinDefaultRoutingApi routes, UiGuard guard) {
+        routes.get("/ui/usage/limits/{id}", guard.signedIn(true, r -> key(r).ifPresent(key ->
+                limitsForm(r, key, limits.limits(key.id()), FieldErrors.NONE))), Access.PUBLIC);
+        routes.post("/ui/usage/limits/{id}", guard.signedIn(true, r -> key(r).ifPresent(key -> saveLimits(r, key))), Access.PUBLIC);
+    }
+
+    private Optional<ApiKey> key(UiRequest request) {
+        Optional<ApiKey> key = keys.find(request.ctx().pathParam("id"));
+        if (key.isEmpty()) {
+            UiNotice.notFound(request, "Key not found", "There is no API key with this id.", "/ui/usage", "usage and budgets");
+        }
+        return key;
+    }
+
+    private void saveLimits(UiRequest request, ApiKey key) {
+        List<String> problems = new ArrayList<>();
+        KeyLimits asked = new KeyLimits(decimal(request, "daily_budget_usd", problems), decimal(request, "monthly_budget_usd", problems),
+                whole(request, "requests_per_minute", problems), whole(request, "tokens_per_minute", problems));
+        problems.addAll(asked.validate().errors());
+        if (!problems.isEmpty()) {
+            request.ctx().status(422);
+            limitsForm(request, key, asked, new FieldErrors(problems));
+            return;
+        }
+        limits.set(key.id(), asked);
+        request.ctx().redirect("/ui/usage?saved=" + URLEncoder.encode(key.name(), StandardCharsets.UTF_8));
+    }
+
+    private void limitsForm(UiRequest request, ApiKey key, KeyLimits shown, FieldErrors errors) {
+        Map<String, Object> view = new HashMap<>();
+        view.put("key", key);
+        view.put("limits", shown);
+        view.put("errors", errors);
+        request.page("usage-limits.jte", "Limits of " + key.name(), view);
+    }
+
+    /** A blank field means no limit; anything else must be a number. */
+    private static Double decimal(UiRequest request, String field, List<String> problems) {
+        String value = request.ctx().formParam(field);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            problems.add(field + ": a number of US dollars, like 5 or 0.25, or blank for no budget");
+            return null;
+        }
+    }
+
+    private static Integer whole(UiRequest request, String field, List<String> problems) {
+        String value = request.ctx().formParam(field);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            problems.add(field + ": a whole number, or blank for no limit");
+            return null;
+        }
     }
 
     private KeyBudget budget(ApiKey key) {
         KeyLimits l = limits.limits(key.id());
         Map<String, Double> spent = limits.spent(key.id());
-        return new KeyBudget(key.name(), key.owner(), l.dailyBudgetUsd(), spent.getOrDefault("today", 0.0), l.monthlyBudgetUsd(),
+        return new KeyBudget(key.id(), key.name(), key.owner(), l.dailyBudgetUsd(), spent.getOrDefault("today", 0.0), l.monthlyBudgetUsd(),
                 spent.getOrDefault("this_month", 0.0), l.requestsPerMinute(), l.tokensPerMinute());
     }
 

@@ -248,6 +248,26 @@ class UiDataPagesBrowserTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show")).click();
         page.waitForURL(url -> url.contains("range=24h"));
         assertThat(page.locator("svg[role=img] rect").count()).isEqualTo(2);
+
+        // An admin sets a key's limits on the page; bad values are marked beside their fields.
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Edit limits of carol-server")).click();
+        page.getByLabel("Daily budget (USD)").fill("-1");
+        page.getByLabel("Requests per minute").fill("ten");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save limits")).click();
+        assertThat(page.locator("#l-daily-error")).hasText("zero or more");
+        assertThat(page.locator("#l-rpm-error")).containsText("a whole number");
+        assertThat(page.getByLabel("Daily budget (USD)")).hasValue("-1.0");
+        consoleErrors.removeIf(e -> e.contains("status of 422"));
+        page.getByLabel("Daily budget (USD)").fill("0.5");
+        page.getByLabel("Requests per minute").fill("10");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save limits")).click();
+        page.waitForURL(url -> url.contains("saved=carol-server"));
+        assertThat(page.locator("[role=status]")).hasText("Limits saved for carol-server.");
+        assertThat(page.locator("table.budgets tr", new Page.LocatorOptions().setHasText("carol-server")).locator("td.num").allTextContents())
+                .contains("$0.5000", "10");
+        var saved = Json.tree(server.get("/api/keys/" + keyId("carol-server") + "/limits", TestServer.ADMIN_KEY).body());
+        assertThat(saved.path("daily_budget_usd").asDouble()).isEqualTo(0.5);
+        assertThat(saved.path("requests_per_minute").asInt()).isEqualTo(10);
     }
 
     @Test
@@ -259,6 +279,8 @@ class UiDataPagesBrowserTest {
         assertThat(page.locator("figure.usage").nth(1).locator("tbody th").allTextContents()).containsExactly("bob-phone");
         assertThat(page.locator("table.budgets tbody th").allTextContents()).containsExactly("bob-phone");
         assertThat(page.locator("main").textContent()).doesNotContain("alice");
+        assertThat(page.locator("a[href^='/ui/usage/limits/']")).hasCount(0);
+        assertThat(page.request().get(server.baseUrl() + "/ui/usage/limits/" + keyId("bob-phone")).status()).isEqualTo(403);
         shot(page, "usage-phone");
     }
 
