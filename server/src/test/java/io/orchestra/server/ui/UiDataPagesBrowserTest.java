@@ -384,15 +384,22 @@ class UiDataPagesBrowserTest {
         assertThat(consoleErrors).singleElement().asString().contains("status of 400");
         consoleErrors.clear();
 
-        String notes = "# Lisbon trip\n\nThe Zephyr hotel in Lisbon serves a rooftop breakfast from seven in the morning.\n\n"
-                + "Trams to Belem leave from Praca da Figueira every twelve minutes.\n".repeat(40);
+        // Long enough (about 250 chunks to embed, half a second on an idle laptop) that ingestion is still going when the list first shows it.
+        StringBuilder notes = new StringBuilder("# Lisbon trip\n\nThe Zephyr hotel in Lisbon serves a rooftop breakfast from seven in the morning.\n\n");
+        for (int i = 1; notes.length() < 250_000; i++) {
+            notes.append("Day ").append(i).append(": trams to Belem leave from Praca da Figueira every ").append(i % 17 + 5).append(" minutes.\n");
+        }
         page.getByLabel("File").setInputFiles(new com.microsoft.playwright.options.FilePayload("lisbon-notes.md", "text/markdown",
-                notes.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                notes.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload")).click();
         assertThat(page.locator("#upload-status")).hasText("lisbon-notes.md uploaded; ingestion has started.");
         assertThat(page.locator("#upload-progress")).hasJSProperty("value", 100);
-        // The list polls while the document is queued or processing, and stops once it is ready.
-        assertThat(page.locator("#documents tr[data-status=ready]")).hasCount(1, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(20_000));
+        // The list polls while the document is queued or processing (with its progress), and stops once it is ready.
+        assertThat(page.locator("#documents tr[data-status=queued], #documents tr[data-status=processing]")).hasCount(1);
+        assertThat(page.locator("#documents")).hasAttribute("hx-trigger", "every 1s");
+        assertThat(page.locator("#documents tbody progress")).hasCount(1);
+        shot(page, "documents-ingesting");
+        assertThat(page.locator("#documents tr[data-status=ready]")).hasCount(1, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(60_000));
         assertThat(page.locator("#documents")).not().hasAttribute("hx-trigger", java.util.regex.Pattern.compile(".*"));
         assertThat(page.locator("#documents tr[data-status=ready] td.num").first()).not().hasText("0");
         assertThat(Json.tree(server.get("/api/documents", alice).body()).path("data").get(0).path("status").asString()).isEqualTo("ready");
