@@ -225,7 +225,7 @@ public final class Orchestra implements AutoCloseable {
                         new io.orchestra.server.ui.PlaygroundPage(personas, personaChat, gateway, runs, requestLog),
                         new io.orchestra.server.ui.PersonasPage(personas, gateway),
                         new io.orchestra.server.ui.RoutesPage(gateway, requestLog),
-                        new io.orchestra.server.ui.RequestsPage(requestLog, keys),
+                        new io.orchestra.server.ui.RequestsPage(requestLog, keys, clock),
                         new io.orchestra.server.ui.UsagePage(requestLog, keys, gateway.limits(), clock),
                         new io.orchestra.server.ui.MemoryPage(memories, graph, keys),
                         new io.orchestra.server.ui.DocumentsPage(documents, documentStore, jobs, documentSearch, keys),

@@ -32,6 +32,11 @@ public record OwnerScope(String owner, List<String> choices) {
         return new OwnerScope(input.choice("owner", "Owner", choices, own), List.copyOf(choices));
     }
 
+    /** The keys a user may see on the data pages: every key for an admin, their owner's keys for a member. */
+    static List<ApiKey> keysVisibleTo(ApiKeyStore keys, io.orchestra.core.auth.Principal user) {
+        return keys.list().stream().filter(k -> user.isAdmin() || k.owner().equals(user.owner())).toList();
+    }
+
     public boolean canChoose() {
         return choices.size() > 1;
     }

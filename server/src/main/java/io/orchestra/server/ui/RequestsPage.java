@@ -1,12 +1,12 @@
 package io.orchestra.server.ui;
 
 import io.javalin.router.JavalinDefaultRoutingApi;
-import io.orchestra.core.auth.Principal;
 import io.orchestra.gateway.usage.RequestRecord;
 import io.orchestra.server.auth.ApiKey;
 import io.orchestra.server.auth.ApiKeyStore;
 import io.orchestra.server.gateway.RequestLog;
 import io.orchestra.server.http.Access;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +20,12 @@ public final class RequestsPage implements UiPage {
 
     private final RequestLog log;
     private final ApiKeyStore keys;
+    private final Clock clock;
 
-    public RequestsPage(RequestLog log, ApiKeyStore keys) {
+    public RequestsPage(RequestLog log, ApiKeyStore keys, Clock clock) {
         this.log = log;
         this.keys = keys;
+        this.clock = clock;
     }
 
     @Override public String path() { return "/ui/requests"; }
@@ -48,7 +50,7 @@ public final class RequestsPage implements UiPage {
 
     @Override
     public void show(UiRequest request) {
-        List<ApiKey> visible = visibleKeys(request.user());
+        List<ApiKey> visible = OwnerScope.keysVisibleTo(keys, request.user());
         UiInput input = UiInput.query(request.ctx());
         String key = input.choice("key", "Key", visible.stream().map(ApiKey::id).toList(), null);
         String model = input.text("model", "Model", 200);
@@ -56,7 +58,7 @@ public final class RequestsPage implements UiPage {
         String range = input.choice("range", "Time range", TimeRange.ids(TimeRange.LOG), "24h");
         int page = input.page();
         RequestLog.Filter filter = new RequestLog.Filter(key, model, status,
-                TimeRange.of(TimeRange.LOG, range).from(System.currentTimeMillis()), Long.MAX_VALUE);
+                TimeRange.of(TimeRange.LOG, range).from(clock.millis()), Long.MAX_VALUE);
         List<RequestRecord> rows = log.records(request.user(), filter, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE);
         Map<String, Object> view = new HashMap<>();
         view.put("filters", new Filters(key, model, status, range, page));
@@ -83,11 +85,6 @@ public final class RequestsPage implements UiPage {
             return;
         }
         request.page("request.jte", "Request", Map.of("r", row.get(), "keyNames", keyNames()));
-    }
-
-    /** Admins may filter by any key; members by the keys of their own owner. */
-    private List<ApiKey> visibleKeys(Principal user) {
-        return keys.list().stream().filter(k -> user.isAdmin() || k.owner().equals(user.owner())).toList();
     }
 
     private Map<String, String> keyNames() {

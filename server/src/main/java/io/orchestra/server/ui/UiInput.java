@@ -57,6 +57,34 @@ final class UiInput {
         return value.trim();
     }
 
+    /** A number, or null when blank (no limit) or not a number (with a message). */
+    Double decimal(String name, String label) {
+        String value = raw(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            errors.add(label + ": a number like 5 or 0.25, or blank for none");
+            return null;
+        }
+    }
+
+    /** A whole number, or null when blank or not one (with a message). */
+    Integer whole(String name, String label) {
+        String value = raw(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            errors.add(label + ": a whole number, or blank for none");
+            return null;
+        }
+    }
+
     /** A 1-based page number. */
     int page() {
         String value = raw("page");

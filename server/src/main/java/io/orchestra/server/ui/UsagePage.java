@@ -46,7 +46,7 @@ public final class UsagePage implements UiPage {
         String rangeId = input.choice("range", "Time range", TimeRange.ids(TimeRange.USAGE), "30d");
         long now = clock.millis();
         long from = TimeRange.of(TimeRange.USAGE, rangeId).from(now);
-        List<ApiKey> visible = keys.list().stream().filter(k -> request.user().isAdmin() || k.owner().equals(request.user().owner())).toList();
+        List<ApiKey> visible = OwnerScope.keysVisibleTo(keys, request.user());
         Map<String, String> names = visible.stream().collect(Collectors.toMap(ApiKey::id, ApiKey::name, (a, b) -> a));
 
         List<Map<String, Object>> days = log.usage(request.user(), "day", from, Long.MAX_VALUE);
@@ -83,9 +83,12 @@ public final class UsagePage implements UiPage {
     }
 
     private void saveLimits(UiRequest request, ApiKey key) {
-        List<String> problems = new ArrayList<>();
-        KeyLimits asked = new KeyLimits(decimal(request, "daily_budget_usd", problems), decimal(request, "monthly_budget_usd", problems),
-                whole(request, "requests_per_minute", problems), whole(request, "tokens_per_minute", problems));
+        // Field names double as labels so problems read like the API's ("daily_budget_usd: zero or more").
+        UiInput input = UiInput.form(request.ctx());
+        KeyLimits asked = new KeyLimits(input.decimal("daily_budget_usd", "daily_budget_usd"),
+                input.decimal("monthly_budget_usd", "monthly_budget_usd"), input.whole("requests_per_minute", "requests_per_minute"),
+                input.whole("tokens_per_minute", "tokens_per_minute"));
+        List<String> problems = new ArrayList<>(input.errors());
         problems.addAll(asked.validate().errors());
         if (!problems.isEmpty()) {
             request.ctx().status(422);
@@ -102,33 +105,6 @@ public final class UsagePage implements UiPage {
         view.put("limits", shown);
         view.put("errors", errors);
         request.page("usage-limits.jte", "Limits of " + key.name(), view);
-    }
-
-    /** A blank field means no limit; anything else must be a number. */
-    private static Double decimal(UiRequest request, String field, List<String> problems) {
-        String value = request.ctx().formParam(field);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            problems.add(field + ": a number of US dollars, like 5 or 0.25, or blank for no budget");
-            return null;
-        }
-    }
-
-    private static Integer whole(UiRequest request, String field, List<String> problems) {
-        String value = request.ctx().formParam(field);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            problems.add(field + ": a whole number, or blank for no limit");
-            return null;
-        }
     }
 
     private KeyBudget budget(ApiKey key) {
