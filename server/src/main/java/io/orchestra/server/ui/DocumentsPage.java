@@ -56,7 +56,6 @@ public final class DocumentsPage implements UiPage {
 
     @Override
     public void addActions(JavalinDefaultRoutingApi routes, UiGuard guard) {
-        routes.get("/ui/assets/upload-1.js", ctx -> UiRoutes.asset(ctx, "/ui/upload.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/documents/list", guard.signedIn(false, r -> {
             OwnerScope scope = OwnerScope.of(r, keys, UiInput.query(r.ctx()));
             r.fragment("documents-list.jte", Map.of("scope", scope, "rows", rows(scope.owner()), "csrf", r.session().csrf()));

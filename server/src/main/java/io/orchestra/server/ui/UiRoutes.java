@@ -50,8 +50,10 @@ public final class UiRoutes implements RouteGroup {
             }
         });
         routes.get("/ui/assets/htmx-2.0.4.min.js", ctx -> asset(ctx, HTMX, "text/javascript"), Access.PUBLIC);
-        routes.get("/ui/assets/ui-1.css", ctx -> asset(ctx, "/ui/ui.css", "text/css"), Access.PUBLIC);
+        // Assets are cached for a year: bump the number in the path whenever the file changes.
+        routes.get("/ui/assets/ui-2.css", ctx -> asset(ctx, "/ui/ui.css", "text/css"), Access.PUBLIC);
         routes.get("/ui/assets/playground-1.js", ctx -> asset(ctx, "/ui/playground.js", "text/javascript"), Access.PUBLIC);
+        routes.get("/ui/assets/upload-1.js", ctx -> asset(ctx, "/ui/upload.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/login", this::loginForm, Access.PUBLIC);
         routes.post("/ui/login", this::login, Access.PUBLIC);
         routes.post("/ui/logout", guard.signedIn(false, r -> {
@@ -105,7 +107,7 @@ public final class UiRoutes implements RouteGroup {
     }
 
     /** Assets carry their version in the path, so they may be cached for a year. */
-    static void asset(Context ctx, String resource, String type) {
+    private static void asset(Context ctx, String resource, String type) {
         try (InputStream in = UiRoutes.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing UI asset " + resource);
