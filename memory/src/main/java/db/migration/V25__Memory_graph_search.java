@@ -94,13 +94,15 @@ public class V25__Memory_graph_search extends BaseJavaMigration {
             s.execute("CREATE UNIQUE INDEX memory_entities_seq ON memory_entities (seq)");
             s.execute("CREATE UNIQUE INDEX memory_observations_seq ON memory_observations (seq)");
             // External-content trigram tables: the index only (the texts stay in the base tables).
-            // case_sensitive 1 because the columns are already folded, and folded the Unicode way.
+            // case_sensitive 1 because the columns are already folded, and folded the Unicode way;
+            // detail none (no positions, a third of the size) because search ANDs a few trigrams
+            // and checks the candidates itself (see GraphSearch).
             s.execute("""
-                    CREATE VIRTUAL TABLE memory_entities_fts USING fts5(name_lower, type_lower,
-                        content = 'memory_entities', content_rowid = 'seq', tokenize = 'trigram case_sensitive 1')""");
+                    CREATE VIRTUAL TABLE memory_entities_fts USING fts5(name_lower, type_lower, content = 'memory_entities',
+                        content_rowid = 'seq', tokenize = 'trigram case_sensitive 1', detail = 'none')""");
             s.execute("""
-                    CREATE VIRTUAL TABLE memory_observations_fts USING fts5(content_lower,
-                        content = 'memory_observations', content_rowid = 'seq', tokenize = 'trigram case_sensitive 1')""");
+                    CREATE VIRTUAL TABLE memory_observations_fts USING fts5(content_lower, content = 'memory_observations',
+                        content_rowid = 'seq', tokenize = 'trigram case_sensitive 1', detail = 'none')""");
             // A new row takes the next seq (writers are serialized on SQLite), then enters the index.
             s.execute("""
                     CREATE TRIGGER memory_entities_search_insert AFTER INSERT ON memory_entities BEGIN

@@ -89,7 +89,8 @@ class GraphSearchTest {
                     "%", "_", "!", "0% s", "e_t", "g!", "%_", "100%", "\"hi\"", "\"", "say \"", // wildcards and quotes are plain text
                     "école", "ÉCOLE", "polyTECH", "zürich", "ZÜRICH", "STRASSE", "straße", "ΟΔΟΣ", "οδος", "οδοσ", "αθηνάς",
                     "İSTANBUL", "istanbul", "🚀", "🚀 l", "et 🚀", // Unicode case rules, astral characters
-                    "quasar", "QUASARS", "ars", "e", "é", "q", "qu", "", " ", "  ", "nothing like this");
+                    "quasar", "QUASARS", "ars", "e", "é", "q", "qu", "", " ", "  ", "nothing like this",
+                    "100% SURE_THING!", "say \"hi\" twice", "100 percent surely"); // long: the index gets some trigrams
             for (String query : queries) {
                 assertThat(found(graph, query)).as("query [%s]", query).isEqualTo(referenceMatches(TRICKY, query));
             }
@@ -141,7 +142,7 @@ class GraphSearchTest {
         for (int i = 0; i < 300; i++) {
             List<String> observations = new ArrayList<>();
             for (int o = random.nextInt(4); o > 0; o--) {
-                observations.add(randomText(random, alphabet, 1 + random.nextInt(12)));
+                observations.add(randomText(random, alphabet, 1 + random.nextInt(24)));
             }
             entities.add(new Entity("n" + i + randomText(random, alphabet, random.nextInt(5)), "t" + randomText(random, alphabet, random.nextInt(4)),
                     observations));
@@ -149,7 +150,17 @@ class GraphSearchTest {
         withGraph(kind, "latest", (graph, db) -> {
             graph.createEntities("alice", entities);
             for (int k = 0; k < 300; k++) {
+                // Half random strings, half pieces of stored texts in a random case (long ones too,
+                // where the index is asked for only some of the query's trigrams).
                 String query = randomText(random, alphabet, random.nextInt(6));
+                if (k % 2 == 1) {
+                    Entity e = entities.get(random.nextInt(entities.size()));
+                    String text = e.observations().isEmpty() ? e.name() : e.observations().get(random.nextInt(e.observations().size()));
+                    int[] points = text.codePoints().toArray();
+                    int from = random.nextInt(points.length);
+                    query = new String(points, from, random.nextInt(points.length - from + 1));
+                    query = random.nextBoolean() ? query.toUpperCase(Locale.ROOT) : query;
+                }
                 assertThat(found(graph, query)).as("query [%s]", query).isEqualTo(referenceMatches(entities, query));
             }
         });
