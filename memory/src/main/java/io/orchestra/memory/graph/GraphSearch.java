@@ -35,6 +35,8 @@ public final class GraphSearch {
             UNION
             SELECT entity_id FROM memory_observations WHERE owner = :owner AND content_lower LIKE :needle""";
     // Exact name, name prefix, name contains, type contains, observation only; then by name.
+    // CROSS JOIN keeps SQLite on the few hits: left to plain JOIN, its planner (3.54) walked
+    // every entity of the owner and probed the hits (4 ms at 10k, linear in N).
     private static final String RANKED = """
             WITH hits (id) AS (%s)
             SELECT e.id, e.name, e.entity_type,
@@ -43,8 +45,8 @@ public final class GraphSearch {
                         WHEN %2$s(e.name_lower, :q) > 0 THEN 2
                         WHEN %2$s(e.type_lower, :q) > 0 THEN 3
                         ELSE 4 END AS rank
-            FROM hits JOIN memory_entities e ON e.id = hits.id
-            WHERE e.owner = :owner
+            FROM hits CROSS JOIN memory_entities e
+            WHERE e.id = hits.id AND e.owner = :owner
             ORDER BY rank, e.name LIMIT :limit OFFSET :offset""";
 
     private static final int MAX_TRIGRAMS = 6;
