@@ -4,10 +4,11 @@
 // on one entity, read back to count lost writes. The measured phases rotate between the targets
 // in rounds of 50 calls so that load from other processes on the machine falls on all of them.
 // Usage: node client.mjs --n 10000 --out results.jsonl --target 'name|stdio|command|arg1 arg2|ENV=v,ENV2=v'
-//                                                     --target 'name|http|url|bearer-key'
+//            --target 'name|http|url|bearer-key' [--after-load 'shell command run once everything is loaded']
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { execSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 
@@ -186,6 +187,7 @@ async function main() {
   const targets = [];
   for (const spec of specs) targets.push(await connect(spec));
   for (const target of targets) await load(target);
+  if (args["after-load"]) execSync(args["after-load"], { stdio: "inherit" }); // e.g. VACUUM ANALYZE, as autovacuum would
 
   // Warm-up (the JVMs' JIT needs thousands of calls, Node's some; caches, file system): up to 300
   // calls of each kind per target, at most 20 s each, so a slow peer is not warmed for minutes.

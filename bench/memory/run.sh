@@ -52,6 +52,11 @@ for n in "${SIZES[@]}"; do
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.25; done
   targets=(--target "orchestra-http|http|http://127.0.0.1:$PORT/mcp|$KEY"
            --target "orchestra-stdio|stdio|$JAVA_HOME/bin/java|${JAVA[*]:1} -jar $ROOT/server/target/orchestra.jar mcp --stdio --owner admin|ORCHESTRA_DATA_DIR=$dir/stdio$stdio_env")
+  if [[ $DB == postgres ]]; then
+    # Measure PostgreSQL as it runs in steady state: autovacuum gathers the statistics (row counts,
+    # the trigram indexes' sizes) a minute or so after a bulk load; without them it plans scans.
+    targets+=(--after-load "psql -qc 'VACUUM ANALYZE' ${http_env[0]#ORCHESTRA_DB_URL=} && psql -qc 'VACUUM ANALYZE' ${stdio_env#,ORCHESTRA_DB_URL=}")
+  fi
   if [[ $TARGETS == all ]]; then
     targets+=(--target "reference|stdio|$(command -v node)|$BENCH/node_modules/@modelcontextprotocol/server-memory/dist/index.js|MEMORY_FILE_PATH=$dir/reference/memory.jsonl")
   fi
