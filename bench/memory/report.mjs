@@ -9,7 +9,7 @@ const get = (n, target, phase) => rows.find((r) => r.n === n && r.target === tar
 const ms = (v) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(0)) : "–");
 const rate = (v) => (Number.isFinite(v) && v > 0 ? (v < 10 ? v.toFixed(1) : Math.round(v).toLocaleString("en-US")) : "–");
 const capped = (r) => (r?.capped ? " (capped)" : "");
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(a / b < 10 ? 1 : 0)}×` : "–");
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(a / b < 1 ? 2 : a / b < 10 ? 1 : 0)}×` : "–");
 const reference = targets.includes("reference") ? "reference" : null;
 
 const ops = ["search_nodes", "open_nodes", "add_observations"];
