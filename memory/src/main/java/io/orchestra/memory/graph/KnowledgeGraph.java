@@ -11,12 +11,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * The knowledge graph with the reference memory server's semantics (duplicates skipped, deleting
@@ -26,37 +27,53 @@ import org.jdbi.v3.core.Handle;
 public final class KnowledgeGraph {
     private final Database database;
     private final Clock clock;
+    private final GraphSearch search;
 
     public KnowledgeGraph(Database database, Clock clock) {
         this.database = database;
         this.clock = clock;
+        this.search = new GraphSearch(database.kind());
     }
 
     /** Creates the entities whose names are new; returns those created. */
     public List<Entity> createEntities(String owner, List<Entity> entities) {
         validate(entities);
         return transaction(h -> {
-            List<Entity> created = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            long now = clock.millis();
+            Map<String, Entity> wanted = new LinkedHashMap<>();
             for (Entity entity : entities) {
-                if (!seen.add(entity.name()) || entityId(h, owner, entity.name()).isPresent()) {
+                wanted.putIfAbsent(entity.name(), entity);
+            }
+            wanted.keySet().removeAll(entityIds(h, owner, wanted.keySet()).keySet());
+            List<Entity> fresh = List.copyOf(wanted.values());
+            List<String> ids = new ArrayList<>();
+            long now = clock.millis();
+            // ON CONFLICT: a concurrent writer may have created the same name since the check above;
+            // its row wins and ours is skipped, as the reference skips duplicates.
+            PreparedBatch insert = h.prepareBatch("""
+                    INSERT INTO memory_entities (id, owner, name, entity_type, name_lower, type_lower, created_at, updated_at)
+                    VALUES (:id, :owner, :name, :type, :nameLower, :typeLower, :now, :now) ON CONFLICT DO NOTHING""");
+            for (Entity entity : fresh) {
+                String id = Ids.newId("ent");
+                ids.add(id);
+                insert.bind("id", id).bind("owner", owner).bind("name", entity.name()).bind("type", entity.entityType())
+                        .bind("nameLower", GraphSearch.fold(entity.name())).bind("typeLower", GraphSearch.fold(entity.entityType()))
+                        .bind("now", now).add();
+            }
+            int[] inserted = fresh.isEmpty() ? new int[0] : insert.execute();
+            List<Entity> created = new ArrayList<>();
+            ObservationInserts observations = new ObservationInserts(h, owner, now);
+            for (int i = 0; i < fresh.size(); i++) {
+                if (inserted[i] == 0) {
                     continue;
                 }
-                String id = Ids.newId("ent");
-                h.createUpdate("""
-                                INSERT INTO memory_entities (id, owner, name, entity_type, created_at, updated_at)
-                                VALUES (:id, :owner, :name, :type, :now, :now)""")
-                        .bind("id", id).bind("owner", owner).bind("name", entity.name()).bind("type", entity.entityType())
-                        .bind("now", now).execute();
-                List<String> added = new ArrayList<>();
-                for (String observation : entity.observations() == null ? List.<String>of() : entity.observations()) {
-                    if (insertObservation(h, id, owner, observation, now)) {
-                        added.add(observation);
-                    }
+                Entity entity = fresh.get(i);
+                List<String> contents = entity.observations() == null ? List.of() : List.copyOf(new LinkedHashSet<>(entity.observations()));
+                for (String content : contents) {
+                    observations.add(ids.get(i), content);
                 }
-                created.add(new Entity(entity.name(), entity.entityType(), added));
+                created.add(new Entity(entity.name(), entity.entityType(), contents));
             }
+            observations.execute();
             return created;
         });
     }
@@ -69,26 +86,36 @@ public final class KnowledgeGraph {
             }
         }
         return transaction(h -> {
-            List<Relation> created = new ArrayList<>();
-            long now = clock.millis();
+            Set<String> ends = new LinkedHashSet<>();
+            relations.forEach(r -> {
+                ends.add(r.from());
+                ends.add(r.to());
+            });
+            Set<String> known = entityIds(h, owner, ends).keySet();
             for (Relation r : relations) {
                 for (String end : List.of(r.from(), r.to())) {
-                    if (entityId(h, owner, end).isEmpty()) {
+                    if (!known.contains(end)) {
                         throw new GraphException("Entity with name " + end + " not found");
                     }
                 }
-                int exists = h.createQuery("""
-                                SELECT COUNT(*) FROM memory_relations
-                                WHERE owner = :owner AND from_name = :from AND to_name = :to AND relation_type = :type""")
-                        .bind("owner", owner).bind("from", r.from()).bind("to", r.to()).bind("type", r.relationType())
-                        .mapTo(Integer.class).one();
-                if (exists == 0 && !created.contains(r)) {
-                    h.createUpdate("""
-                                    INSERT INTO memory_relations (id, owner, from_name, to_name, relation_type, created_at)
-                                    VALUES (:id, :owner, :from, :to, :type, :now)""")
-                            .bind("id", Ids.newId("rel")).bind("owner", owner).bind("from", r.from()).bind("to", r.to())
-                            .bind("type", r.relationType()).bind("now", now).execute();
-                    created.add(r);
+            }
+            List<Relation> unique = List.copyOf(new LinkedHashSet<>(relations));
+            if (unique.isEmpty()) {
+                return List.of();
+            }
+            long now = clock.millis();
+            PreparedBatch insert = h.prepareBatch("""
+                    INSERT INTO memory_relations (id, owner, from_name, to_name, relation_type, created_at)
+                    VALUES (:id, :owner, :from, :to, :type, :now) ON CONFLICT DO NOTHING""");
+            for (Relation r : unique) {
+                insert.bind("id", Ids.newId("rel")).bind("owner", owner).bind("from", r.from()).bind("to", r.to())
+                        .bind("type", r.relationType()).bind("now", now).add();
+            }
+            int[] inserted = insert.execute();
+            List<Relation> created = new ArrayList<>();
+            for (int i = 0; i < unique.size(); i++) {
+                if (inserted[i] > 0) {
+                    created.add(unique.get(i));
                 }
             }
             return created;
@@ -98,20 +125,39 @@ public final class KnowledgeGraph {
     /** Adds observations; fails (changing nothing) if any entity is missing. Returns what was new. */
     public List<ObservationBatch> addObservations(String owner, List<ObservationBatch> batches) {
         return transaction(h -> {
-            List<ObservationBatch> added = new ArrayList<>();
-            long now = clock.millis();
+            Set<String> names = new LinkedHashSet<>();
+            batches.forEach(b -> names.add(b.entityName()));
+            Map<String, String> ids = entityIds(h, owner, names);
             for (ObservationBatch batch : batches) {
-                String id = entityId(h, owner, batch.entityName())
-                        .orElseThrow(() -> new GraphException("Entity with name " + batch.entityName() + " not found"));
-                List<String> fresh = new ArrayList<>();
+                if (!ids.containsKey(batch.entityName())) {
+                    throw new GraphException("Entity with name " + batch.entityName() + " not found");
+                }
+            }
+            long now = clock.millis();
+            ObservationInserts inserts = new ObservationInserts(h, owner, now);
+            List<List<Integer>> slots = new ArrayList<>();
+            for (ObservationBatch batch : batches) {
+                List<Integer> mine = new ArrayList<>();
                 for (String content : batch.contents() == null ? List.<String>of() : batch.contents()) {
-                    if (!blank(content) && insertObservation(h, id, owner, content, now)) {
-                        fresh.add(content);
+                    if (!blank(content)) {
+                        mine.add(inserts.add(ids.get(batch.entityName()), content));
                     }
                 }
-                h.createUpdate("UPDATE memory_entities SET updated_at = :now WHERE id = :id").bind("now", now).bind("id", id).execute();
-                added.add(new ObservationBatch(batch.entityName(), fresh));
+                slots.add(mine);
             }
+            int[] inserted = inserts.execute();
+            List<ObservationBatch> added = new ArrayList<>();
+            for (int b = 0; b < batches.size(); b++) {
+                List<String> fresh = new ArrayList<>();
+                for (int slot : slots.get(b)) {
+                    if (inserted[slot] > 0) {
+                        fresh.add(inserts.content(slot));
+                    }
+                }
+                added.add(new ObservationBatch(batches.get(b).entityName(), fresh));
+            }
+            h.createUpdate("UPDATE memory_entities SET updated_at = :now WHERE id IN (<ids>)")
+                    .bind("now", now).bindList("ids", List.copyOf(new LinkedHashSet<>(ids.values()))).execute();
             return added;
         });
     }
@@ -181,26 +227,8 @@ public final class KnowledgeGraph {
      * among the matches come along.
      */
     public Graph searchNodes(String owner, String query, int limit, int offset) {
-        String needle = "%" + like(query.toLowerCase(Locale.ROOT)) + "%";
-        String exact = query.toLowerCase(Locale.ROOT);
         return database.jdbi().withHandle(h -> {
-            List<String[]> rows = h.createQuery("""
-                            SELECT e.id, e.name, e.entity_type,
-                                   CASE WHEN LOWER(e.name) = :exact THEN 0
-                                        WHEN LOWER(e.name) LIKE :prefix ESCAPE '!' THEN 1
-                                        WHEN LOWER(e.name) LIKE :needle ESCAPE '!' THEN 2
-                                        WHEN LOWER(e.entity_type) LIKE :needle ESCAPE '!' THEN 3
-                                        ELSE 4 END AS rank
-                            FROM memory_entities e
-                            WHERE e.owner = :owner AND (LOWER(e.name) LIKE :needle ESCAPE '!' OR LOWER(e.entity_type) LIKE :needle ESCAPE '!'
-                                  OR EXISTS (SELECT 1 FROM memory_observations o
-                                             WHERE o.entity_id = e.id AND LOWER(o.content) LIKE :needle ESCAPE '!'))
-                            ORDER BY rank, e.name LIMIT :limit OFFSET :offset""")
-                    .bind("owner", owner).bind("needle", needle).bind("exact", exact)
-                    .bind("prefix", like(exact) + "%")
-                    .bind("limit", limit).bind("offset", offset)
-                    .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")}).list();
-            List<Entity> entities = withObservations(h, rows);
+            List<Entity> entities = withObservations(h, search.rankedMatches(h, owner, query, limit, offset));
             Set<String> names = new HashSet<>();
             entities.forEach(e -> names.add(e.name()));
             return new Graph(entities, relationsAmong(h, owner, names, false));
@@ -262,7 +290,7 @@ public final class KnowledgeGraph {
         List<String> ids = rows.stream().map(r -> r[0]).toList();
         for (int from = 0; from < ids.size(); from += 500) {
             List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
-            h.createQuery("SELECT entity_id, content FROM memory_observations WHERE entity_id IN (<ids>) ORDER BY created_at, id")
+            h.createQuery("SELECT entity_id, content FROM memory_observations WHERE entity_id IN (<ids>) ORDER BY seq")
                     .bindList("ids", slice)
                     .map((rs, ctx) -> Map.entry(rs.getString("entity_id"), rs.getString("content")))
                     .forEach(e -> observations.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
@@ -309,19 +337,53 @@ public final class KnowledgeGraph {
                 .bind("owner", owner).bind("name", name).mapTo(String.class).findOne();
     }
 
-    private static boolean insertObservation(Handle h, String entityId, String owner, String content, long now) {
-        String hash = hash(content);
-        int exists = h.createQuery("SELECT COUNT(*) FROM memory_observations WHERE entity_id = :id AND content_hash = :hash")
-                .bind("id", entityId).bind("hash", hash).mapTo(Integer.class).one();
-        if (exists > 0) {
-            return false;
+    /** Names to ids of those entities of the owner that exist, looked up 500 at a time. */
+    private static Map<String, String> entityIds(Handle h, String owner, Collection<String> names) {
+        Map<String, String> ids = new HashMap<>();
+        List<String> list = List.copyOf(names);
+        for (int from = 0; from < list.size(); from += 500) {
+            h.createQuery("SELECT name, id FROM memory_entities WHERE owner = :owner AND name IN (<names>)")
+                    .bind("owner", owner).bindList("names", list.subList(from, Math.min(list.size(), from + 500)))
+                    .map((rs, ctx) -> Map.entry(rs.getString("name"), rs.getString("id")))
+                    .forEach(e -> ids.put(e.getKey(), e.getValue()));
         }
-        h.createUpdate("""
-                        INSERT INTO memory_observations (id, entity_id, owner, content, content_hash, created_at)
-                        VALUES (:id, :entity, :owner, :content, :hash, :now)""")
-                .bind("id", Ids.newId("obs")).bind("entity", entityId).bind("owner", owner).bind("content", content)
-                .bind("hash", hash).bind("now", now).execute();
-        return true;
+        return ids;
+    }
+
+    /**
+     * Observations inserted in one batch; a content the entity already has is skipped by the unique
+     * (entity, content hash) key, so no existence query per observation and no race between writers.
+     */
+    private static final class ObservationInserts {
+        private final PreparedBatch batch;
+        private final String owner;
+        private final long now;
+        private final List<String> contents = new ArrayList<>();
+
+        ObservationInserts(Handle h, String owner, long now) {
+            this.batch = h.prepareBatch("""
+                    INSERT INTO memory_observations (id, entity_id, owner, content, content_lower, content_hash, created_at)
+                    VALUES (:id, :entity, :owner, :content, :contentLower, :hash, :now) ON CONFLICT DO NOTHING""");
+            this.owner = owner;
+            this.now = now;
+        }
+
+        /** Queues one observation; returns its slot in the result of {@link #execute}. */
+        int add(String entityId, String content) {
+            batch.bind("id", Ids.newId("obs")).bind("entity", entityId).bind("owner", owner).bind("content", content)
+                    .bind("contentLower", GraphSearch.fold(content)).bind("hash", hash(content)).bind("now", now).add();
+            contents.add(content);
+            return contents.size() - 1;
+        }
+
+        String content(int slot) {
+            return contents.get(slot);
+        }
+
+        /** Rows inserted per slot: 1 if new, 0 if the entity already had it. */
+        int[] execute() {
+            return contents.isEmpty() ? new int[0] : batch.execute();
+        }
     }
 
     private static void validate(List<Entity> entities) {
@@ -333,11 +395,6 @@ public final class KnowledgeGraph {
                 throw new GraphException("entity names are at most 500 characters and types at most 200");
             }
         }
-    }
-
-    /** Escapes LIKE wildcards with '!' (a backslash would confuse JDBI's parser of string literals). */
-    private static String like(String text) {
-        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     private static boolean blank(String value) {

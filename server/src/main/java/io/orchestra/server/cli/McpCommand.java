@@ -53,7 +53,8 @@ final class McpCommand implements Callable<Integer> {
                     McpTransportContext.create(Map.of("owner", who)));
             MemoryTools tools = new MemoryTools(new KnowledgeGraph(db, Clock.systemUTC()),
                     new MemoryStore(db, new LocalEmbedder(config.dataDir()), Clock.systemUTC()), context -> (String) context.get("owner"), mapper);
-            McpStatelessSyncServer server = McpServer.sync(transport).serverInfo("orchestra-memory", Version.current())
+            // Each request already has its own virtual thread (see the transport): run the tool on it.
+            McpStatelessSyncServer server = McpServer.sync(transport).immediateExecution(true).serverInfo("orchestra-memory", Version.current())
                     .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).tools(tools.tools()).build();
             try {
                 transport.serve();

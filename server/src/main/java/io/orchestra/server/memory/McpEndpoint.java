@@ -66,7 +66,10 @@ public final class McpEndpoint {
                 })
                 .build();
         MemoryTools tools = new MemoryTools(graph, memories, context -> ((Principal) context.get(PRINCIPAL)).owner(), mapper);
+        // immediateExecution: a tool runs on the request's virtual thread instead of hopping to
+        // Reactor's boundedElastic pool and back (the tools are plain blocking calls).
         this.server = McpServer.sync(transport)
+                .immediateExecution(true)
                 .serverInfo("orchestra-memory", Version.current())
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
                 .tools(tools.tools())

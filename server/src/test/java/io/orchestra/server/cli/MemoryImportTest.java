@@ -36,7 +36,7 @@ class MemoryImportTest {
     @Test
     void tenThousandEntitiesImportAndSearchLikeTheReference() throws Exception {
         Random random = new Random(42);
-        String[] words = {"alpha", "beta", "gamma", "delta", "spanish", "piano", "chess", "python", "kotlin", "garden"};
+        String[] words = {"alpha", "beta", "gamma", "delta", "spanish", "piano", "chess", "python", "kotlin", "Zürich"};
         List<Row> rows = new ArrayList<>();
         StringBuilder file = new StringBuilder();
         for (int i = 0; i < 10_000; i++) {
@@ -67,7 +67,9 @@ class MemoryImportTest {
         OrchestraConfig config = new ConfigLoader(dir, Map.of(), Map.of("orchestra.data-dir", dir.resolve("data").toString())).load();
         try (Database db = Database.open(config.database(), "import-test")) {
             KnowledgeGraph graph = new KnowledgeGraph(db, Clock.systemUTC());
-            for (String query : List.of("spanish", "NUMBER 99", "Entity_99", "project")) {
+            // Indexed (3+ characters) and scanned (shorter) queries, Unicode case, and "_99", which a
+            // LIKE pattern without escaping would also match in every "number 99" observation.
+            for (String query : List.of("spanish", "NUMBER 99", "Entity_99", "project", "ZÜRICH", "ü", "_99", "y_")) {
                 Set<String> expected = new HashSet<>();
                 String q = query.toLowerCase(Locale.ROOT);
                 for (Row row : rows) {
