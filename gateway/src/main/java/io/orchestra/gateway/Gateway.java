@@ -8,6 +8,7 @@ import io.orchestra.core.util.Vectors;
 import io.orchestra.gateway.cache.CacheKeys;
 import io.orchestra.gateway.cache.ResponseCache;
 import io.orchestra.gateway.cache.SemanticCache;
+import io.orchestra.gateway.cache.SemanticQuery;
 import io.orchestra.gateway.cache.StreamReplay;
 import io.orchestra.gateway.config.GatewayConfig;
 import io.orchestra.gateway.config.RouteConfig;
@@ -95,9 +96,13 @@ public final class Gateway {
         return cache;
     }
 
+    public SemanticCache semanticCache() {
+        return semanticCache;
+    }
+
     /** What one call is: resolved once, used by every attempt. */
     private record Call(Principal caller, String alias, RouteConfig route, List<Target> targets, GatewayConfig settings,
-            ObjectNode request, String cacheKey, int cacheTtl, long startNanos, String semanticScope, String semanticText) {}
+            ObjectNode request, String cacheKey, int cacheTtl, long startNanos, SemanticQuery semantic) {}
 
     private Call plan(Principal caller, ObjectNode request, Function<String, String> headers) {
         RequestValidator.chat(request);
@@ -108,18 +113,17 @@ public final class Gateway {
         int ttl = route.cacheTtlSeconds() >= 0 ? route.cacheTtlSeconds() : settings.cacheTtlSeconds();
         boolean cacheable = settings.cacheEnabled() && ttl > 0 && !noCache;
         String key = cacheable ? CacheKeys.of(alias, request) : null;
-        String scope = null;
-        String text = null;
+        SemanticQuery semantic = null;
         if (cacheable && settings.semanticThreshold() > 0 && !request.has("tools")) {
-            text = lastUserText(request);
+            String text = lastUserText(request);
             if (text != null) {
                 ObjectNode withoutLastTurn = request.deepCopy();
                 ArrayNode messages = (ArrayNode) withoutLastTurn.get("messages");
                 messages.remove(messages.size() - 1);
-                scope = CacheKeys.of(alias, withoutLastTurn);
+                semantic = new SemanticQuery(CacheKeys.of(alias, withoutLastTurn), text);
             }
         }
-        return new Call(caller, alias, route, Router.order(route), settings, request, key, ttl, System.nanoTime(), scope, text);
+        return new Call(caller, alias, route, Router.order(route), settings, request, key, ttl, System.nanoTime(), semantic);
     }
 
     private static RouteConfig resolve(GatewayConfig settings, String alias, Function<String, String> headers, Principal caller) {
@@ -201,8 +205,8 @@ public final class Gateway {
             metrics.cache("hit");
             return hit;
         }
-        if (call.semanticScope() != null) {
-            hit = semanticCache.lookup(call.semanticScope(), call.semanticText(), call.settings().semanticThreshold());
+        if (call.semantic() != null) {
+            hit = semanticCache.lookup(call.semantic(), call.settings().semanticThreshold());
             if (hit.isPresent()) {
                 metrics.cache("semantic_hit");
                 return hit;
@@ -214,8 +218,8 @@ public final class Gateway {
 
     private void remember(Call call, String completionJson) {
         cache.put(call.cacheKey(), completionJson, call.cacheTtl());
-        if (call.semanticScope() != null) {
-            semanticCache.store(call.semanticScope(), call.semanticText(), completionJson, call.cacheTtl());
+        if (call.semantic() != null) {
+            semanticCache.store(call.semantic(), completionJson, call.cacheTtl());
         }
     }
 
