@@ -40,8 +40,18 @@ public final class Upstream {
         this.client = client;
     }
 
+    /** Parsed provider URLs: parsing the same few URLs on every call showed in the profile. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.net.URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Request request(UpstreamRequest upstream) {
-        Request request = client.newRequest(upstream.url()).method(HttpMethod.POST)
+        java.net.URI uri = uris.get(upstream.url());
+        if (uri == null) {
+            uri = java.net.URI.create(upstream.url());
+            if (uris.size() < 1_000) {
+                uris.put(upstream.url(), uri);
+            }
+        }
+        Request request = client.newRequest(uri).method(HttpMethod.POST)
                 .body(new BytesRequestContent("application/json", upstream.body()));
         request.headers(h -> upstream.headers().forEach(h::put));
         return request;
