@@ -178,7 +178,7 @@ public final class Gateway {
                 if (hit.isPresent()) {
                     JsonNode body = Json.tree(hit.get());
                     sink.open(headers(call, "cache", body.path("model").asString(""), 0, "hit", 0));
-                    StreamReplay.chunks(body, includeUsage).forEach(sink::chunk);
+                    StreamReplay.chunks(body, includeUsage).forEach(sink::buffer);
                     sink.done();
                     finish(call, null, body.path("model").asString(""), true, 200, TokenUsage.NONE, 0, null, 0, "hit", null);
                     return;
@@ -347,7 +347,7 @@ public final class Gateway {
                 String event = null;
                 StringBuilder data = new StringBuilder();
                 String line;
-                while ((line = reader.readLine()) != null && !translator.finished()) {
+                while ((line = nextLine(reader, sink)) != null && !translator.finished()) {
                     String payload = null;
                     String eventName = null;
                     if (provider.streamFormat() == StreamFormat.NDJSON) {
@@ -388,7 +388,7 @@ public final class Gateway {
                             accumulator.add(chunk);
                         }
                         if (opened) {
-                            sink.chunk(chunk);
+                            sink.buffer(chunk);
                         } else {
                             held.add(chunk);
                         }
@@ -398,7 +398,7 @@ public final class Gateway {
                         firstTokenMs = (System.nanoTime() - call.startNanos()) / 1e6;
                         model = modelOf(held, target.model());
                         sink.open(headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", headersNanos));
-                        held.forEach(sink::chunk);
+                        held.forEach(sink::buffer);
                         held.clear();
                         metrics.firstToken(target.provider(), target.model(), Duration.ofNanos((long) (firstTokenMs * 1e6)));
                     }
@@ -419,7 +419,7 @@ public final class Gateway {
                 // A finished stream without content (an empty answer) is still an answer.
                 model = modelOf(held, target.model());
                 sink.open(headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", headersNanos));
-                held.forEach(sink::chunk);
+                held.forEach(sink::buffer);
             }
             sink.done();
             TokenUsage tokens = translator.usage();
@@ -430,6 +430,14 @@ public final class Gateway {
             finish(call, target, model, true, 200, tokens, cost, firstTokenMs, attempts, call.cacheKey() == null ? "off" : "miss", null);
             return true;
         }
+    }
+
+    /** The next line of the provider's stream; before waiting for it, what the client was sent so far is flushed. */
+    private static String nextLine(BufferedReader reader, StreamSink sink) throws IOException {
+        if (!reader.ready()) {
+            sink.flush();
+        }
+        return reader.readLine();
     }
 
     private static String modelOf(List<String> chunks, String fallback) {

@@ -22,6 +22,8 @@ public final class UsageRecorder implements AutoCloseable {
     private final Database database;
     private final BlockingQueue<RequestRecord> queue = new ArrayBlockingQueue<>(50_000);
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong(); // rows queued
+    private final AtomicLong settled = new AtomicLong(); // rows written, or dropped by a failed write
     private final Thread writer;
     private volatile boolean running = true;
 
@@ -31,7 +33,9 @@ public final class UsageRecorder implements AutoCloseable {
     }
 
     public void record(RequestRecord record) {
-        if (!queue.offer(record)) {
+        if (queue.offer(record)) {
+            accepted.incrementAndGet();
+        } else {
             dropped.incrementAndGet();
         }
     }
@@ -40,12 +44,24 @@ public final class UsageRecorder implements AutoCloseable {
         return dropped.get();
     }
 
-    /** Writes everything queued so far (tests and shutdown). */
+    /** Writes everything recorded so far, including a batch the writer holds (tests and shutdown). */
     public void flush() {
+        long target = accepted.get();
         List<RequestRecord> batch = new ArrayList<>();
         while (queue.drainTo(batch, BATCH) > 0) {
             write(batch);
             batch.clear();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        synchronized (this) {
+            while (settled.get() < target && System.nanoTime() < deadline) {
+                try {
+                    wait(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -78,6 +94,15 @@ public final class UsageRecorder implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
+        try {
+            insert(batch);
+        } finally {
+            settled.addAndGet(batch.size());
+            notifyAll();
+        }
+    }
+
+    private void insert(List<RequestRecord> batch) {
         try {
             database.jdbi().useTransaction(h -> {
                 var insert = h.prepareBatch("""
