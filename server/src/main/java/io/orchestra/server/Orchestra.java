@@ -268,6 +268,9 @@ public final class Orchestra implements AutoCloseable {
         client.setExecutor(new org.eclipse.jetty.util.thread.QueuedThreadPool(32, 4, 60_000));
         client.setConnectTimeout(5_000);
         client.setFollowRedirects(false);
+        // Callers share this client: a provider's cookie must not travel on another caller's request.
+        // (The cookie lookup also rebuilt each request's URI, which showed in the gateway profile.)
+        client.setHttpCookieStore(new org.eclipse.jetty.http.HttpCookieStore.Empty());
         client.setMaxConnectionsPerDestination(512);
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Orchestra/" + Version.current()));
         try {

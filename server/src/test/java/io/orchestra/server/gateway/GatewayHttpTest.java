@@ -269,6 +269,15 @@ class GatewayHttpTest {
     }
 
     @Test
+    void cookiesSetByAProviderAreNeverSentBack() {
+        assertThat(chat(body("chat", false, "")).statusCode()).isEqualTo(200);
+        assertThat(chat(body("chat", true, "")).statusCode()).isEqualTo(200);
+        assertThat(chat(body("chat", false, "")).statusCode()).isEqualTo(200);
+        assertThat(fixture.upstream.headers).isNotEmpty().allSatisfy(headers -> assertThat(headers.keySet())
+                .noneMatch(name -> name.equalsIgnoreCase("Cookie")));
+    }
+
+    @Test
     void everyCallIsLoggedWithTokensAndCost() throws Exception {
         String own = server.createKey("usage", "member", "team-u");
         HttpResponse<String> response = server.send(server.request("/v1/chat/completions", own).header("Content-Type", "application/json")
