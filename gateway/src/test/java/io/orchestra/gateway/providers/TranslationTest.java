@@ -127,6 +127,29 @@ class TranslationTest {
         assertThat(translator.usage().promptTokens()).isEqualTo(10);
     }
 
+    static ObjectNode withImage(String url) {
+        return (ObjectNode) Json.tree("{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"What is this?\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":" + Json.write(url) + "}}]}]}");
+    }
+
+    @Test
+    void aMalformedInlineImageIsTheCallersMistakeForEveryProvider() {
+        for (String url : new String[] {"data:image/png,not-base64", "data:image/png;base64", "data:image/png;base64,"}) {
+            for (Provider provider : List.<Provider>of(new AnthropicProvider(), new GeminiProvider(), new OllamaProvider())) {
+                ProviderSettings settings = provider instanceof AnthropicProvider ? ANTHROPIC : provider instanceof GeminiProvider ? GEMINI : OLLAMA;
+                assertThatThrownBy(() -> provider.chatRequest(settings, "m", withImage(url), false)).as(url + " to " + provider.kind())
+                        .isInstanceOfSatisfying(io.orchestra.core.error.ProblemException.class, e -> assertThat(e.status()).isEqualTo(400));
+            }
+        }
+        assertThat(Translation.dataUrl("data:image/jpeg;base64,/9j/4AAQ")).isEqualTo(new Translation.DataUrl("image/jpeg", "/9j/4AAQ"));
+    }
+
+    @Test
+    void ollamaRefusesImageLinksInsteadOfDroppingThem() {
+        assertThatThrownBy(() -> new OllamaProvider().chatRequest(OLLAMA, "llava", withImage("https://example.com/cat.png"), false))
+                .isInstanceOfSatisfying(io.orchestra.core.error.ProblemException.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
+
     @Test
     void ollamaNativeChatRoundTrip() {
         UpstreamRequest upstream = new OllamaProvider().chatRequest(OLLAMA, "llama3.2", request(), false);

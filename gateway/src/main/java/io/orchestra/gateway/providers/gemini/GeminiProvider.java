@@ -162,10 +162,10 @@ public final class GeminiProvider implements Provider {
                 case "image_url" -> {
                     String url = part.path("image_url").path("url").asString("");
                     if (url.startsWith("data:")) {
-                        int comma = url.indexOf(',');
+                        Translation.DataUrl image = Translation.dataUrl(url);
                         ObjectNode inline = parts.addObject().putObject("inlineData");
-                        inline.put("mimeType", url.substring(5, comma).replace(";base64", ""));
-                        inline.put("data", url.substring(comma + 1));
+                        inline.put("mimeType", image.mediaType());
+                        inline.put("data", image.data());
                     } else {
                         ObjectNode file = parts.addObject().putObject("fileData");
                         file.put("mimeType", guessMime(url));

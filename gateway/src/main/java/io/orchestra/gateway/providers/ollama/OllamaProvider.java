@@ -45,10 +45,15 @@ public final class OllamaProvider implements Provider {
             ArrayNode images = Json.mapper().createArrayNode();
             if (message.path("content").isArray()) {
                 for (JsonNode part : message.path("content")) {
-                    String url = part.path("image_url").path("url").asString("");
-                    if (url.startsWith("data:")) {
-                        images.add(url.substring(url.indexOf(',') + 1));
+                    if (!part.path("type").asString("").equals("image_url")) {
+                        continue;
                     }
+                    String url = part.path("image_url").path("url").asString("");
+                    if (!url.startsWith("data:")) {
+                        // Ollama takes images inline only; dropping the image silently would answer a different question.
+                        throw Translation.invalidImage("Ollama models take images as data URLs (data:<media type>;base64,<data>), not links");
+                    }
+                    images.add(Translation.dataUrl(url).data());
                 }
             }
             if (!images.isEmpty()) {
