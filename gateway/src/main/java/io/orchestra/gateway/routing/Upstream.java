@@ -40,20 +40,27 @@ public final class Upstream {
         this.client = client;
     }
 
-    /** Parsed provider URLs: parsing the same few URLs on every call showed in the profile. */
-    private final java.util.concurrent.ConcurrentHashMap<String, java.net.URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A provider URL parsed once, with its Host header: Jetty otherwise rebuilds the URI of every request to derive it. */
+    private record Destination(java.net.URI uri, String host) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Destination> destinations = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Request request(UpstreamRequest upstream) {
-        java.net.URI uri = uris.get(upstream.url());
-        if (uri == null) {
-            uri = java.net.URI.create(upstream.url());
-            if (uris.size() < 1_000) {
-                uris.put(upstream.url(), uri);
+        Destination destination = destinations.get(upstream.url());
+        if (destination == null) {
+            java.net.URI uri = java.net.URI.create(upstream.url());
+            destination = new Destination(uri, uri.getRawAuthority());
+            if (destinations.size() < 1_000) {
+                destinations.put(upstream.url(), destination);
             }
         }
-        Request request = client.newRequest(uri).method(HttpMethod.POST)
+        String host = destination.host();
+        Request request = client.newRequest(destination.uri()).method(HttpMethod.POST)
                 .body(new BytesRequestContent("application/json", upstream.body()));
-        request.headers(h -> upstream.headers().forEach(h::put));
+        request.headers(h -> {
+            h.put(org.eclipse.jetty.http.HttpHeader.HOST, host);
+            upstream.headers().forEach(h::put);
+        });
         return request;
     }
 

@@ -269,12 +269,13 @@ class GatewayHttpTest {
     }
 
     @Test
-    void cookiesSetByAProviderAreNeverSentBack() {
+    void upstreamRequestsCarryTheHostButNeverCookiesSetByAProvider() {
         assertThat(chat(body("chat", false, "")).statusCode()).isEqualTo(200);
         assertThat(chat(body("chat", true, "")).statusCode()).isEqualTo(200);
         assertThat(chat(body("chat", false, "")).statusCode()).isEqualTo(200);
         assertThat(fixture.upstream.headers).isNotEmpty().allSatisfy(headers -> assertThat(headers.keySet())
                 .noneMatch(name -> name.equalsIgnoreCase("Cookie")));
+        assertThat(fixture.upstream.headers.getLast()).containsEntry("Host", fixture.upstream.baseUrl().substring("http://".length()));
     }
 
     @Test
