@@ -127,6 +127,43 @@ class TranslationTest {
         assertThat(translator.usage().promptTokens()).isEqualTo(10);
     }
 
+    /** Gemini's documented logprobsResult: the chosen token at each step, and the top candidates at each step. */
+    static final String GEMINI_LOGPROBS = """
+            "logprobsResult":{"topCandidates":[{"candidates":[{"token":"Pa","tokenId":1,"logProbability":-0.01},
+              {"token":"Lyon","tokenId":2,"logProbability":-4.6}]},{"candidates":[{"token":"ris","tokenId":3,"logProbability":-0.001}]}],
+             "chosenCandidates":[{"token":"Pa","tokenId":1,"logProbability":-0.01},{"token":"ris","tokenId":3,"logProbability":-0.001}]}""";
+
+    @Test
+    void geminiLogprobsBothWays() {
+        ObjectNode request = (ObjectNode) Json.tree("""
+                {"model":"x","logprobs":true,"top_logprobs":2,"messages":[{"role":"user","content":"Capital of France?"}]}""");
+        JsonNode generation = body(new GeminiProvider().chatRequest(GEMINI, "gemini-2.5-flash", request, false)).path("generationConfig");
+        assertThat(generation.path("responseLogprobs").asBoolean()).isTrue();
+        assertThat(generation.path("logprobs").asInt()).isEqualTo(2);
+        assertThat(body(new GeminiProvider().chatRequest(GEMINI, "gemini-2.5-flash", withImage("data:image/png;base64,AA=="), false))
+                .path("generationConfig").has("responseLogprobs")).isFalse();
+
+        JsonNode completion = new GeminiProvider().chatResponse(Json.tree("""
+                {"candidates":[{"content":{"parts":[{"text":"Paris"}],"role":"model"},"finishReason":"STOP","index":0,""" + GEMINI_LOGPROBS + "}]}"),
+                "gemini-2.5-flash");
+        JsonNode content = completion.path("choices").get(0).path("logprobs").path("content");
+        assertThat(content).hasSize(2);
+        assertThat(content.get(0).path("token").asString()).isEqualTo("Pa");
+        assertThat(content.get(0).path("logprob").asDouble()).isEqualTo(-0.01);
+        assertThat(content.get(0).path("bytes").toString()).isEqualTo("[80,97]");
+        assertThat(content.get(0).path("top_logprobs").get(1).path("token").asString()).isEqualTo("Lyon");
+        assertThat(content.get(1).path("top_logprobs")).hasSize(1);
+
+        StreamTranslator translator = new GeminiProvider().streamTranslator("gemini-2.5-flash", false);
+        List<String> chunks = translator.onEvent(null, """
+                {"candidates":[{"content":{"parts":[{"text":"Paris"}],"role":"model"},"index":0,""" + GEMINI_LOGPROBS + "}]}");
+        assertThat(Json.tree(chunks.get(1)).path("choices").get(0).path("logprobs").path("content").get(1).path("token").asString())
+                .isEqualTo("ris");
+        ObjectNode plain = new GeminiProvider().chatResponse(Json.tree("""
+                {"candidates":[{"content":{"parts":[{"text":"Paris"}],"role":"model"},"finishReason":"STOP","index":0}]}"""), "g");
+        assertThat(plain.path("choices").get(0).path("logprobs").isNull()).isTrue();
+    }
+
     static ObjectNode withImage(String url) {
         return (ObjectNode) Json.tree("{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"What is this?\"},"
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":" + Json.write(url) + "}}]}]}");
