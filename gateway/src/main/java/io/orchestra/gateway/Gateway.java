@@ -347,7 +347,8 @@ public final class Gateway {
                 String event = null;
                 StringBuilder data = new StringBuilder();
                 String line;
-                while ((line = nextLine(reader, sink)) != null && !translator.finished()) {
+                // Finished is checked first: a line read after the provider's last event would wait for nothing.
+                while (!translator.finished() && (line = nextLine(reader, sink)) != null) {
                     String payload = null;
                     String eventName = null;
                     if (provider.streamFormat() == StreamFormat.NDJSON) {

@@ -171,7 +171,9 @@ public final class GatewayRoutes implements RouteGroup {
         public void done() {
             try {
                 out.write(DONE);
-                out.flush();
+                // Closing ends the response now, in one write with the terminating chunk, before the
+                // gateway's bookkeeping (usage, cache store) runs.
+                out.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("client went away", e);
             }
