@@ -44,6 +44,17 @@ public final class Translation {
         return new ProblemException(400, "invalid-request", "Invalid request", detail);
     }
 
+    /** One entry of OpenAI's {@code logprobs.content} (or of its {@code top_logprobs}): token, log probability, UTF-8 bytes. */
+    public static ObjectNode logprob(ObjectNode out, String token, double logprob) {
+        out.put("token", token);
+        out.put("logprob", logprob);
+        ArrayNode bytes = out.putArray("bytes");
+        for (byte b : token.getBytes(StandardCharsets.UTF_8)) {
+            bytes.add(b & 0xff);
+        }
+        return out;
+    }
+
     public static String trimSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }

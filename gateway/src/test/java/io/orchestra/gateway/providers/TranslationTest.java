@@ -164,6 +164,33 @@ class TranslationTest {
         assertThat(plain.path("choices").get(0).path("logprobs").isNull()).isTrue();
     }
 
+    @Test
+    void ollamaLogprobsBothWays() {
+        ObjectNode request = (ObjectNode) Json.tree("""
+                {"model":"x","logprobs":true,"top_logprobs":3,"messages":[{"role":"user","content":"hi! be concise."}]}""");
+        JsonNode body = body(new OllamaProvider().chatRequest(OLLAMA, "gemma3", request, false));
+        assertThat(body.path("logprobs").asBoolean()).isTrue();
+        assertThat(body.path("top_logprobs").asInt()).isEqualTo(3);
+        String entries = """
+                "logprobs":[{"token":"Hi","logprob":-0.2,"bytes":[72,105],"top_logprobs":[{"token":"Hi","logprob":-0.2,"bytes":[72,105]},
+                  {"token":"Hello","logprob":-1.9,"bytes":[72,101,108,108,111]}]},{"token":"!","logprob":-0.05,"bytes":[33],"top_logprobs":[]}]""";
+        JsonNode completion = new OllamaProvider().chatResponse(Json.tree("""
+                {"model":"gemma3","message":{"role":"assistant","content":"Hi!"},"done":true,"done_reason":"stop",""" + entries + "}"), "gemma3");
+        JsonNode content = completion.path("choices").get(0).path("logprobs").path("content");
+        assertThat(content).hasSize(2);
+        assertThat(content.get(0).path("top_logprobs").get(1).path("token").asString()).isEqualTo("Hello");
+        assertThat(content.get(0).path("bytes").toString()).isEqualTo("[72,105]");
+        assertThat(content.get(1).path("logprob").asDouble()).isEqualTo(-0.05);
+
+        StreamTranslator translator = new OllamaProvider().streamTranslator("gemma3", false);
+        List<String> chunks = translator.onEvent(null, """
+                {"model":"gemma3","message":{"role":"assistant","content":"Hi!"},"done":false,""" + entries + "}");
+        assertThat(Json.tree(chunks.get(1)).path("choices").get(0).path("logprobs").path("content").get(0).path("token").asString())
+                .isEqualTo("Hi");
+        assertThat(body(new OllamaProvider().chatRequest(OLLAMA, "gemma3", withImage("data:image/png;base64,AA=="), false)).has("logprobs"))
+                .isFalse();
+    }
+
     static ObjectNode withImage(String url) {
         return (ObjectNode) Json.tree("{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"What is this?\"},"
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":" + Json.write(url) + "}}]}]}");

@@ -255,14 +255,7 @@ public final class GeminiProvider implements Provider {
     }
 
     private static ObjectNode logprob(ObjectNode out, JsonNode candidate) {
-        String token = candidate.path("token").asString("");
-        out.put("token", token);
-        out.put("logprob", candidate.path("logProbability").asDouble(0));
-        ArrayNode bytes = out.putArray("bytes");
-        for (byte b : token.getBytes(StandardCharsets.UTF_8)) {
-            bytes.add(b & 0xff);
-        }
-        return out;
+        return Translation.logprob(out, candidate.path("token").asString(""), candidate.path("logProbability").asDouble(0));
     }
 
     /** Appends a candidate's text and function calls; returns how many calls were added. */
