@@ -24,8 +24,8 @@ JAVA_HOME=${JAVA_HOME:-$("$ROOT/bin/find-jdk")}
 (cd "$WORK" && ORCHESTRA_ADMIN_KEY=$KEY ORCHESTRA_PORT=$ORC ORCHESTRA_HOST=127.0.0.1 ORCHESTRA_DATA_DIR="$WORK/data" \
   exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx512m -Djdk.virtualThreadScheduler.parallelism=4 \
   --enable-native-access=ALL-UNNAMED -jar "$ROOT/server/target/orchestra.jar" serve >"$WORK/orchestra.log" 2>&1) & PIDS+=($!)
+JPID=$! # the subshell execs java: this is the JVM (pgrep could find another Orchestra on a shared machine)
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$ORC/health" >/dev/null && break; sleep 0.25; done
-JPID=$(pgrep -f "orchestra.jar serve" | head -1)
 
 # A steady rate: one wrk per second-long slice would be coarse; instead 4 connections with a
 # per-request delay tuned to the rate (wrk has no rate limit), alternating JSON and SSE bodies.

@@ -8,6 +8,7 @@ import io.orchestra.core.util.Vectors;
 import io.orchestra.gateway.cache.CacheKeys;
 import io.orchestra.gateway.cache.ResponseCache;
 import io.orchestra.gateway.cache.SemanticCache;
+import io.orchestra.gateway.cache.SemanticQuery;
 import io.orchestra.gateway.cache.StreamReplay;
 import io.orchestra.gateway.config.GatewayConfig;
 import io.orchestra.gateway.config.RouteConfig;
@@ -97,9 +98,13 @@ public final class Gateway {
         return cache;
     }
 
+    public SemanticCache semanticCache() {
+        return semanticCache;
+    }
+
     /** What one call is: resolved once, used by every attempt. */
     private record Call(String id, Principal caller, String alias, RouteConfig route, List<Target> targets, GatewayConfig settings,
-            ObjectNode request, String cacheKey, int cacheTtl, long startNanos, String semanticScope, String semanticText) {}
+            ObjectNode request, String cacheKey, int cacheTtl, long startNanos, SemanticQuery semantic) {}
 
     private Call plan(Principal caller, ObjectNode request, Function<String, String> headers) {
         RequestValidator.chat(request);
@@ -110,18 +115,17 @@ public final class Gateway {
         int ttl = route.cacheTtlSeconds() >= 0 ? route.cacheTtlSeconds() : settings.cacheTtlSeconds();
         boolean cacheable = settings.cacheEnabled() && ttl > 0 && !noCache;
         String key = cacheable ? CacheKeys.of(alias, request) : null;
-        String scope = null;
-        String text = null;
+        SemanticQuery semantic = null;
         if (cacheable && settings.semanticThreshold() > 0 && !request.has("tools")) {
-            text = lastUserText(request);
+            String text = lastUserText(request);
             if (text != null) {
                 ObjectNode withoutLastTurn = request.deepCopy();
                 ArrayNode messages = (ArrayNode) withoutLastTurn.get("messages");
                 messages.remove(messages.size() - 1);
-                scope = CacheKeys.of(alias, withoutLastTurn);
+                semantic = new SemanticQuery(CacheKeys.of(alias, withoutLastTurn), text);
             }
         }
-        return new Call(Ids.newId("req"), caller, alias, route, Router.order(route), settings, request, key, ttl, System.nanoTime(), scope, text);
+        return new Call(Ids.newId("req"), caller, alias, route, Router.order(route), settings, request, key, ttl, System.nanoTime(), semantic);
     }
 
     private static RouteConfig resolve(GatewayConfig settings, String alias, Function<String, String> headers, Principal caller) {
@@ -176,7 +180,7 @@ public final class Gateway {
                 if (hit.isPresent()) {
                     JsonNode body = Json.tree(hit.get());
                     sink.open(headers(call, "cache", body.path("model").asString(""), 0, "hit", 0));
-                    StreamReplay.chunks(body, includeUsage).forEach(sink::chunk);
+                    StreamReplay.chunks(body, includeUsage).forEach(sink::buffer);
                     sink.done();
                     finish(call, null, body.path("model").asString(""), true, 200, TokenUsage.NONE, 0, null, 0, "hit", null);
                     return;
@@ -203,8 +207,8 @@ public final class Gateway {
             metrics.cache("hit");
             return hit;
         }
-        if (call.semanticScope() != null) {
-            hit = semanticCache.lookup(call.semanticScope(), call.semanticText(), call.settings().semanticThreshold());
+        if (call.semantic() != null) {
+            hit = semanticCache.lookup(call.semantic(), call.settings().semanticThreshold());
             if (hit.isPresent()) {
                 metrics.cache("semantic_hit");
                 return hit;
@@ -216,8 +220,8 @@ public final class Gateway {
 
     private void remember(Call call, String completionJson) {
         cache.put(call.cacheKey(), completionJson, call.cacheTtl());
-        if (call.semanticScope() != null) {
-            semanticCache.store(call.semanticScope(), call.semanticText(), completionJson, call.cacheTtl());
+        if (call.semantic() != null) {
+            semanticCache.store(call.semantic(), completionJson, call.cacheTtl());
         }
     }
 
@@ -313,7 +317,7 @@ public final class Gateway {
         }
         finish(call, target, model, false, 200, tokens, cost, null, attempts, call.cacheKey() == null ? "off" : "miss", null);
         Map<String, String> headers = headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", upstreamNanos);
-        headers.put(COST_HEADER, String.format(java.util.Locale.ROOT, "%.8f", cost));
+        headers.put(COST_HEADER, fixed(cost, 8));
         return new ChatResult(completion, headers, raw);
     }
 
@@ -345,7 +349,8 @@ public final class Gateway {
                 String event = null;
                 StringBuilder data = new StringBuilder();
                 String line;
-                while ((line = reader.readLine()) != null && !translator.finished()) {
+                // Finished is checked first: a line read after the provider's last event would wait for nothing.
+                while (!translator.finished() && (line = nextLine(reader, sink)) != null) {
                     String payload = null;
                     String eventName = null;
                     if (provider.streamFormat() == StreamFormat.NDJSON) {
@@ -386,7 +391,7 @@ public final class Gateway {
                             accumulator.add(chunk);
                         }
                         if (opened) {
-                            sink.chunk(chunk);
+                            sink.buffer(chunk);
                         } else {
                             held.add(chunk);
                         }
@@ -396,7 +401,7 @@ public final class Gateway {
                         firstTokenMs = (System.nanoTime() - call.startNanos()) / 1e6;
                         model = modelOf(held, target.model());
                         sink.open(headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", headersNanos));
-                        held.forEach(sink::chunk);
+                        held.forEach(sink::buffer);
                         held.clear();
                         metrics.firstToken(target.provider(), target.model(), Duration.ofNanos((long) (firstTokenMs * 1e6)));
                     }
@@ -417,7 +422,7 @@ public final class Gateway {
                 // A finished stream without content (an empty answer) is still an answer.
                 model = modelOf(held, target.model());
                 sink.open(headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", headersNanos));
-                held.forEach(sink::chunk);
+                held.forEach(sink::buffer);
             }
             sink.done();
             TokenUsage tokens = translator.usage();
@@ -428,6 +433,14 @@ public final class Gateway {
             finish(call, target, model, true, 200, tokens, cost, firstTokenMs, attempts, call.cacheKey() == null ? "off" : "miss", null);
             return true;
         }
+    }
+
+    /** The next line of the provider's stream; before waiting for it, what the client was sent so far is flushed. */
+    private static String nextLine(BufferedReader reader, StreamSink sink) throws IOException {
+        if (!reader.ready()) {
+            sink.flush();
+        }
+        return reader.readLine();
     }
 
     private static String modelOf(List<String> chunks, String fallback) {
@@ -491,7 +504,7 @@ public final class Gateway {
         headers.put("x-orchestra-attempts", Integer.toString(attempts));
         headers.put("x-orchestra-cache", cacheStatus);
         double overhead = Math.max(0, (System.nanoTime() - call.startNanos() - upstreamNanos) / 1e6);
-        headers.put("x-orchestra-overhead-ms", String.format(java.util.Locale.ROOT, "%.3f", overhead));
+        headers.put("x-orchestra-overhead-ms", fixed(overhead, 3));
         return headers;
     }
 
@@ -592,7 +605,7 @@ public final class Gateway {
                     responseHeaders.put("x-orchestra-attempts", Integer.toString(attempts));
                     responseHeaders.put("x-orchestra-cache", "off");
                     responseHeaders.put("x-orchestra-overhead-ms",
-                            String.format(java.util.Locale.ROOT, "%.3f", Math.max(0, (System.nanoTime() - start - upstreamNanos) / 1e6)));
+                            fixed(Math.max(0, (System.nanoTime() - start - upstreamNanos) / 1e6), 3));
                     return new ChatResult(out, responseHeaders);
                 } catch (UpstreamFailure failure) {
                     if (!failure.retryable()) {
@@ -613,6 +626,16 @@ public final class Gateway {
     /** The aliases (and direct provider/model names) a caller may use. */
     public List<String> models() {
         return Router.aliases(config.current().routes(), config.current().providers());
+    }
+
+    /** {@code value} with {@code places} decimals (String.format showed in the hot path's profile). */
+    static String fixed(double value, int places) {
+        long scale = (long) Math.pow(10, places);
+        long scaled = Math.round(Math.abs(value) * scale);
+        String fraction = Long.toString(scaled % scale);
+        StringBuilder out = new StringBuilder(value < 0 && scaled != 0 ? "-" : "").append(scaled / scale).append('.');
+        out.repeat('0', places - fraction.length());
+        return out.append(fraction).toString();
     }
 
     private static int estimateTokens(ObjectNode request) {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.orchestra.gateway.providers.TokenUsage;
 import io.orchestra.gateway.routing.CircuitBreakers;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,36 +25,59 @@ public final class GatewayMetrics {
         this.registry = registry;
     }
 
+    /** The meters of one kind of call, built once: building and registering them per request showed in the profile. */
+    private record CallKey(String operation, String providerKind, String provider, String model, int status, String cache) {}
+
+    private record CallMeters(Timer duration, Counter requests, Counter errors) {}
+
+    private final Map<CallKey, CallMeters> callMeters = new ConcurrentHashMap<>();
+    // Token and cost meters appear once a call of that kind reported some.
+    private final Map<CallKey, DistributionSummary> inputTokens = new ConcurrentHashMap<>();
+    private final Map<CallKey, DistributionSummary> outputTokens = new ConcurrentHashMap<>();
+    private final Map<CallKey, Counter> cost = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
     public void call(String operation, String providerKind, String provider, String model, int status, Duration latency,
             TokenUsage usage, double costUsd, String cache) {
-        String error = status >= 400 ? Integer.toString(status) : "none";
-        Timer.builder("gen_ai.client.operation.duration").description("Gateway calls, end to end")
-                .tags("gen_ai.operation.name", operation, "gen_ai.system", providerKind, "orchestra.provider", provider,
-                        "gen_ai.request.model", model, "error.type", error)
-                .publishPercentileHistogram().register(registry).record(latency);
-        Counter.builder("orchestra.gateway.requests").description("Gateway calls by provider, model and status")
-                .tags("provider", provider, "model", model, "status", Integer.toString(status), "cache", cache)
-                .register(registry).increment();
-        if (status >= 400) {
-            Counter.builder("orchestra.gateway.errors").tags("provider", provider, "model", model, "status", Integer.toString(status))
-                    .register(registry).increment();
+        CallKey key = new CallKey(operation, providerKind, provider, model, status, cache);
+        CallMeters meters = callMeters.computeIfAbsent(key, this::meters);
+        meters.duration().record(latency);
+        meters.requests().increment();
+        if (meters.errors() != null) {
+            meters.errors().increment();
         }
         if (usage.promptTokens() > 0) {
-            tokens(providerKind, provider, model, "input", usage.promptTokens());
+            inputTokens.computeIfAbsent(key, k -> tokens(k, "input")).record(usage.promptTokens());
         }
         if (usage.completionTokens() > 0) {
-            tokens(providerKind, provider, model, "output", usage.completionTokens());
+            outputTokens.computeIfAbsent(key, k -> tokens(k, "output")).record(usage.completionTokens());
         }
         if (costUsd > 0) {
-            Counter.builder("orchestra.gateway.cost").baseUnit("usd").description("Spend computed from reported usage")
-                    .tags("provider", provider, "model", model).register(registry).increment(costUsd);
+            cost.computeIfAbsent(key, k -> Counter.builder("orchestra.gateway.cost").baseUnit("usd")
+                    .description("Spend computed from reported usage").tags("provider", k.provider(), "model", k.model())
+                    .register(registry)).increment(costUsd);
         }
     }
 
-    private void tokens(String providerKind, String provider, String model, String type, int count) {
-        DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens").description("Tokens per call")
-                .tags("gen_ai.system", providerKind, "orchestra.provider", provider, "gen_ai.request.model", model, "gen_ai.token.type", type)
-                .register(registry).record(count);
+    private CallMeters meters(CallKey key) {
+        String error = key.status() >= 400 ? Integer.toString(key.status()) : "none";
+        String status = Integer.toString(key.status());
+        return new CallMeters(
+                Timer.builder("gen_ai.client.operation.duration").description("Gateway calls, end to end")
+                        .tags("gen_ai.operation.name", key.operation(), "gen_ai.system", key.providerKind(), "orchestra.provider", key.provider(),
+                                "gen_ai.request.model", key.model(), "error.type", error)
+                        .publishPercentileHistogram().register(registry),
+                Counter.builder("orchestra.gateway.requests").description("Gateway calls by provider, model and status")
+                        .tags("provider", key.provider(), "model", key.model(), "status", status, "cache", key.cache()).register(registry),
+                key.status() >= 400 ? Counter.builder("orchestra.gateway.errors")
+                        .tags("provider", key.provider(), "model", key.model(), "status", status).register(registry) : null);
+    }
+
+    private DistributionSummary tokens(CallKey key, String type) {
+        return DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens").description("Tokens per call")
+                .tags("gen_ai.system", key.providerKind(), "orchestra.provider", key.provider(), "gen_ai.request.model", key.model(),
+                        "gen_ai.token.type", type)
+                .register(registry);
     }
 
     public void firstToken(String provider, String model, Duration latency) {
@@ -62,12 +86,13 @@ public final class GatewayMetrics {
     }
 
     public void cache(String result) {
-        Counter.builder("orchestra.gateway.cache").tags("result", result).register(registry).increment();
+        counters.computeIfAbsent("cache\n" + result, k -> Counter.builder("orchestra.gateway.cache").tags("result", result).register(registry))
+                .increment();
     }
 
     public void attempt(String provider, String model, String outcome) {
-        Counter.builder("orchestra.gateway.attempts").tags("provider", provider, "model", model, "outcome", outcome)
-                .register(registry).increment();
+        counters.computeIfAbsent("attempt\n" + provider + "\n" + model + "\n" + outcome, k -> Counter.builder("orchestra.gateway.attempts")
+                .tags("provider", provider, "model", model, "outcome", outcome).register(registry)).increment();
     }
 
     /** One gauge per target: 0 closed, 1 half-open, 2 open. */

@@ -30,7 +30,9 @@ import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.GatewayConfigSource;
 import io.orchestra.gateway.GatewayMetrics;
 import io.orchestra.gateway.cache.LocalResponseCache;
+import io.orchestra.gateway.cache.LocalSemanticCache;
 import io.orchestra.gateway.cache.RedisResponseCache;
+import io.orchestra.gateway.cache.RedisSemanticCache;
 import io.orchestra.gateway.cache.ResponseCache;
 import io.orchestra.gateway.cache.SemanticCache;
 import io.orchestra.gateway.config.GatewayConfig;
@@ -185,11 +187,15 @@ public final class Orchestra implements AutoCloseable {
                 .orElseGet(() -> new LocalLimitCounters(clock));
         ResponseCache responseCache = redis.<ResponseCache>map(r -> new RedisResponseCache(r, "orc:cache:"))
                 .orElseGet(() -> new LocalResponseCache(clock, gatewaySettings.cacheMaxEntries()));
+        int perScope = Math.max(100, gatewaySettings.cacheMaxEntries() / 10);
+        SemanticCache semanticCache = redis.<SemanticCache>map(r -> new RedisSemanticCache(r, "orc:semantic:", embedder::embed, clock,
+                        perScope, gatewaySettings.cacheMaxEntries()))
+                .orElseGet(() -> new LocalSemanticCache(embedder::embed, clock, perScope));
         this.gateway = new Gateway(gatewayConfig, new Upstream(httpClient),
                 new CircuitBreakers(clock, gatewaySettings.circuitFailures(), gatewaySettings.circuitWindowMillis(),
                         gatewaySettings.circuitCooldownMillis()),
                 new Limits(database, counters, clock), responseCache,
-                new SemanticCache(embedder::embed, clock, Math.max(100, gatewaySettings.cacheMaxEntries() / 10)),
+                semanticCache,
                 PriceTable.load(config.setting("orchestra.gateway.prices-file").map(Path::of)), usageRecorder,
                 new GatewayMetrics(metrics.registry()), clock);
         // Agents: sessions, runs, tools, chat, teams.
@@ -273,6 +279,9 @@ public final class Orchestra implements AutoCloseable {
         client.setExecutor(new org.eclipse.jetty.util.thread.QueuedThreadPool(32, 4, 60_000));
         client.setConnectTimeout(5_000);
         client.setFollowRedirects(false);
+        // Callers share this client: a provider's cookie must not travel on another caller's request.
+        // (The cookie lookup also rebuilt each request's URI, which showed in the gateway profile.)
+        client.setHttpCookieStore(new org.eclipse.jetty.http.HttpCookieStore.Empty());
         client.setMaxConnectionsPerDestination(512);
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Orchestra/" + Version.current()));
         try {

@@ -23,6 +23,10 @@ public final class Secrets {
         if (url == null) {
             return null;
         }
+        // Every log line passes here: skip the regexes when neither pattern can match.
+        if (!url.contains("@") && url.indexOf('=') < 0) {
+            return url;
+        }
         String masked = URL_PASSWORD.matcher(url).replaceAll("$1:****@");
         return QUERY_PASSWORD.matcher(masked).replaceAll("$1****");
     }

@@ -1,5 +1,6 @@
 package io.orchestra.gateway.providers;
 
+import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -25,6 +26,33 @@ public final class Translation {
             }
         }
         return headers;
+    }
+
+    /** An image sent inline: {@code data:<media type>;base64,<data>}, split. */
+    public record DataUrl(String mediaType, String data) {}
+
+    /** Splits an inline image URL; one that is not {@code data:<media type>;base64,<data>} is the caller's mistake (400). */
+    public static DataUrl dataUrl(String url) {
+        int comma = url.indexOf(',');
+        if (!url.startsWith("data:") || comma < 0 || !url.substring(0, comma).endsWith(";base64") || comma == url.length() - 1) {
+            throw invalidImage("an inline image must be a data URL of the form data:<media type>;base64,<data>");
+        }
+        return new DataUrl(url.substring(5, comma - ";base64".length()), url.substring(comma + 1));
+    }
+
+    public static ProblemException invalidImage(String detail) {
+        return new ProblemException(400, "invalid-request", "Invalid request", detail);
+    }
+
+    /** One entry of OpenAI's {@code logprobs.content} (or of its {@code top_logprobs}): token, log probability, UTF-8 bytes. */
+    public static ObjectNode logprob(ObjectNode out, String token, double logprob) {
+        out.put("token", token);
+        out.put("logprob", logprob);
+        ArrayNode bytes = out.putArray("bytes");
+        for (byte b : token.getBytes(StandardCharsets.UTF_8)) {
+            bytes.add(b & 0xff);
+        }
+        return out;
     }
 
     public static String trimSlash(String url) {

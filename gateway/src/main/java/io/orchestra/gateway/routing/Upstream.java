@@ -40,10 +40,27 @@ public final class Upstream {
         this.client = client;
     }
 
+    /** A provider URL parsed once, with its Host header: Jetty otherwise rebuilds the URI of every request to derive it. */
+    private record Destination(java.net.URI uri, String host) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Destination> destinations = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Request request(UpstreamRequest upstream) {
-        Request request = client.newRequest(upstream.url()).method(HttpMethod.POST)
+        Destination destination = destinations.get(upstream.url());
+        if (destination == null) {
+            java.net.URI uri = java.net.URI.create(upstream.url());
+            destination = new Destination(uri, uri.getRawAuthority());
+            if (destinations.size() < 1_000) {
+                destinations.put(upstream.url(), destination);
+            }
+        }
+        String host = destination.host();
+        Request request = client.newRequest(destination.uri()).method(HttpMethod.POST)
                 .body(new BytesRequestContent("application/json", upstream.body()));
-        request.headers(h -> upstream.headers().forEach(h::put));
+        request.headers(h -> {
+            h.put(org.eclipse.jetty.http.HttpHeader.HOST, host);
+            upstream.headers().forEach(h::put);
+        });
         return request;
     }
 

@@ -12,15 +12,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes request rows in batches on a background thread so the request path never waits on the
- * database. The queue is bounded: under a write outage rows are dropped and counted, never block.
+ * database; a row is in the table within about {@link #LINGER_MILLIS} ms. The queue is bounded: under a write outage rows are dropped and counted, never block.
  */
 public final class UsageRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
     private static final int BATCH = 200;
+    private static final long LINGER_MILLIS = 50;
 
     private final Database database;
     private final BlockingQueue<RequestRecord> queue = new ArrayBlockingQueue<>(50_000);
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong(); // rows queued
+    private final AtomicLong settled = new AtomicLong(); // rows written, or dropped by a failed write
     private final Thread writer;
     private volatile boolean running = true;
 
@@ -30,7 +33,9 @@ public final class UsageRecorder implements AutoCloseable {
     }
 
     public void record(RequestRecord record) {
-        if (!queue.offer(record)) {
+        if (queue.offer(record)) {
+            accepted.incrementAndGet();
+        } else {
             dropped.incrementAndGet();
         }
     }
@@ -39,12 +44,24 @@ public final class UsageRecorder implements AutoCloseable {
         return dropped.get();
     }
 
-    /** Writes everything queued so far (tests and shutdown). */
+    /** Writes everything recorded so far, including a batch the writer holds (tests and shutdown). */
     public void flush() {
+        long target = accepted.get();
         List<RequestRecord> batch = new ArrayList<>();
         while (queue.drainTo(batch, BATCH) > 0) {
             write(batch);
             batch.clear();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        synchronized (this) {
+            while (settled.get() < target && System.nanoTime() < deadline) {
+                try {
+                    wait(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -57,10 +74,16 @@ public final class UsageRecorder implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
+                // Linger briefly so a busy gateway writes one transaction per batch, not one per row:
+                // a row-at-a-time writer spends more CPU than the requests it records.
+                if (queue.size() < BATCH - 1) {
+                    Thread.sleep(LINGER_MILLIS);
+                }
                 queue.drainTo(batch, BATCH - 1);
                 write(batch);
             } catch (InterruptedException e) {
                 running = false;
+                write(batch); // rows taken before the interrupt; close() flushes the rest
             } finally {
                 batch.clear();
             }
@@ -71,6 +94,15 @@ public final class UsageRecorder implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
+        try {
+            insert(batch);
+        } finally {
+            settled.addAndGet(batch.size());
+            notifyAll();
+        }
+    }
+
+    private void insert(List<RequestRecord> batch) {
         try {
             database.jdbi().useTransaction(h -> {
                 var insert = h.prepareBatch("""

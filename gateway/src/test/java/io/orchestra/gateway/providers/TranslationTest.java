@@ -127,6 +127,93 @@ class TranslationTest {
         assertThat(translator.usage().promptTokens()).isEqualTo(10);
     }
 
+    /** Gemini's documented logprobsResult: the chosen token at each step, and the top candidates at each step. */
+    static final String GEMINI_LOGPROBS = """
+            "logprobsResult":{"topCandidates":[{"candidates":[{"token":"Pa","tokenId":1,"logProbability":-0.01},
+              {"token":"Lyon","tokenId":2,"logProbability":-4.6}]},{"candidates":[{"token":"ris","tokenId":3,"logProbability":-0.001}]}],
+             "chosenCandidates":[{"token":"Pa","tokenId":1,"logProbability":-0.01},{"token":"ris","tokenId":3,"logProbability":-0.001}]}""";
+
+    @Test
+    void geminiLogprobsBothWays() {
+        ObjectNode request = (ObjectNode) Json.tree("""
+                {"model":"x","logprobs":true,"top_logprobs":2,"messages":[{"role":"user","content":"Capital of France?"}]}""");
+        JsonNode generation = body(new GeminiProvider().chatRequest(GEMINI, "gemini-2.5-flash", request, false)).path("generationConfig");
+        assertThat(generation.path("responseLogprobs").asBoolean()).isTrue();
+        assertThat(generation.path("logprobs").asInt()).isEqualTo(2);
+        assertThat(body(new GeminiProvider().chatRequest(GEMINI, "gemini-2.5-flash", withImage("data:image/png;base64,AA=="), false))
+                .path("generationConfig").has("responseLogprobs")).isFalse();
+
+        JsonNode completion = new GeminiProvider().chatResponse(Json.tree("""
+                {"candidates":[{"content":{"parts":[{"text":"Paris"}],"role":"model"},"finishReason":"STOP","index":0,""" + GEMINI_LOGPROBS + "}]}"),
+                "gemini-2.5-flash");
+        JsonNode content = completion.path("choices").get(0).path("logprobs").path("content");
+        assertThat(content).hasSize(2);
+        assertThat(content.get(0).path("token").asString()).isEqualTo("Pa");
+        assertThat(content.get(0).path("logprob").asDouble()).isEqualTo(-0.01);
+        assertThat(content.get(0).path("bytes").toString()).isEqualTo("[80,97]");
+        assertThat(content.get(0).path("top_logprobs").get(1).path("token").asString()).isEqualTo("Lyon");
+        assertThat(content.get(1).path("top_logprobs")).hasSize(1);
+
+        StreamTranslator translator = new GeminiProvider().streamTranslator("gemini-2.5-flash", false);
+        List<String> chunks = translator.onEvent(null, """
+                {"candidates":[{"content":{"parts":[{"text":"Paris"}],"role":"model"},"index":0,""" + GEMINI_LOGPROBS + "}]}");
+        assertThat(Json.tree(chunks.get(1)).path("choices").get(0).path("logprobs").path("content").get(1).path("token").asString())
+                .isEqualTo("ris");
+        ObjectNode plain = new GeminiProvider().chatResponse(Json.tree("""
+                {"candidates":[{"content":{"parts":[{"text":"Paris"}],"role":"model"},"finishReason":"STOP","index":0}]}"""), "g");
+        assertThat(plain.path("choices").get(0).path("logprobs").isNull()).isTrue();
+    }
+
+    @Test
+    void ollamaLogprobsBothWays() {
+        ObjectNode request = (ObjectNode) Json.tree("""
+                {"model":"x","logprobs":true,"top_logprobs":3,"messages":[{"role":"user","content":"hi! be concise."}]}""");
+        JsonNode body = body(new OllamaProvider().chatRequest(OLLAMA, "gemma3", request, false));
+        assertThat(body.path("logprobs").asBoolean()).isTrue();
+        assertThat(body.path("top_logprobs").asInt()).isEqualTo(3);
+        String entries = """
+                "logprobs":[{"token":"Hi","logprob":-0.2,"bytes":[72,105],"top_logprobs":[{"token":"Hi","logprob":-0.2,"bytes":[72,105]},
+                  {"token":"Hello","logprob":-1.9,"bytes":[72,101,108,108,111]}]},{"token":"!","logprob":-0.05,"bytes":[33],"top_logprobs":[]}]""";
+        JsonNode completion = new OllamaProvider().chatResponse(Json.tree("""
+                {"model":"gemma3","message":{"role":"assistant","content":"Hi!"},"done":true,"done_reason":"stop",""" + entries + "}"), "gemma3");
+        JsonNode content = completion.path("choices").get(0).path("logprobs").path("content");
+        assertThat(content).hasSize(2);
+        assertThat(content.get(0).path("top_logprobs").get(1).path("token").asString()).isEqualTo("Hello");
+        assertThat(content.get(0).path("bytes").toString()).isEqualTo("[72,105]");
+        assertThat(content.get(1).path("logprob").asDouble()).isEqualTo(-0.05);
+
+        StreamTranslator translator = new OllamaProvider().streamTranslator("gemma3", false);
+        List<String> chunks = translator.onEvent(null, """
+                {"model":"gemma3","message":{"role":"assistant","content":"Hi!"},"done":false,""" + entries + "}");
+        assertThat(Json.tree(chunks.get(1)).path("choices").get(0).path("logprobs").path("content").get(0).path("token").asString())
+                .isEqualTo("Hi");
+        assertThat(body(new OllamaProvider().chatRequest(OLLAMA, "gemma3", withImage("data:image/png;base64,AA=="), false)).has("logprobs"))
+                .isFalse();
+    }
+
+    static ObjectNode withImage(String url) {
+        return (ObjectNode) Json.tree("{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"What is this?\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":" + Json.write(url) + "}}]}]}");
+    }
+
+    @Test
+    void aMalformedInlineImageIsTheCallersMistakeForEveryProvider() {
+        for (String url : new String[] {"data:image/png,not-base64", "data:image/png;base64", "data:image/png;base64,"}) {
+            for (Provider provider : List.<Provider>of(new AnthropicProvider(), new GeminiProvider(), new OllamaProvider())) {
+                ProviderSettings settings = provider instanceof AnthropicProvider ? ANTHROPIC : provider instanceof GeminiProvider ? GEMINI : OLLAMA;
+                assertThatThrownBy(() -> provider.chatRequest(settings, "m", withImage(url), false)).as(url + " to " + provider.kind())
+                        .isInstanceOfSatisfying(io.orchestra.core.error.ProblemException.class, e -> assertThat(e.status()).isEqualTo(400));
+            }
+        }
+        assertThat(Translation.dataUrl("data:image/jpeg;base64,/9j/4AAQ")).isEqualTo(new Translation.DataUrl("image/jpeg", "/9j/4AAQ"));
+    }
+
+    @Test
+    void ollamaRefusesImageLinksInsteadOfDroppingThem() {
+        assertThatThrownBy(() -> new OllamaProvider().chatRequest(OLLAMA, "llava", withImage("https://example.com/cat.png"), false))
+                .isInstanceOfSatisfying(io.orchestra.core.error.ProblemException.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
+
     @Test
     void ollamaNativeChatRoundTrip() {
         UpstreamRequest upstream = new OllamaProvider().chatRequest(OLLAMA, "llama3.2", request(), false);

@@ -111,6 +111,7 @@ public final class GatewayRoutes implements RouteGroup {
     public static final class HttpSink implements StreamSink {
         private final Context ctx;
         private OutputStream out;
+        private boolean buffered;
 
         public HttpSink(Context ctx) {
             this.ctx = ctx;
@@ -132,30 +133,47 @@ public final class GatewayRoutes implements RouteGroup {
 
         @Override
         public void chunk(String json) {
-            write(json);
+            buffer(json);
+            flush();
         }
 
         @Override
-        public void error(String json) {
-            write(json);
-        }
-
-        private void write(String json) {
+        public void buffer(String json) {
             try {
                 out.write(DATA);
                 out.write(json.getBytes(StandardCharsets.UTF_8));
                 out.write(END);
-                out.flush();
+                buffered = true;
             } catch (IOException e) {
                 throw new UncheckedIOException("client went away", e);
             }
         }
 
         @Override
+        public void flush() {
+            if (!buffered) {
+                return;
+            }
+            try {
+                out.flush();
+                buffered = false;
+            } catch (IOException e) {
+                throw new UncheckedIOException("client went away", e);
+            }
+        }
+
+        @Override
+        public void error(String json) {
+            chunk(json);
+        }
+
+        @Override
         public void done() {
             try {
                 out.write(DONE);
-                out.flush();
+                // Closing ends the response now, in one write with the terminating chunk, before the
+                // gateway's bookkeeping (usage, cache store) runs.
+                out.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("client went away", e);
             }

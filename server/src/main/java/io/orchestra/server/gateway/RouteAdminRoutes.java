@@ -31,7 +31,7 @@ public final class RouteAdminRoutes implements RouteGroup {
     public void addRoutes(JavalinDefaultRoutingApi routes) {
         routes.get("/api/routes", this::list, Access.ADMIN);
         routes.get("/api/routes/status", ctx -> ctx.json(Map.of("circuits", gateway.breakers().statuses(),
-                "cache", gateway.cache().kind(), "limits", gateway.limits().counters().kind(),
+                "cache", gateway.cache().kind(), "semantic_cache", gateway.semanticCache().kind(), "limits", gateway.limits().counters().kind(),
                 "config_problems", gateway.config().lastProblems())), Access.ADMIN);
         routes.put("/api/routes/{alias}", this::save, Access.ADMIN);
         routes.delete("/api/routes/{alias}", ctx -> {

@@ -168,18 +168,23 @@ public final class HttpServer {
         }
     }
 
+    /** One timer per method, route and status, built once (building it per request showed in the gateway's profile). */
+    private record TimerKey(String method, String route, int status) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<TimerKey, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
     private void logRequest(Context ctx, Float millis) {
         String route = routeOf(ctx);
-        Timer.builder("http.server.requests")
-                .description("HTTP server requests by route and status")
-                .tag("method", ctx.method().name())
-                .tag("route", route)
-                .tag("status", Integer.toString(ctx.statusCode()))
-                .publishPercentileHistogram()
-                .register(metrics)
+        timers.computeIfAbsent(new TimerKey(ctx.method().name(), route, ctx.statusCode()), key -> Timer.builder("http.server.requests")
+                        .description("HTTP server requests by route and status")
+                        .tag("method", key.method())
+                        .tag("route", key.route())
+                        .tag("status", Integer.toString(key.status()))
+                        .publishPercentileHistogram()
+                        .register(metrics))
                 .record(Duration.ofNanos((long) (millis * 1_000_000)));
         if (!route.equals("/health") && !route.equals("/metrics")) {
-            ACCESS.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), String.format("%.2f", millis));
+            ACCESS.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis * 100) / 100.0);
         }
         MDC.clear();
     }

@@ -124,6 +124,8 @@ public final class FakeUpstream implements AutoCloseable {
 
     private void openAiChat(Context ctx) throws Exception {
         JsonNode body = record(ctx);
+        // Like OpenAI behind Cloudflare: a cookie the gateway must not keep and send back on other callers' requests.
+        ctx.header("Set-Cookie", "__cf_bm=fake-provider-session; Path=/; HttpOnly");
         String model = body.path("model").asString();
         int call = count(model);
         if (fail(ctx, model, call, "openai")) {

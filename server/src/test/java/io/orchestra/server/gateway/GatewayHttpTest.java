@@ -269,6 +269,16 @@ class GatewayHttpTest {
     }
 
     @Test
+    void upstreamRequestsCarryTheHostButNeverCookiesSetByAProvider() {
+        assertThat(chat(body("chat", false, "")).statusCode()).isEqualTo(200);
+        assertThat(chat(body("chat", true, "")).statusCode()).isEqualTo(200);
+        assertThat(chat(body("chat", false, "")).statusCode()).isEqualTo(200);
+        assertThat(fixture.upstream.headers).isNotEmpty().allSatisfy(headers -> assertThat(headers.keySet())
+                .noneMatch(name -> name.equalsIgnoreCase("Cookie")));
+        assertThat(fixture.upstream.headers.getLast()).containsEntry("Host", fixture.upstream.baseUrl().substring("http://".length()));
+    }
+
+    @Test
     void everyCallIsLoggedWithTokensAndCost() throws Exception {
         String own = server.createKey("usage", "member", "team-u");
         HttpResponse<String> response = server.send(server.request("/v1/chat/completions", own).header("Content-Type", "application/json")
@@ -364,6 +374,12 @@ class GatewayHttpTest {
         assertThat(noKey.statusCode()).isEqualTo(401);
         assertThat(Json.tree(noKey.body()).path("error").path("type").asString()).isEqualTo("authentication_error");
         assertThat(server.post("/v1/embeddings", key, "{\"model\":\"embed\",\"input\":[]}").statusCode()).isEqualTo(400);
+        int claudeCalls = fixture.upstream.calls("claude-haiku-4-5");
+        HttpResponse<String> badImage = chat("{\"model\":\"claude/claude-haiku-4-5\",\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64\"}}]}]}");
+        assertThat(badImage.statusCode()).as(badImage.body()).isEqualTo(400);
+        assertThat(Json.tree(badImage.body()).path("error").path("message").asString()).contains("data:<media type>;base64,<data>");
+        assertThat(fixture.upstream.calls("claude-haiku-4-5")).isEqualTo(claudeCalls);
     }
 
     @Test

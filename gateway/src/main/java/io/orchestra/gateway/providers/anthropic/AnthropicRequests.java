@@ -147,11 +147,10 @@ final class AnthropicRequests {
         image.put("type", "image");
         ObjectNode source = image.putObject("source");
         if (url.startsWith("data:")) {
-            int comma = url.indexOf(',');
-            String meta = url.substring(5, comma);
+            Translation.DataUrl inline = Translation.dataUrl(url);
             source.put("type", "base64");
-            source.put("media_type", meta.replace(";base64", ""));
-            source.put("data", url.substring(comma + 1));
+            source.put("media_type", inline.mediaType());
+            source.put("data", inline.data());
         } else {
             source.put("type", "url");
             source.put("url", url);

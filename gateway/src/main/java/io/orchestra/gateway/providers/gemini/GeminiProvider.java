@@ -84,6 +84,10 @@ public final class GeminiProvider implements Provider {
         if (!stops.isEmpty()) {
             generation.set("stopSequences", stops);
         }
+        if (request.path("logprobs").asBoolean(false)) {
+            generation.put("responseLogprobs", true);
+            copy(request, generation, "top_logprobs", "logprobs");
+        }
         JsonNode format = request.path("response_format");
         switch (format.path("type").asString("")) {
             case "json_object" -> generation.put("responseMimeType", "application/json");
@@ -162,10 +166,10 @@ public final class GeminiProvider implements Provider {
                 case "image_url" -> {
                     String url = part.path("image_url").path("url").asString("");
                     if (url.startsWith("data:")) {
-                        int comma = url.indexOf(',');
+                        Translation.DataUrl image = Translation.dataUrl(url);
                         ObjectNode inline = parts.addObject().putObject("inlineData");
-                        inline.put("mimeType", url.substring(5, comma).replace(";base64", ""));
-                        inline.put("data", url.substring(comma + 1));
+                        inline.put("mimeType", image.mediaType());
+                        inline.put("data", image.data());
                     } else {
                         ObjectNode file = parts.addObject().putObject("fileData");
                         file.put("mimeType", guessMime(url));
@@ -224,11 +228,34 @@ public final class GeminiProvider implements Provider {
             if (!calls.isEmpty()) {
                 message.set("tool_calls", calls);
             }
-            choice.putNull("logprobs");
+            choice.set("logprobs", logprobs(candidate.path("logprobsResult")));
             choice.put("finish_reason", calls.isEmpty() ? finishReason(candidate.path("finishReason").asString("")) : "tool_calls");
         }
         out.set("usage", Translation.usageNode(usage(upstream)));
         return out;
+    }
+
+    /** Gemini's {@code logprobsResult} in OpenAI's {@code logprobs} shape (chosen tokens, each with its top alternatives); null when absent. */
+    static JsonNode logprobs(JsonNode result) {
+        if (!result.path("chosenCandidates").isArray()) {
+            return Json.mapper().nullNode();
+        }
+        ObjectNode out = Json.object();
+        ArrayNode content = out.putArray("content");
+        JsonNode top = result.path("topCandidates");
+        for (int i = 0; i < result.path("chosenCandidates").size(); i++) {
+            ObjectNode token = logprob(content.addObject(), result.path("chosenCandidates").get(i));
+            ArrayNode alternatives = token.putArray("top_logprobs");
+            for (JsonNode alternative : top.path(i).path("candidates")) {
+                logprob(alternatives.addObject(), alternative);
+            }
+        }
+        out.putNull("refusal");
+        return out;
+    }
+
+    private static ObjectNode logprob(ObjectNode out, JsonNode candidate) {
+        return Translation.logprob(out, candidate.path("token").asString(""), candidate.path("logProbability").asDouble(0));
     }
 
     /** Appends a candidate's text and function calls; returns how many calls were added. */
@@ -304,12 +331,16 @@ public final class GeminiProvider implements Provider {
                     callIndex += collect(candidate.path("content").path("parts"), text, calls, callIndex);
                     if (!text.isEmpty() || !calls.isEmpty()) {
                         ObjectNode chunk = Translation.chunk(id, created, chunkModel);
-                        ObjectNode delta = (ObjectNode) Translation.deltaChoice(chunk, candidate.path("index").asInt(0)).get("delta");
+                        ObjectNode choice = Translation.deltaChoice(chunk, candidate.path("index").asInt(0));
+                        ObjectNode delta = (ObjectNode) choice.get("delta");
                         if (!text.isEmpty()) {
                             delta.put("content", text.toString());
                         }
                         if (!calls.isEmpty()) {
                             delta.set("tool_calls", calls);
+                        }
+                        if (candidate.has("logprobsResult")) {
+                            choice.set("logprobs", logprobs(candidate.path("logprobsResult")));
                         }
                         sentContent = true;
                         out.add(Json.write(chunk));

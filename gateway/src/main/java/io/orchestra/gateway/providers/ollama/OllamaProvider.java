@@ -45,10 +45,15 @@ public final class OllamaProvider implements Provider {
             ArrayNode images = Json.mapper().createArrayNode();
             if (message.path("content").isArray()) {
                 for (JsonNode part : message.path("content")) {
-                    String url = part.path("image_url").path("url").asString("");
-                    if (url.startsWith("data:")) {
-                        images.add(url.substring(url.indexOf(',') + 1));
+                    if (!part.path("type").asString("").equals("image_url")) {
+                        continue;
                     }
+                    String url = part.path("image_url").path("url").asString("");
+                    if (!url.startsWith("data:")) {
+                        // Ollama takes images inline only; dropping the image silently would answer a different question.
+                        throw Translation.invalidImage("Ollama models take images as data URLs (data:<media type>;base64,<data>), not links");
+                    }
+                    images.add(Translation.dataUrl(url).data());
                 }
             }
             if (!images.isEmpty()) {
@@ -86,6 +91,10 @@ public final class OllamaProvider implements Provider {
         if (!options.isEmpty()) {
             body.set("options", options);
         }
+        if (request.path("logprobs").asBoolean(false)) {
+            body.put("logprobs", true);
+            copy(request, body, "top_logprobs", "top_logprobs");
+        }
         JsonNode format = request.path("response_format");
         switch (format.path("type").asString("")) {
             case "json_object" -> body.put("format", "json");
@@ -122,9 +131,27 @@ public final class OllamaProvider implements Provider {
         if (calls.isArray() && !calls.isEmpty()) {
             message.set("tool_calls", toolCalls(calls));
         }
-        choice.putNull("logprobs");
+        choice.set("logprobs", logprobs(upstream.path("logprobs")));
         choice.put("finish_reason", finishReason(upstream, calls));
         out.set("usage", Translation.usageNode(usage(upstream)));
+        return out;
+    }
+
+    /** Ollama's {@code logprobs} list (token, logprob, top_logprobs per generated token) as OpenAI's {@code choice.logprobs}; null when absent. */
+    static JsonNode logprobs(JsonNode entries) {
+        if (!entries.isArray() || entries.isEmpty()) {
+            return Json.mapper().nullNode();
+        }
+        ObjectNode out = Json.object();
+        ArrayNode content = out.putArray("content");
+        for (JsonNode entry : entries) {
+            ObjectNode token = Translation.logprob(content.addObject(), entry.path("token").asString(""), entry.path("logprob").asDouble(0));
+            ArrayNode alternatives = token.putArray("top_logprobs");
+            for (JsonNode alternative : entry.path("top_logprobs")) {
+                Translation.logprob(alternatives.addObject(), alternative.path("token").asString(""), alternative.path("logprob").asDouble(0));
+            }
+        }
+        out.putNull("refusal");
         return out;
     }
 
@@ -180,9 +207,13 @@ public final class OllamaProvider implements Provider {
                 JsonNode calls = node.path("message").path("tool_calls");
                 if (!content.isEmpty() || (calls.isArray() && !calls.isEmpty())) {
                     ObjectNode chunk = Translation.chunk(id, created, chunkModel);
-                    ObjectNode delta = (ObjectNode) Translation.deltaChoice(chunk, 0).get("delta");
+                    ObjectNode choice = Translation.deltaChoice(chunk, 0);
+                    ObjectNode delta = (ObjectNode) choice.get("delta");
                     if (!content.isEmpty()) {
                         delta.put("content", content);
+                    }
+                    if (node.path("logprobs").isArray() && !node.path("logprobs").isEmpty()) {
+                        choice.set("logprobs", logprobs(node.path("logprobs")));
                     }
                     if (calls.isArray() && !calls.isEmpty()) {
                         delta.set("tool_calls", toolCalls(calls));
