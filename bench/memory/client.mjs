@@ -189,11 +189,11 @@ async function main() {
   for (const target of targets) await load(target);
   if (args["after-load"]) execSync(args["after-load"], { stdio: "inherit" }); // e.g. VACUUM ANALYZE, as autovacuum would
 
-  // Warm-up (the JVMs' JIT needs thousands of calls, Node's some; caches, file system): up to 300
-  // calls of each kind per target, at most 20 s each, so a slow peer is not warmed for minutes.
+  // Warm-up (the JVMs' JIT needs thousands of calls to reach steady state, Node's fewer; caches,
+  // file system): the same time for every target, 15 s or 3,000 calls of each kind.
   for (const target of targets) {
     const t0 = performance.now();
-    for (let k = 0; k < 300 && performance.now() - t0 < 20_000 && !target.capped.load; k++) {
+    for (let k = 0; k < 3000 && performance.now() - t0 < 15_000 && !target.capped.load; k++) {
       await call(target, "search_nodes", { query: searchQuery(k + 100_000) });
       await call(target, "open_nodes", { names: [nameOf(pick(k, 77))] });
       await call(target, "add_observations", { observations: [{ entityName: nameOf(pick(k, 78)), contents: [`warm-up note ${k}`] }] });
