@@ -72,7 +72,13 @@ async function connect(spec) {
     const environment = Object.fromEntries(env.split(",").filter(Boolean).map((kv) => kv.split(/=(.*)/s).slice(0, 2)));
     transport = new StdioClientTransport({ command: where, args: rest.split(" ").filter(Boolean), env: environment, stderr: "ignore" });
   } else {
-    transport = new StreamableHTTPClientTransport(new URL(where), { requestInit: { headers: { Authorization: `Bearer ${rest}` } } });
+    // The SDK hands one long-lived AbortSignal (aborted on close) to every POST, and each request
+    // leaves a listener on it: past 1,500 Node prints a warning per call and the list keeps
+    // growing. The benchmark never aborts a call, so its fetch leaves the signal out.
+    transport = new StreamableHTTPClientTransport(new URL(where), {
+      requestInit: { headers: { Authorization: `Bearer ${rest}` } },
+      fetch: (url, init) => fetch(url, { ...init, signal: undefined }),
+    });
   }
   await client.connect(transport);
   const tools = (await client.listTools()).tools.map((t) => t.name);
