@@ -85,7 +85,7 @@ async function connect(spec) {
   for (const needed of ["create_entities", "create_relations", "search_nodes", "open_nodes", "add_observations"]) {
     if (!tools.includes(needed)) throw new Error(`${name} lacks the tool ${needed}`);
   }
-  return { name, client, results: {}, capped: {} };
+  return { name, client, capped: {} };
 }
 
 async function call(target, tool, argumentsObject) {
