@@ -23,6 +23,10 @@ RESULTS="$WORK/results.jsonl"
 cleanup() {
   [[ -n "$SERVER" ]] && kill "$SERVER" 2>/dev/null
   [[ -z "${KEEP:-}" || ! -f "$RESULTS" ]] || cp "$RESULTS" "$KEEP"   # also when a run fails half-way
+  if [[ $DB == postgres ]]; then
+    psql "$PG_URL" -qc "DROP DATABASE IF EXISTS orchestra_bench_http WITH (FORCE)" \
+      -c "DROP DATABASE IF EXISTS orchestra_bench_stdio WITH (FORCE)" 2>/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT

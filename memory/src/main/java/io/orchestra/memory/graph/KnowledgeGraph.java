@@ -156,8 +156,10 @@ public final class KnowledgeGraph {
                 }
                 added.add(new ObservationBatch(batches.get(b).entityName(), fresh));
             }
-            h.createUpdate("UPDATE memory_entities SET updated_at = :now WHERE id IN (<ids>)")
-                    .bind("now", now).bindList("ids", List.copyOf(new LinkedHashSet<>(ids.values()))).execute();
+            if (!ids.isEmpty()) {
+                h.createUpdate("UPDATE memory_entities SET updated_at = :now WHERE id IN (<ids>)")
+                        .bind("now", now).bindList("ids", List.copyOf(new LinkedHashSet<>(ids.values()))).execute();
+            }
             return added;
         });
     }

@@ -79,6 +79,12 @@ class KnowledgeGraphTest {
             assertThat(all.entities()).extracting(Entity::name).containsExactly("John_Smith");
             assertThat(all.relations()).isEmpty();
 
+            assertThat(graph.createEntities("alice", List.of())).isEmpty();
+            assertThat(graph.createRelations("alice", List.of())).isEmpty();
+            assertThat(graph.addObservations("alice", List.of())).isEmpty();
+            assertThat(graph.addObservations("alice", List.of(new ObservationBatch("John_Smith", List.of()))))
+                    .containsExactly(new ObservationBatch("John_Smith", List.of()));
+
             assertThat(graph.readGraph("bob", 1000, 0).entities()).isEmpty();
             assertThat(graph.searchNodes("bob", "spanish", 10, 0).entities()).isEmpty();
         });
