@@ -218,7 +218,7 @@ public final class KnowledgeGraph {
             List<Entity> entities = withObservations(h, rows);
             Set<String> names = new HashSet<>();
             entities.forEach(e -> names.add(e.name()));
-            List<Relation> relations = relationsAmong(h, owner, names, offset == 0 && rows.size() < limit);
+            List<Relation> relations = relationsOf(h, owner, names, offset == 0 && rows.size() < limit, false);
             return new Graph(entities, relations);
         });
     }
@@ -226,18 +226,18 @@ public final class KnowledgeGraph {
     /**
      * Entities whose name, type or observations contain {@code query} (case-insensitive, as the
      * reference), ranked: exact name, name prefix, name contains, type, observation. Relations
-     * among the matches come along.
+     * that touch a match come along, as the reference's do.
      */
     public Graph searchNodes(String owner, String query, int limit, int offset) {
         return database.jdbi().withHandle(h -> {
             List<Entity> entities = withObservations(h, search.rankedMatches(h, owner, query, limit, offset));
             Set<String> names = new HashSet<>();
             entities.forEach(e -> names.add(e.name()));
-            return new Graph(entities, relationsAmong(h, owner, names, false));
+            return new Graph(entities, relationsOf(h, owner, names, false, true));
         });
     }
 
-    /** The named entities and the relations among them (unknown names are skipped). */
+    /** The named entities and the relations that touch them, as the reference (unknown names are skipped). */
     public Graph openNodes(String owner, List<String> names) {
         return database.jdbi().withHandle(h -> {
             if (names.isEmpty()) {
@@ -250,7 +250,7 @@ public final class KnowledgeGraph {
             List<Entity> entities = withObservations(h, rows);
             Set<String> found = new HashSet<>();
             entities.forEach(e -> found.add(e.name()));
-            return new Graph(entities, relationsAmong(h, owner, found, false));
+            return new Graph(entities, relationsOf(h, owner, found, false, true));
         });
     }
 
@@ -304,8 +304,12 @@ public final class KnowledgeGraph {
         return entities;
     }
 
-    /** Relations whose both ends are in {@code names} (or every relation of the owner when {@code all}). */
-    private static List<Relation> relationsAmong(Handle h, String owner, Collection<String> names, boolean all) {
+    /**
+     * Relations that touch {@code names}: with both ends in it ({@code eitherEnd} false, a page of
+     * read_graph), or with at least one (as the reference's search_nodes and open_nodes answer);
+     * every relation of the owner when {@code all}.
+     */
+    private static List<Relation> relationsOf(Handle h, String owner, Collection<String> names, boolean all, boolean eitherEnd) {
         if (!all && names.isEmpty()) {
             return List.of();
         }
@@ -318,15 +322,15 @@ public final class KnowledgeGraph {
             return List.copyOf(out.values());
         }
         List<String> list = List.copyOf(names);
+        String touching = eitherEnd ? "(from_name IN (<names>) OR to_name IN (<names>))" : "from_name IN (<names>)";
         for (int from = 0; from < list.size(); from += 500) {
             List<String> slice = list.subList(from, Math.min(list.size(), from + 500));
-            h.createQuery("""
-                            SELECT from_name, to_name, relation_type FROM memory_relations
-                            WHERE owner = :owner AND from_name IN (<names>) ORDER BY created_at, id""")
+            h.createQuery("SELECT from_name, to_name, relation_type FROM memory_relations WHERE owner = :owner AND " + touching
+                            + " ORDER BY created_at, id")
                     .bind("owner", owner).bindList("names", slice)
                     .map((rs, ctx) -> new Relation(rs.getString("from_name"), rs.getString("to_name"), rs.getString("relation_type")))
                     .forEach(r -> {
-                        if (names.contains(r.to())) {
+                        if (eitherEnd || names.contains(r.to())) {
                             out.put(r.toString(), r);
                         }
                     });

@@ -65,6 +65,10 @@ class KnowledgeGraphTest {
 
             Graph found = graph.searchNodes("alice", "spanish", 10, 0);
             assertThat(found.entities()).extracting(Entity::name).containsExactly("John_Smith");
+            // Like the reference (2026.8.31), a relation comes along when either end matched.
+            assertThat(found.relations()).containsExactly(new Relation("John_Smith", "Anthropic", "works_at"));
+            assertThat(graph.openNodes("alice", List.of("Anthropic")).relations())
+                    .containsExactly(new Relation("John_Smith", "Anthropic", "works_at"));
             assertThat(graph.searchNodes("alice", "ANTHROP", 10, 0).entities()).extracting(Entity::name).containsExactly("Anthropic");
             Graph both = graph.openNodes("alice", List.of("John_Smith", "Anthropic", "Missing"));
             assertThat(both.entities()).hasSize(2);
