@@ -52,6 +52,9 @@ public final class HttpEmbedder implements Embedder, AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embeddings HTTP client", e);
         }
+        // A 401 is an answer to report (bad key), not a challenge to answer.
+        client.getProtocolHandlers().remove(org.eclipse.jetty.client.WWWAuthenticationProtocolHandler.NAME);
+        client.getProtocolHandlers().remove(org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler.NAME);
     }
 
     @Override
