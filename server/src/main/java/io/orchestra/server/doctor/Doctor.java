@@ -95,7 +95,7 @@ public final class Doctor {
     }
 
     /** Which vector engine the server will use (orchestra.memory.vector-engine on this database). */
-    static Check vectorEngine(OrchestraConfig config) {
+    public static Check vectorEngine(OrchestraConfig config) {
         String mode = config.setting("orchestra.memory.vector-engine").orElse("auto");
         try (Database db = Database.open(config.database(), "orchestra-doctor", java.time.Duration.ofSeconds(3))) {
             String engine = io.orchestra.memory.index.VectorSearch.choose(db, mode);
