@@ -42,6 +42,7 @@ public final class MemoryModule implements AutoCloseable {
     private final MemoryStore memories;
     private final GraphSearch search;
     private final EntityEmbeddings entityEmbeddings;
+    private final boolean semanticGraph;
     private ScheduledExecutorService background;
 
     public MemoryModule(Database database, OrchestraConfig config, Clock clock) {
@@ -53,8 +54,9 @@ public final class MemoryModule implements AutoCloseable {
         this.vectors = VectorSearch.open(database, setting.apply("orchestra.memory.vector-engine").orElse("auto"), embedder.dimensions(), clock);
         this.graph = new KnowledgeGraph(database, clock);
         this.memories = new MemoryStore(database, embedder, vectors.memories(), clock);
-        this.search = new GraphSearch(graph, database, embedder, vectors.entities(),
-                config.number("orchestra.memory.graph.semantic-min-similarity", 0.35, -1, 1));
+        this.semanticGraph = !config.setting("orchestra.memory.graph.semantic").orElse("true").trim().equalsIgnoreCase("false");
+        this.search = semanticGraph ? new GraphSearch(graph, database, embedder, vectors.entities(),
+                config.number("orchestra.memory.graph.semantic-min-similarity", 0.35, -1, 1)) : GraphSearch.substringOnly(graph);
         this.entityEmbeddings = new EntityEmbeddings(database, embedder, vectors.entities(), clock, 64);
         LOG.info("memory: vector engine {}, embeddings {}", vectors.engine(), embeddings);
     }
@@ -121,16 +123,19 @@ public final class MemoryModule implements AutoCloseable {
         return fallback;
     }
 
-    /** Starts the background work: entity embeddings and index catch-up every second, pruning hourly. */
+    /** Starts the background work: index catch-up and entity embeddings every second, pruning hourly. */
     public synchronized void start() {
         if (background != null) {
             return;
         }
         background = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("memory-index").factory());
-        background.scheduleWithFixedDelay(() -> guarded("entity embeddings", () -> {
-            entityEmbeddings.refresh();
-            vectors.maintain();
-        }), 0, 1, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> {
+            // Index first: at start this is the rebuild from the table, which searches would otherwise wait for.
+            guarded("index catch-up", vectors::maintain);
+            if (semanticGraph) {
+                guarded("entity embeddings", entityEmbeddings::refresh);
+            }
+        }, 0, 1, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(() -> guarded("change log pruning", vectors::prune), 1, 60, TimeUnit.MINUTES);
     }
 
@@ -145,8 +150,10 @@ public final class MemoryModule implements AutoCloseable {
 
     /** Brings entity embeddings and the indexes up to date now (tests, import). */
     public void refreshNow() {
-        entityEmbeddings.refresh();
         vectors.maintain();
+        if (semanticGraph) {
+            entityEmbeddings.refresh();
+        }
     }
 
     public Embedder embedder() {

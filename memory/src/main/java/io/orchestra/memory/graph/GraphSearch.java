@@ -32,12 +32,17 @@ public final class GraphSearch {
         this.minSimilarity = minSimilarity;
     }
 
+    /** Substring matches only, as the reference server ({@code orchestra.memory.graph.semantic=false}). */
+    public static GraphSearch substringOnly(KnowledgeGraph graph) {
+        return new GraphSearch(graph, null, null, null, 0);
+    }
+
     public Graph search(String owner, String query, int limit, int offset) {
         if (limit < 1 || offset < 0) {
             throw new IllegalArgumentException("limit must be at least 1 and offset at least 0");
         }
         Graph page = graph.searchNodes(owner, query, limit, offset);
-        if (page.entities().size() == limit) {
+        if (page.entities().size() == limit || index == null) {
             return page;
         }
         // The substring matches end on this page (or before it): how many there are in all.

@@ -26,8 +26,7 @@ public final class InProcessIndex implements VectorIndex {
     private final Database database;
     private final VectorCollection collection;
     private final Clock clock;
-    private final int exactLimit;
-    private final int searchBeam;
+    private final Tuning tuning;
     private final Duration retention;
     private final Object follower = new Object();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -37,16 +36,14 @@ public final class InProcessIndex implements VectorIndex {
     private long rebuilds;
 
     /**
-     * @param exactLimit owners with at most this many items are searched exactly
-     * @param searchBeam candidates a graph search keeps (higher: better recall, slower)
+     * @param tuning when to use a graph, and its degree and beams
      * @param retention how long change rows of deleted items are kept; a follower idle for half of it rebuilds
      */
-    public InProcessIndex(Database database, VectorCollection collection, Clock clock, int exactLimit, int searchBeam, Duration retention) {
+    public InProcessIndex(Database database, VectorCollection collection, Clock clock, Tuning tuning, Duration retention) {
         this.database = database;
         this.collection = collection;
         this.clock = clock;
-        this.exactLimit = exactLimit;
-        this.searchBeam = searchBeam;
+        this.tuning = tuning;
         this.retention = retention;
     }
 
@@ -110,7 +107,7 @@ public final class InProcessIndex implements VectorIndex {
                 .forEach(row -> byOwner.computeIfAbsent(row[1], o -> new LinkedHashMap<>()).put(row[0], Vectors.decode(row[2])));
         Map<String, OwnerVectors> fresh = new HashMap<>();
         byOwner.forEach((owner, items) -> {
-            OwnerVectors vectors = new OwnerVectors(exactLimit, searchBeam);
+            OwnerVectors vectors = new OwnerVectors(tuning);
             vectors.load(items);
             fresh.put(owner, vectors);
         });
@@ -145,7 +142,7 @@ public final class InProcessIndex implements VectorIndex {
                 if (row == null) {
                     owners.values().forEach(o -> o.remove(id));
                 } else {
-                    owners.computeIfAbsent(row[1], o -> new OwnerVectors(exactLimit, searchBeam)).put(id, Vectors.decode(row[2]));
+                    owners.computeIfAbsent(row[1], o -> new OwnerVectors(tuning)).put(id, Vectors.decode(row[2]));
                 }
             }
         } finally {

@@ -31,12 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class OwnerVectors {
     static final VectorTypeSupport TYPES = VectorizationProvider.getInstance().getVectorTypeSupport();
 
-    /** Graph parameters: degree 16 and construction beam 100 reach recall@10 above 0.95 at 100k (bench/memory/recall.sh). */
-    static final int DEGREE = 16;
-    static final int BUILD_BEAM = 100;
-
-    private final int exactLimit;
-    private final int searchBeam;
+    private final Tuning tuning;
     private final Map<String, Integer> ordinals = new HashMap<>();
     private final List<String> ids = new ArrayList<>();
     /** Ordinal to vector; a concurrent map because the graph builder reads it from its worker threads. */
@@ -47,9 +42,8 @@ final class OwnerVectors {
     private GraphIndexBuilder graph;
     private MapRandomAccessVectorValues values;
 
-    OwnerVectors(int exactLimit, int searchBeam) {
-        this.exactLimit = exactLimit;
-        this.searchBeam = searchBeam;
+    OwnerVectors(Tuning tuning) {
+        this.tuning = tuning;
     }
 
     int size() {
@@ -76,7 +70,7 @@ final class OwnerVectors {
         vectors.put(ordinal, v);
         if (graph != null) {
             graph.addGraphNode(ordinal, v);
-        } else if (ordinals.size() > exactLimit && !loading) {
+        } else if (ordinals.size() > tuning.exactLimit() && !loading) {
             buildGraph();
         }
     }
@@ -86,7 +80,7 @@ final class OwnerVectors {
         loading = true;
         items.forEach(this::put);
         loading = false;
-        if (graph == null && ordinals.size() > exactLimit) {
+        if (graph == null && ordinals.size() > tuning.exactLimit()) {
             buildGraph();
         }
     }
@@ -128,9 +122,13 @@ final class OwnerVectors {
             out.sort(Comparator.comparingDouble(Neighbour::score).reversed());
             return out;
         }
-        SearchResult result = GraphSearcher.search(q, Math.min(k, ordinals.size()), Math.max(k, searchBeam), values,
+        // Ask for searchBeam results (the beam is as wide as the results asked for) and keep the best k.
+        SearchResult result = GraphSearcher.search(q, Math.max(k, tuning.searchBeam()), values,
                 VectorSimilarityFunction.COSINE, graph.getGraph(), ordinal -> ordinal < ids.size() && ids.get(ordinal) != null);
         for (SearchResult.NodeScore node : result.getNodes()) {
+            if (out.size() == k) {
+                break;
+            }
             // jvector scores cosine as (1 + cos) / 2; callers get the cosine itself.
             out.add(new Neighbour(ids.get(node.node), 2 * node.score - 1));
         }
@@ -154,7 +152,7 @@ final class OwnerVectors {
         vectors.putAll(dense);
         deletedInGraph.clear();
         values = new MapRandomAccessVectorValues(vectors, dimension);
-        graph = new GraphIndexBuilder(values, VectorSimilarityFunction.COSINE, DEGREE, BUILD_BEAM, 1.2f, 1.2f, true);
+        graph = new GraphIndexBuilder(values, VectorSimilarityFunction.COSINE, tuning.degree(), tuning.buildBeam(), 1.2f, 1.2f, true);
         java.util.stream.IntStream.range(0, live.size()).parallel().forEach(ordinal -> graph.addGraphNode(ordinal, vectors.get(ordinal)));
     }
 

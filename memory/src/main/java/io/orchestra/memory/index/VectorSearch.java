@@ -15,10 +15,8 @@ import java.util.Map;
  * extension, the in-process index otherwise (SQLite, or PostgreSQL without it).
  */
 public final class VectorSearch implements AutoCloseable {
-    /** Owners with at most this many items are searched exactly by the in-process engine. */
-    public static final int EXACT_LIMIT = 2000;
-    /** Candidates a graph search keeps; see bench/memory/recall.sh for recall at this value. */
-    public static final int SEARCH_BEAM = 100;
+    /** The in-process graphs' parameters; bench/memory/recall.sh measures recall and latency with them. */
+    public static final Tuning TUNING = Tuning.DEFAULT;
     /** How long change rows of deleted items are kept for followers. */
     public static final Duration RETENTION = Duration.ofDays(1);
 
@@ -57,7 +55,7 @@ public final class VectorSearch implements AutoCloseable {
     }
 
     private static InProcessIndex inProcess(Database database, VectorCollection collection, Clock clock) {
-        return new InProcessIndex(database, collection, clock, EXACT_LIMIT, SEARCH_BEAM, RETENTION);
+        return new InProcessIndex(database, collection, clock, TUNING, RETENTION);
     }
 
     /** "pgvector" or "in-process". */

@@ -145,7 +145,7 @@ class VectorSearchTest {
             Random random = new Random(13);
             List<float[]> vectors = new ArrayList<>();
             db.jdbi().useTransaction(h -> {
-                for (int i = 0; i < VectorSearch.EXACT_LIMIT + 1000; i++) {
+                for (int i = 0; i < VectorSearch.TUNING.exactLimit() + 1000; i++) {
                     vectors.add(unit(random));
                     insert(h, "a" + i, "alice", vectors.getLast());
                 }
