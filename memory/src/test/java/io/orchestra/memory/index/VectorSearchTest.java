@@ -137,6 +137,29 @@ class VectorSearchTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void deletedItemsLeaveTheLogAfterTheRetentionAndAnIdleFollowerRebuilds(String kind) throws Exception {
+        try (TestDatabases.Place place = TestDatabases.create(kind, dir); Database db = place.open()) {
+            InProcessIndex index = new InProcessIndex(db, VectorCollection.MEMORIES, Clock.systemUTC(), Tuning.DEFAULT, java.time.Duration.ofMillis(400));
+            Random random = new Random(17);
+            float[] v = unit(random);
+            db.jdbi().useTransaction(h -> insert(h, "gone", "alice", v));
+            db.jdbi().useTransaction(h -> insert(h, "kept", "alice", unit(random)));
+            List<Neighbour> before = db.jdbi().withHandle(h -> index.nearest(h, "alice", v, 1));
+            assertThat(before).extracting(Neighbour::id).containsExactly("gone");
+            db.jdbi().useHandle(h -> h.execute("DELETE FROM memories WHERE id = 'gone'"));
+            assertThat(index.prune()).isZero();
+            Thread.sleep(500);
+            assertThat(index.prune()).isEqualTo(1);
+            // The follower has been idle longer than half the retention: it rebuilds from the table rather than trust the pruned log.
+            List<Neighbour> after = db.jdbi().withHandle(h -> index.nearest(h, "alice", v, 5));
+            assertThat(after).extracting(Neighbour::id).containsExactly("kept");
+            assertThat(index.describe()).containsEntry("rebuilds", 2L);
+            index.close();
+        }
+    }
+
     @Test
     void largeOwnersAreSearchedThroughTheGraphWithHighRecall() {
         try (TestDatabases.Place place = TestDatabases.create("sqlite", dir);
