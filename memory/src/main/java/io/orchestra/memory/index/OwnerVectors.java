@@ -154,6 +154,8 @@ final class OwnerVectors {
         values = new MapRandomAccessVectorValues(vectors, dimension);
         graph = new GraphIndexBuilder(values, VectorSimilarityFunction.COSINE, tuning.degree(), tuning.buildBeam(), 1.2f, 1.2f, true);
         java.util.stream.IntStream.range(0, live.size()).parallel().forEach(ordinal -> graph.addGraphNode(ordinal, vectors.get(ordinal)));
+        // Completes the concurrent insertions and enforces the degree limit before the first search.
+        graph.cleanup();
     }
 
     private void closeGraph() {

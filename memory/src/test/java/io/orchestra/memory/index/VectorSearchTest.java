@@ -185,6 +185,10 @@ class VectorSearchTest {
             float[] first = vectors.getFirst();
             db.jdbi().useHandle(h -> h.execute("DELETE FROM memories WHERE id = 'a0'"));
             assertThat(near(db, search, "alice", first, 10)).extracting(Neighbour::id).doesNotContain("a0");
+            // A write after the graph was built goes into the graph.
+            float[] fresh = unit(random);
+            write(db, search, "fresh", "alice", fresh);
+            assertThat(near(db, search, "alice", fresh, 1)).extracting(Neighbour::id).containsExactly("fresh");
         }
     }
 
