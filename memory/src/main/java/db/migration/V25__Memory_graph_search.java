@@ -1,6 +1,6 @@
 package db.migration;
 
-import io.orchestra.memory.graph.GraphSearch;
+import io.orchestra.memory.graph.SubstringSearch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Substring search over the knowledge graph without scanning it. The texts get lower-cased copies
- * folded in Java ({@link GraphSearch#fold}: full Unicode, as the reference server's JavaScript
+ * folded in Java ({@link SubstringSearch#fold}: full Unicode, as the reference server's JavaScript
  * toLowerCase; SQLite's lower() folds ASCII only), filled here for existing rows. SQLite indexes
  * them in FTS5 trigram tables kept in step by triggers; PostgreSQL in pg_trgm GIN indexes when the
  * extension can be created (without it the same queries scan). Observations get a {@code seq} in
@@ -74,7 +74,7 @@ public class V25__Memory_graph_search extends BaseJavaMigration {
                 seq++;
                 int p = 1;
                 for (int i = 1; i < row.length; i++) {
-                    u.setString(p++, GraphSearch.fold(row[i]));
+                    u.setString(p++, SubstringSearch.fold(row[i]));
                 }
                 if (numbered) {
                     u.setLong(p++, seq);
@@ -96,7 +96,7 @@ public class V25__Memory_graph_search extends BaseJavaMigration {
             // External-content trigram tables: the index only (the texts stay in the base tables).
             // case_sensitive 1 because the columns are already folded, and folded the Unicode way;
             // detail none (no positions, a third of the size) because search ANDs a few trigrams
-            // and checks the candidates itself (see GraphSearch).
+            // and checks the candidates itself (see SubstringSearch).
             s.execute("""
                     CREATE VIRTUAL TABLE memory_entities_fts USING fts5(name_lower, type_lower, content = 'memory_entities',
                         content_rowid = 'seq', tokenize = 'trigram case_sensitive 1', detail = 'none')""");

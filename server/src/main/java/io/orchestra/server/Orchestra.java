@@ -61,7 +61,8 @@ import io.orchestra.agents.teams.TeamRunner;
 import io.orchestra.server.agents.TeamRoutes;
 import io.orchestra.agents.persona.PersonaRouter;
 import io.orchestra.agents.session.ContextWindow;
-import io.orchestra.memory.embeddings.LocalEmbedder;
+import io.orchestra.memory.MemoryModule;
+import io.orchestra.memory.embeddings.Embedder;
 import io.orchestra.server.agents.ChatRoutes;
 import io.orchestra.server.agents.PersonaRoutes;
 import io.orchestra.server.agents.RunRoutes;
@@ -114,7 +115,8 @@ public final class Orchestra implements AutoCloseable {
     private final JobQueue jobs;
     private final JobWorkers workers;
     private final SessionStore sessions;
-    private final LocalEmbedder embedder;
+    private final Embedder embedder;
+    private final MemoryModule memory;
     private final DocumentSearch documentSearch;
     private final RunStore runs;
 
@@ -157,15 +159,15 @@ public final class Orchestra implements AutoCloseable {
         routes.add(new PersonaRoutes(personas, personaFiles));
 
         // Memory: graph, semantic memories, MCP at /mcp.
-        this.graph = new KnowledgeGraph(database, clock);
-        this.embedder = new LocalEmbedder(config.dataDir());
-        this.memories = new MemoryStore(database, embedder, clock);
-        this.mcp = new McpEndpoint(graph, memories, keys, config.setting("orchestra.mcp.allowed-origins")
+        this.memory = new MemoryModule(database, config, clock);
+        this.graph = memory.graph();
+        this.embedder = memory.embedder();
+        this.memories = memory.memories();
+        this.mcp = new McpEndpoint(graph, memory.search(), memories, keys, config.setting("orchestra.mcp.allowed-origins")
                 .map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList()).orElse(List.of()));
         servlets.add(mcp.mount());
-        routes.add(new MemoryRoutes(graph, memories));
-        health.addComponent("vector_search", () -> HealthService.Component.up(Map.of("engine", "exact per owner (in process)",
-                "embeddings", "all-MiniLM-L6-v2 (in process, 384 dimensions)")));
+        routes.add(new MemoryRoutes(graph, memory.search(), memories));
+        health.addComponent("vector_search", () -> HealthService.Component.up(memory.describe()));
 
         // Background jobs and documents.
         this.jobs = new JobQueue(database, clock);
@@ -301,6 +303,7 @@ public final class Orchestra implements AutoCloseable {
         try {
             orchestra.http.start();
             orchestra.workers.start();
+            orchestra.memory.start();
         } catch (RuntimeException e) {
             orchestra.close();
             throw e;
@@ -371,6 +374,7 @@ public final class Orchestra implements AutoCloseable {
             LOG.warn("HTTP server did not stop cleanly", e);
         }
         workers.close();
+        memory.close();
         mcpServers.close();
         mcp.close();
         gatewayConfig.close();

@@ -1,104 +1,99 @@
 package io.orchestra.memory.graph;
 
-import io.orchestra.core.storage.DatabaseKind;
-import java.util.LinkedHashSet;
+import io.orchestra.core.storage.Database;
+import io.orchestra.memory.embeddings.Embedder;
+import io.orchestra.memory.index.Neighbour;
+import io.orchestra.memory.index.VectorIndex;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
 
 /**
- * The reference server's search rule (an entity matches when its name, type or one of its
- * observations contains the query, case-insensitively) answered from an index instead of a scan:
- * SQLite's FTS5 trigram tables, or PostgreSQL's pg_trgm GIN indexes (both set up by migration
- * V25), over texts folded by {@link #fold}; the index proposes candidates and the folded text
- * decides. A trigram index needs three characters: shorter queries scan the folded columns.
+ * search_nodes, hybrid: every substring match {@link KnowledgeGraph#searchNodes} finds (as the
+ * reference server would), in its ranking, then the entities whose embedding is closest to the
+ * query (cosine at least {@code minSimilarity}) that the substring search missed, best first. One
+ * ranking, paged with limit and offset. A page filled by substring matches needs no embedding.
  */
 public final class GraphSearch {
-    // Candidates from the trigram index, then the exact test on the folded text.
-    private static final String SQLITE_INDEXED = """
-            SELECT e.id FROM memory_entities e
-            WHERE e.seq IN (SELECT rowid FROM memory_entities_fts WHERE memory_entities_fts MATCH :trigrams)
-              AND (instr(e.name_lower, :q) > 0 OR instr(e.type_lower, :q) > 0)
-            UNION
-            SELECT o.entity_id FROM memory_observations o
-            WHERE o.seq IN (SELECT rowid FROM memory_observations_fts WHERE memory_observations_fts MATCH :trigrams)
-              AND instr(o.content_lower, :q) > 0""";
-    private static final String SQLITE_SCAN = """
-            SELECT id FROM memory_entities WHERE owner = :owner AND (instr(name_lower, :q) > 0 OR instr(type_lower, :q) > 0)
-            UNION
-            SELECT entity_id FROM memory_observations WHERE owner = :owner AND instr(content_lower, :q) > 0""";
-    private static final String POSTGRES = """
-            SELECT id FROM memory_entities WHERE owner = :owner AND (name_lower LIKE :needle OR type_lower LIKE :needle)
-            UNION
-            SELECT entity_id FROM memory_observations WHERE owner = :owner AND content_lower LIKE :needle""";
-    // Exact name, name prefix, name contains, type contains, observation only; then by name.
-    // CROSS JOIN keeps SQLite on the few hits: left to plain JOIN, its planner (3.54) walked
-    // every entity of the owner and probed the hits (4 ms at 10k, linear in N).
-    private static final String RANKED = """
-            WITH hits (id) AS (%s)
-            SELECT e.id, e.name, e.entity_type,
-                   CASE WHEN e.name_lower = :q THEN 0
-                        WHEN substr(e.name_lower, 1, length(:q)) = :q THEN 1
-                        WHEN %2$s(e.name_lower, :q) > 0 THEN 2
-                        WHEN %2$s(e.type_lower, :q) > 0 THEN 3
-                        ELSE 4 END AS rank
-            FROM hits CROSS JOIN memory_entities e
-            WHERE e.id = hits.id AND e.owner = :owner
-            ORDER BY rank, e.name LIMIT :limit OFFSET :offset""";
+    private final KnowledgeGraph graph;
+    private final Database database;
+    private final Embedder embedder;
+    private final VectorIndex index;
+    private final double minSimilarity;
 
-    private static final int MAX_TRIGRAMS = 6;
-
-    private final DatabaseKind kind;
-
-    public GraphSearch(DatabaseKind kind) {
-        this.kind = kind;
+    public GraphSearch(KnowledgeGraph graph, Database database, Embedder embedder, VectorIndex index, double minSimilarity) {
+        this.graph = graph;
+        this.database = database;
+        this.embedder = embedder;
+        this.index = index;
+        this.minSimilarity = minSimilarity;
     }
 
-    /**
-     * Case folding for search, the one rule for stored texts and queries alike: full Unicode
-     * lower case, locale-independent, as JavaScript's {@code toLowerCase} in the reference server.
-     */
-    public static String fold(String text) {
-        return text == null ? null : text.toLowerCase(Locale.ROOT);
+    /** Substring matches only, as the reference server ({@code orchestra.memory.graph.semantic=false}). */
+    public static GraphSearch substringOnly(KnowledgeGraph graph) {
+        return new GraphSearch(graph, null, null, null, 0);
     }
 
-    /** One page of matches as {id, name, entityType}, best first. */
-    List<String[]> rankedMatches(Handle h, String owner, String query, int limit, int offset) {
-        String q = fold(query);
-        Query statement;
-        if (kind == DatabaseKind.POSTGRES) {
-            statement = h.createQuery(RANKED.formatted(POSTGRES, "strpos")).bind("needle", "%" + like(q) + "%");
-        } else if (q.codePointCount(0, q.length()) >= 3) {
-            statement = h.createQuery(RANKED.formatted(SQLITE_INDEXED, "instr")).bind("trigrams", trigrams(q));
+    public Graph search(String owner, String query, int limit, int offset) {
+        if (limit < 1 || offset < 0) {
+            throw new IllegalArgumentException("limit must be at least 1 and offset at least 0");
+        }
+        Graph page = graph.searchNodes(owner, query, limit, offset);
+        if (page.entities().size() == limit || index == null) {
+            return page;
+        }
+        // The substring matches end on this page (or before it): how many there are in all.
+        List<Entity> substring = page.entities().isEmpty() && offset > 0
+                ? graph.searchNodes(owner, query, offset, 0).entities() : page.entities();
+        int substringTotal = page.entities().isEmpty() && offset > 0 ? substring.size() : offset + page.entities().size();
+        Set<String> matched = new HashSet<>();
+        if (page.entities().isEmpty() || offset == 0) {
+            substring.forEach(e -> matched.add(e.name()));
         } else {
-            statement = h.createQuery(RANKED.formatted(SQLITE_SCAN, "instr"));
+            graph.searchNodes(owner, query, substringTotal, 0).entities().forEach(e -> matched.add(e.name()));
         }
-        return statement.bind("owner", owner).bind("q", q).bind("limit", limit).bind("offset", offset)
-                .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")})
-                .list();
+        int semanticOffset = Math.max(0, offset - substringTotal);
+        int wanted = limit - page.entities().size();
+        List<String> semantic = semanticNames(owner, query, matched, semanticOffset + wanted);
+        List<String> extra = semantic.subList(Math.min(semanticOffset, semantic.size()), semantic.size());
+        if (extra.isEmpty()) {
+            return page;
+        }
+        List<String> names = new ArrayList<>();
+        page.entities().forEach(e -> names.add(e.name()));
+        names.addAll(extra);
+        Graph opened = graph.openNodes(owner, names);
+        Map<String, Entity> byName = new HashMap<>();
+        opened.entities().forEach(e -> byName.put(e.name(), e));
+        List<Entity> ordered = names.stream().filter(byName::containsKey).map(byName::get).toList();
+        return new Graph(ordered, opened.relations());
     }
 
-    /**
-     * An FTS5 query for texts holding a few of q's trigrams, spread over it: every text that
-     * contains q holds them all. A handful narrows as well as all of them, and each common
-     * trigram costs a walk through a long list (a quoted phrase of all trigrams costs more still).
-     */
-    static String trigrams(String q) {
-        int[] points = q.codePoints().toArray();
-        int count = points.length - 2;
-        Set<String> picked = new LinkedHashSet<>();
-        for (int k = 0; k < Math.min(count, MAX_TRIGRAMS); k++) {
-            int at = count <= MAX_TRIGRAMS ? k : (int) Math.round(k * (count - 1) / (double) (MAX_TRIGRAMS - 1));
-            picked.add(new String(points, at, 3));
+    /** Names of the owner's entities nearest to the query that are not substring matches, best first, at most {@code count}. */
+    private List<String> semanticNames(String owner, String query, Set<String> matched, int count) {
+        if (count <= 0) {
+            return List.of();
         }
-        return picked.stream().map(t -> "\"" + t.replace("\"", "\"\"") + "\"").collect(Collectors.joining(" AND "));
-    }
-
-    /** PostgreSQL's LIKE escapes with a backslash by default. */
-    private static String like(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        float[] vector = embedder.embed(query);
+        List<Neighbour> neighbours = database.jdbi().withHandle(h -> index.nearest(h, owner, vector, count + matched.size()));
+        List<String> ids = neighbours.stream().filter(n -> n.score() >= minSimilarity).map(Neighbour::id).toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> names = new HashMap<>();
+        database.jdbi().useHandle(h -> h.createQuery("SELECT id, name FROM memory_entities WHERE owner = :owner AND id IN (<ids>)")
+                .bind("owner", owner).bindList("ids", ids)
+                .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getString("name"))).forEach(e -> names.put(e.getKey(), e.getValue())));
+        List<String> out = new ArrayList<>();
+        for (String id : ids) {
+            String name = names.get(id);
+            if (name != null && !matched.contains(name) && out.size() < count) {
+                out.add(name);
+            }
+        }
+        return out;
     }
 }

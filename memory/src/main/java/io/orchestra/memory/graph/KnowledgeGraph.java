@@ -27,12 +27,12 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class KnowledgeGraph {
     private final Database database;
     private final Clock clock;
-    private final GraphSearch search;
+    private final SubstringSearch search;
 
     public KnowledgeGraph(Database database, Clock clock) {
         this.database = database;
         this.clock = clock;
-        this.search = new GraphSearch(database.kind());
+        this.search = new SubstringSearch(database.kind());
     }
 
     /** Creates the entities whose names are new; returns those created. */
@@ -56,7 +56,7 @@ public final class KnowledgeGraph {
                 String id = Ids.newId("ent");
                 ids.add(id);
                 insert.bind("id", id).bind("owner", owner).bind("name", entity.name()).bind("type", entity.entityType())
-                        .bind("nameLower", GraphSearch.fold(entity.name())).bind("typeLower", GraphSearch.fold(entity.entityType()))
+                        .bind("nameLower", SubstringSearch.fold(entity.name())).bind("typeLower", SubstringSearch.fold(entity.entityType()))
                         .bind("now", now).add();
             }
             int[] inserted = fresh.isEmpty() ? new int[0] : insert.execute();
@@ -377,7 +377,7 @@ public final class KnowledgeGraph {
         /** Queues one observation; returns its slot in the result of {@link #execute}. */
         int add(String entityId, String content) {
             batch.bind("id", Ids.newId("obs")).bind("entity", entityId).bind("owner", owner).bind("content", content)
-                    .bind("contentLower", GraphSearch.fold(content)).bind("hash", hash(content)).bind("now", now).add();
+                    .bind("contentLower", SubstringSearch.fold(content)).bind("hash", hash(content)).bind("now", now).add();
             contents.add(content);
             return contents.size() - 1;
         }

@@ -8,6 +8,7 @@ import io.orchestra.core.json.Json;
 import io.orchestra.memory.graph.GraphArguments;
 import io.orchestra.memory.graph.Graph;
 import io.orchestra.memory.graph.GraphException;
+import io.orchestra.memory.graph.GraphSearch;
 import io.orchestra.memory.graph.KnowledgeGraph;
 import io.orchestra.memory.graph.ObservationBatch;
 import io.orchestra.memory.memories.MemoryStore;
@@ -41,13 +42,16 @@ public final class MemoryTools {
             {"type":"object","properties":{"success":{"type":"boolean"},"message":{"type":"string"}},"required":["success","message"]}""";
 
     private final KnowledgeGraph graph;
+    private final GraphSearch search;
     private final MemoryStore memories;
     private final Function<McpTransportContext, String> owner;
     private final McpJsonMapper mapper;
 
     /** @param owner who is calling, from the transport context (the API key's owner, or the stdio user) */
-    public MemoryTools(KnowledgeGraph graph, MemoryStore memories, Function<McpTransportContext, String> owner, McpJsonMapper mapper) {
+    public MemoryTools(KnowledgeGraph graph, GraphSearch search, MemoryStore memories, Function<McpTransportContext, String> owner,
+            McpJsonMapper mapper) {
         this.graph = graph;
+        this.search = search;
         this.memories = memories;
         this.owner = owner;
         this.mapper = mapper;
@@ -109,11 +113,11 @@ public final class MemoryTools {
                         "{\"type\":\"object\",\"properties\":{\"limit\":{\"type\":\"integer\",\"minimum\":1},\"offset\":{\"type\":\"integer\",\"minimum\":0}}}",
                         GRAPH_OUTPUT,
                         (who, args) -> graphMap(graph.readGraph(who, args.path("limit").asInt(100_000), args.path("offset").asInt(0)))),
-                tool("search_nodes", "Search for nodes in the knowledge graph based on a query; results are ranked, best first",
+                tool("search_nodes", "Search for nodes in the knowledge graph based on a query; substring matches first (ranked), then semantically similar entities",
                         "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\",\"description\":\"The search query to match against entity names, types, and observation content\"},"
                                 + "\"limit\":{\"type\":\"integer\",\"minimum\":1},\"offset\":{\"type\":\"integer\",\"minimum\":0}},\"required\":[\"query\"]}",
                         GRAPH_OUTPUT,
-                        (who, args) -> graphMap(graph.searchNodes(who, GraphArguments.text(args, "query"), args.path("limit").asInt(100), args.path("offset").asInt(0)))),
+                        (who, args) -> graphMap(search.search(who, GraphArguments.text(args, "query"), args.path("limit").asInt(100), args.path("offset").asInt(0)))),
                 tool("open_nodes", "Open specific nodes in the knowledge graph by their names",
                         "{\"type\":\"object\",\"properties\":{\"names\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"An array of entity names to retrieve\"}},\"required\":[\"names\"]}",
                         GRAPH_OUTPUT,

@@ -4,8 +4,10 @@ import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
 import io.orchestra.core.storage.Database;
 import io.orchestra.core.util.Ids;
-import io.orchestra.memory.embeddings.Embedder;
 import io.orchestra.core.util.Vectors;
+import io.orchestra.memory.embeddings.Embedder;
+import io.orchestra.memory.index.Neighbour;
+import io.orchestra.memory.index.VectorIndex;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -17,27 +19,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import tools.jackson.core.type.TypeReference;
 
 /**
  * Semantic memories: remember (merging near-duplicates instead of storing them twice), recall by
  * a hybrid of embedding similarity and shared words, forget, update. Scoped by owner, and by agent
- * when a persona remembers for itself; every query filters on the owner.
+ * when a persona remembers for itself; every query filters on the owner. Candidates come from the
+ * vector index (never a scan of every row); the filters and the hybrid score apply to them.
  */
 public final class MemoryStore {
     /** Cosine above which a new memory is the same fact as an old one. */
     static final double DUPLICATE = 0.92;
+    /** Semantic candidates recall scores at least (and five per result asked for); doubled while filters leave too few. */
+    static final int CANDIDATES = 50;
 
     private final Database database;
     private final Embedder embedder;
+    private final VectorIndex index;
     private final Clock clock;
 
     /** The outcome of remember: the memory as stored, and whether it merged into an existing one. */
     public record Remembered(Memory memory, boolean merged) {}
 
-    public MemoryStore(Database database, Embedder embedder, Clock clock) {
+    public MemoryStore(Database database, Embedder embedder, VectorIndex index, Clock clock) {
         this.database = database;
         this.embedder = embedder;
+        this.index = index;
         this.clock = clock;
     }
 
@@ -47,20 +55,22 @@ public final class MemoryStore {
         long now = clock.millis();
         Long expires = ttlSeconds == null ? null : now + ttlSeconds * 1000;
         return database.jdbi().inTransaction(h -> {
-            for (Row row : rows(h, owner, agent == null ? List.of() : List.of(agent), agent == null)) {
-                if (Embedder.cosine(vector, row.vector()) >= DUPLICATE) {
-                    Set<String> merged = new LinkedHashSet<>(row.memory().tags());
-                    merged.addAll(tags);
-                    String keep = text.length() >= row.memory().text().length() ? text : row.memory().text();
-                    h.createUpdate("""
-                                    UPDATE memories SET text = :text, tags = :tags, importance = :importance, embedding = :embedding,
-                                           updated_at = :now, expires_at = :expires WHERE id = :id""")
-                            .bind("text", keep).bind("tags", Json.write(List.copyOf(merged)))
-                            .bind("importance", Math.max(importance, row.memory().importance()))
-                            .bind("embedding", Vectors.encode(keep.equals(text) ? vector : row.vector())).bind("now", now)
-                            .bind("expires", expires).bind("id", row.memory().id()).execute();
-                    return new Remembered(find(h, owner, row.memory().id()).orElseThrow(), true);
-                }
+            Optional<Row> duplicate = duplicateOf(h, owner, agent, vector);
+            if (duplicate.isPresent()) {
+                Row row = duplicate.get();
+                Set<String> merged = new LinkedHashSet<>(row.memory().tags());
+                merged.addAll(tags);
+                String keep = text.length() >= row.memory().text().length() ? text : row.memory().text();
+                float[] kept = keep.equals(text) ? vector : row.vector();
+                h.createUpdate("""
+                                UPDATE memories SET text = :text, tags = :tags, importance = :importance, embedding = :embedding,
+                                       updated_at = :now, expires_at = :expires WHERE id = :id""")
+                        .bind("text", keep).bind("tags", Json.write(List.copyOf(merged)))
+                        .bind("importance", Math.max(importance, row.memory().importance()))
+                        .bind("embedding", Vectors.encode(kept)).bind("now", now)
+                        .bind("expires", expires).bind("id", row.memory().id()).execute();
+                index.put(h, row.memory().id(), owner, kept);
+                return new Remembered(find(h, owner, row.memory().id()).orElseThrow(), true);
             }
             String id = Ids.newId("mem");
             h.createUpdate("""
@@ -69,8 +79,28 @@ public final class MemoryStore {
                     .bind("id", id).bind("owner", owner).bind("agent", agent).bind("session", sessionId).bind("text", text)
                     .bind("tags", Json.write(tags)).bind("importance", importance).bind("embedding", Vectors.encode(vector))
                     .bind("now", now).bind("expires", expires).execute();
+            index.put(h, id, owner, vector);
             return new Remembered(find(h, owner, id).orElseThrow(), false);
         });
+    }
+
+    /**
+     * The most similar live memory in the same scope (the agent's own, or the shared ones) at or
+     * above {@link #DUPLICATE}, asking the index for more neighbours while those it returns are
+     * all out of scope yet still similar enough.
+     */
+    private Optional<Row> duplicateOf(Handle h, String owner, String agent, float[] vector) {
+        for (int fetch = 10; ; fetch *= 4) {
+            List<Neighbour> near = index.nearest(h, owner, vector, fetch);
+            List<Neighbour> similar = near.stream().filter(n -> n.score() >= DUPLICATE - 0.01).toList();
+            Optional<Row> best = rowsById(h, owner, similar.stream().map(Neighbour::id).toList(),
+                    agent == null ? List.of() : List.of(agent), agent == null).stream()
+                    .filter(r -> Embedder.cosine(vector, r.vector()) >= DUPLICATE)
+                    .max(Comparator.comparingDouble(r -> Embedder.cosine(vector, r.vector())));
+            if (best.isPresent() || near.size() < fetch || similar.size() < near.size()) {
+                return best;
+            }
+        }
     }
 
     /**
@@ -80,25 +110,38 @@ public final class MemoryStore {
     public List<Recalled> recall(String owner, String query, int k, List<String> agents, List<String> tags, Instant since, Instant until) {
         float[] q = embedder.embed(query);
         List<String> words = List.of(query.toLowerCase(Locale.ROOT).split("\\W+")).stream().filter(w -> w.length() > 2).toList();
-        List<Recalled> scored = new ArrayList<>();
-        List<Row> candidates = database.jdbi().withHandle(h -> rows(h, owner, agents, true));
-        for (Row row : candidates) {
-            Memory m = row.memory();
-            if (!m.tags().containsAll(tags) || (since != null && m.createdAt().isBefore(since)) || (until != null && m.createdAt().isAfter(until))) {
-                continue;
+        for (int fetch = Math.max(CANDIDATES, 5 * k); ; fetch *= 4) {
+            int asked = fetch;
+            List<Recalled> scored = new ArrayList<>();
+            int[] found = new int[1];
+            List<Row> candidates = database.jdbi().withHandle(h -> {
+                List<Neighbour> near = index.nearest(h, owner, q, asked);
+                found[0] = near.size();
+                return rowsById(h, owner, near.stream().map(Neighbour::id).toList(), agents, true);
+            });
+            for (Row row : candidates) {
+                Memory m = row.memory();
+                if (!m.tags().containsAll(tags) || (since != null && m.createdAt().isBefore(since)) || (until != null && m.createdAt().isAfter(until))) {
+                    continue;
+                }
+                String lower = m.text().toLowerCase(Locale.ROOT);
+                double keyword = words.isEmpty() ? 0 : (double) words.stream().filter(lower::contains).count() / words.size();
+                double score = 0.8 * Embedder.cosine(q, row.vector()) + 0.2 * keyword + 0.05 * m.importance();
+                scored.add(new Recalled(m, Math.round(score * 1000) / 1000.0));
             }
-            String lower = m.text().toLowerCase(Locale.ROOT);
-            double keyword = words.isEmpty() ? 0 : (double) words.stream().filter(lower::contains).count() / words.size();
-            double score = 0.8 * Embedder.cosine(q, row.vector()) + 0.2 * keyword + 0.05 * m.importance();
-            scored.add(new Recalled(m, Math.round(score * 1000) / 1000.0));
+            // Enough survived the filters, or the index has no more of this owner's memories to offer.
+            if (scored.size() >= k || found[0] < asked) {
+                scored.sort(Comparator.comparingDouble(Recalled::score).reversed());
+                return List.copyOf(scored.subList(0, Math.min(k, scored.size())));
+            }
         }
-        scored.sort(Comparator.comparingDouble(Recalled::score).reversed());
-        return List.copyOf(scored.subList(0, Math.min(k, scored.size())));
     }
 
     public List<Memory> list(String owner, int limit) {
-        return database.jdbi().withHandle(h -> rows(h, owner, null, true)).stream().map(Row::memory)
-                .sorted(Comparator.comparing(Memory::updatedAt).reversed()).limit(limit).toList();
+        return database.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT * FROM memories WHERE owner = :owner AND (expires_at IS NULL OR expires_at > :now)
+                        ORDER BY updated_at DESC, id LIMIT :limit""")
+                .bind("owner", owner).bind("now", clock.millis()).bind("limit", limit).map((rs, ctx) -> map(rs)).list());
     }
 
     public void forget(String owner, String id) {
@@ -122,15 +165,24 @@ public final class MemoryStore {
                             + (embedding == null ? "" : ", embedding = :embedding") + " WHERE id = :id AND owner = :owner")
                     .bind("text", newText).bind("tags", Json.write(newTags)).bind("importance", newImportance).bind("now", clock.millis())
                     .bind("embedding", embedding).bind("id", id).bind("owner", owner).execute();
+            if (embedding != null) {
+                index.put(h, id, owner, Vectors.decode(embedding));
+            }
             return find(h, owner, id).orElseThrow();
         });
     }
 
     private record Row(Memory memory, float[] vector) {}
 
-    /** Live rows of the owner: for the given agents, plus shared ones when asked (agents null = all). */
-    private List<Row> rows(org.jdbi.v3.core.Handle h, String owner, List<String> agents, boolean includeShared) {
+    /** Live rows of the owner (only those in {@code ids} unless null): for the given agents, plus shared ones when asked (agents null = all). */
+    private List<Row> rows(Handle h, String owner, List<String> agents, boolean includeShared, List<String> ids) {
+        if (ids != null && ids.isEmpty()) {
+            return List.of();
+        }
         StringBuilder sql = new StringBuilder("SELECT * FROM memories WHERE owner = :owner AND (expires_at IS NULL OR expires_at > :now)");
+        if (ids != null) {
+            sql.append(" AND id IN (<ids>)");
+        }
         if (agents != null) {
             sql.append(agents.isEmpty() ? (includeShared ? " AND agent IS NULL" : " AND 1 = 0")
                     : " AND (agent IN (<agents>)" + (includeShared ? " OR agent IS NULL)" : ")"));
@@ -139,7 +191,20 @@ public final class MemoryStore {
         if (agents != null && !agents.isEmpty()) {
             query.bindList("agents", agents);
         }
+        if (ids != null) {
+            query.bindList("ids", ids);
+        }
         return query.map((rs, ctx) -> new Row(map(rs), Vectors.decode(rs.getString("embedding")))).list();
+    }
+
+    /** The live rows among {@code ids} that are the owner's and in the given agents' scope (as {@link #rows}). */
+    private List<Row> rowsById(Handle h, String owner, List<String> ids, List<String> agents, boolean includeShared) {
+        List<Row> out = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
+            out.addAll(rows(h, owner, agents, includeShared, slice));
+        }
+        return out;
     }
 
     private Optional<Memory> find(org.jdbi.v3.core.Handle h, String owner, String id) {

@@ -7,10 +7,8 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpStatelessSyncServer;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.orchestra.core.json.Json;
-import io.orchestra.memory.graph.KnowledgeGraph;
-import io.orchestra.memory.embeddings.LocalEmbedder;
+import io.orchestra.memory.MemoryModule;
 import io.orchestra.memory.mcp.MemoryTools;
-import io.orchestra.memory.memories.MemoryStore;
 import io.orchestra.memory.mcp.StdioStatelessTransport;
 import io.orchestra.server.Version;
 import io.orchestra.server.auth.ApiKeyStore;
@@ -51,8 +49,9 @@ final class McpCommand implements Callable<Integer> {
             McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
             StdioStatelessTransport transport = new StdioStatelessTransport(System.in, protocol, mapper,
                     McpTransportContext.create(Map.of("owner", who)));
-            MemoryTools tools = new MemoryTools(new KnowledgeGraph(db, Clock.systemUTC()),
-                    new MemoryStore(db, new LocalEmbedder(config.dataDir()), Clock.systemUTC()), context -> (String) context.get("owner"), mapper);
+            MemoryModule memory = new MemoryModule(db, config, Clock.systemUTC());
+            memory.start();
+            MemoryTools tools = new MemoryTools(memory.graph(), memory.search(), memory.memories(), context -> (String) context.get("owner"), mapper);
             // Each request already has its own virtual thread (see the transport): run the tool on it.
             McpStatelessSyncServer server = McpServer.sync(transport).immediateExecution(true).serverInfo("orchestra-memory", Version.current())
                     .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).tools(tools.tools()).build();
@@ -62,6 +61,7 @@ final class McpCommand implements Callable<Integer> {
                 throw new UncheckedIOException(e);
             } finally {
                 server.close();
+                memory.close();
             }
             return 0;
         });

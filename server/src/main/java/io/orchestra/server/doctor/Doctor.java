@@ -44,6 +44,7 @@ public final class Doctor {
         checks.add(portFree(config));
         checks.add(dataDirWritable(config.dataDir()));
         checks.add(database(config));
+        checks.add(vectorEngine(config));
         config.redisUrl().ifPresent(url -> checks.add(redis(url)));
         checks.add(disk(config.dataDir()));
         return checks;
@@ -90,6 +91,21 @@ public final class Doctor {
             return new Check("database reachable and migrated", false,
                     config.database().displayUrl() + ": " + rootMessage(e),
                     "check ORCHESTRA_DB_URL, credentials, and that the server is running");
+        }
+    }
+
+    /** Which vector engine the server will use (orchestra.memory.vector-engine on this database). */
+    public static Check vectorEngine(OrchestraConfig config) {
+        String mode = config.setting("orchestra.memory.vector-engine").orElse("auto");
+        try (Database db = Database.open(config.database(), "orchestra-doctor", java.time.Duration.ofSeconds(3))) {
+            String engine = io.orchestra.memory.index.VectorSearch.choose(db, mode);
+            return new Check("vector engine", true, engine + (engine.equals("pgvector") ? " (HNSW in PostgreSQL)" : " (jvector HNSW, follows vector_changes)")
+                    + ", orchestra.memory.vector-engine=" + mode, "");
+        } catch (ConfigException e) {
+            return new Check("vector engine", false, String.join("; ", e.problems()),
+                    "install pgvector on the PostgreSQL server, or set orchestra.memory.vector-engine to auto or in-process");
+        } catch (Exception e) {
+            return new Check("vector engine", false, "cannot ask the database: " + rootMessage(e), "see the database check");
         }
     }
 

@@ -50,7 +50,8 @@ public final class McpEndpoint {
     private final McpStatelessSyncServer server;
     private final HttpServletStatelessServerTransport transport;
 
-    public McpEndpoint(KnowledgeGraph graph, io.orchestra.memory.memories.MemoryStore memories, ApiKeyStore keys, List<String> allowedOrigins) {
+    public McpEndpoint(KnowledgeGraph graph, io.orchestra.memory.graph.GraphSearch search, io.orchestra.memory.memories.MemoryStore memories,
+            ApiKeyStore keys, List<String> allowedOrigins) {
         this.keys = keys;
         this.allowedOrigins = List.copyOf(allowedOrigins);
         McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
@@ -65,7 +66,7 @@ public final class McpEndpoint {
                     }
                 })
                 .build();
-        MemoryTools tools = new MemoryTools(graph, memories, context -> ((Principal) context.get(PRINCIPAL)).owner(), mapper);
+        MemoryTools tools = new MemoryTools(graph, search, memories, context -> ((Principal) context.get(PRINCIPAL)).owner(), mapper);
         // immediateExecution: a tool runs on the request's virtual thread instead of hopping to
         // Reactor's boundedElastic pool and back (the tools are plain blocking calls).
         this.server = McpServer.sync(transport)

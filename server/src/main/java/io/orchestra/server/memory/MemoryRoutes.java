@@ -5,6 +5,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.memory.graph.GraphArguments;
 import io.orchestra.memory.graph.GraphException;
+import io.orchestra.memory.graph.GraphSearch;
 import io.orchestra.memory.graph.KnowledgeGraph;
 import io.orchestra.memory.memories.MemoryStore;
 import io.orchestra.server.http.Bodies;
@@ -17,10 +18,12 @@ import tools.jackson.databind.JsonNode;
 /** /api/memory/graph: the MCP memory tools over REST, same argument shapes, scoped to the key's owner. */
 public final class MemoryRoutes implements RouteGroup {
     private final KnowledgeGraph graph;
+    private final GraphSearch graphSearch;
     private final MemoryStore memories;
 
-    public MemoryRoutes(KnowledgeGraph graph, MemoryStore memories) {
+    public MemoryRoutes(KnowledgeGraph graph, GraphSearch graphSearch, MemoryStore memories) {
         this.graph = graph;
+        this.graphSearch = graphSearch;
         this.memories = memories;
     }
 
@@ -112,7 +115,7 @@ public final class MemoryRoutes implements RouteGroup {
         if (query == null || query.isBlank() || query.length() > 1000) {
             throw ProblemException.badRequest("query parameter 'q' must be 1 to 1000 characters");
         }
-        ctx.json(graph.searchNodes(owner(ctx), query, Requests.queryInt(ctx, "limit", 20, 1, 1000),
+        ctx.json(graphSearch.search(owner(ctx), query, Requests.queryInt(ctx, "limit", 20, 1, 1000),
                 Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE)));
     }
 
