@@ -27,7 +27,7 @@ else
     echo "[ci] starting PGlite with pgvector on 127.0.0.1:$pglite_port"
     # PGlite has one session that its connections share; the tests use at most two at a time (Flyway needs two).
     nohup node "$pglite_server" --host=127.0.0.1 --port="$pglite_port" --max-connections=4 \
-      --extensions=@electric-sql/pglite-pgvector:vector >"$pglite_dir/server.log" 2>&1 &
+      --extensions=@electric-sql/pglite-pgvector:vector,pg_trgm >"$pglite_dir/server.log" 2>&1 &
     for _ in $(seq 1 60); do
       if pglite_ready; then break; fi
       sleep 0.5

@@ -211,7 +211,9 @@ async function main() {
   for (let k = 0; k < OPS; k++) expected.push(expectedMatches(searchQuery(k)));
   await phase(targets, "search_nodes", async (target, k) => {
     const found = await call(target, "search_nodes", { query: searchQuery(k) });
-    if (found.entities.map((e) => e.name).sort().join("\n") !== expected[k]) wrong.set(target, wrong.get(target) + 1);
+    // Every substring match, and they come first: Orchestra may add semantic matches after them.
+    const want = expected[k] === "" ? 0 : expected[k].split("\n").length;
+    if (found.entities.slice(0, want).map((e) => e.name).sort().join("\n") !== expected[k]) wrong.set(target, wrong.get(target) + 1);
   });
   for (const target of targets) {
     if (!target.capped.search_nodes && !target.capped.load) record(target, "search_check", { queries: OPS, wrongResults: wrong.get(target) });

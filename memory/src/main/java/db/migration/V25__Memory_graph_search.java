@@ -146,6 +146,12 @@ public class V25__Memory_graph_search extends BaseJavaMigration {
     private static void postgresIndexes(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE INDEX memory_observations_entity_seq ON memory_observations (entity_id, seq)");
+            try (var available = s.executeQuery("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")) {
+                if (!available.next()) {
+                    LOG.warn("pg_trgm is not installed on this server; knowledge-graph search will scan instead of using an index");
+                    return;
+                }
+            }
             Savepoint before = c.setSavepoint();
             try {
                 s.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm");
