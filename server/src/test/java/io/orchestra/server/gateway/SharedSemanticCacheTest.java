@@ -6,11 +6,13 @@ import io.orchestra.core.json.Json;
 import io.orchestra.server.TestServer;
 import io.orchestra.testkit.TestPostgres;
 import io.orchestra.testkit.TestRedis;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 /** Two replicas sharing one Redis share one semantic cache: what A asked upstream, B answers from Redis. */
 class SharedSemanticCacheTest {
@@ -32,6 +34,30 @@ class SharedSemanticCacheTest {
         HttpResponse<String> response = server.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return response;
+    }
+
+    /** Entries in every semantic-cache stream of this Redis. */
+    static long semanticEntries(String redisUrl) {
+        try (Jedis jedis = new Jedis(URI.create(redisUrl))) {
+            long total = 0;
+            for (String key : jedis.keys("orc:semantic:*")) {
+                if (jedis.type(key).equals("stream")) {
+                    total += jedis.xlen(key);
+                }
+            }
+            return total;
+        }
+    }
+
+    /**
+     * The cache is written after the answer's last byte went out (off the client's path), so a
+     * test that asks another replica at once waits for the write first.
+     */
+    static void awaitStored(String redisUrl, long entriesBefore) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (semanticEntries(redisUrl) <= entriesBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     static String cache(HttpResponse<String> response) {
@@ -59,7 +85,9 @@ class SharedSemanticCacheTest {
                 assertThat(b.get("/api/routes/status", TestServer.ADMIN_KEY).body()).contains("\"semantic_cache\":\"redis\"");
 
                 // Non-streamed on A, then a paraphrase on B, plain and streamed: both from the shared cache.
+                long empty = semanticEntries(redis);
                 HttpResponse<String> first = post(a, key, chat("cached", system, "What is the capital of France?", false));
+                awaitStored(redis, empty);
                 assertThat(cache(first)).isEqualTo("miss");
                 assertThat(upstream.calls(MODEL)).isEqualTo(1);
                 HttpResponse<String> paraphrase = post(b, key, chat("cached", system, "What's the capital city of France?", false));
@@ -73,7 +101,9 @@ class SharedSemanticCacheTest {
                 assertThat(upstream.calls(MODEL)).isEqualTo(1);
 
                 // Streamed on A (stored from the accumulated stream), then a plain paraphrase on B.
+                long storedBefore = semanticEntries(redis);
                 assertThat(cache(post(a, key, chat("cached", system, "How do I bake sourdough bread?", true)))).isEqualTo("miss");
+                awaitStored(redis, storedBefore);
                 assertThat(upstream.calls(MODEL)).isEqualTo(2);
                 HttpResponse<String> bread = post(b, key, chat("cached", system, "How can I bake sourdough bread?", false));
                 assertThat(cache(bread)).isEqualTo("hit");
@@ -96,7 +126,9 @@ class SharedSemanticCacheTest {
                 assertThat(upstream.calls(MODEL)).isEqualTo(7);
 
                 // The route's TTL holds across replicas: a hit at once, a miss once it expired.
+                long beforeBrief = semanticEntries(redis);
                 assertThat(cache(post(a, key, chat("brief", system, "What is the boiling point of water?", false)))).isEqualTo("miss");
+                awaitStored(redis, beforeBrief);
                 assertThat(cache(post(b, key, chat("brief", system, "What's the boiling point of water?", false)))).isEqualTo("hit");
                 Thread.sleep(1_300);
                 assertThat(cache(post(b, key, chat("brief", system, "What's the boiling point of water?", false)))).isEqualTo("miss");
