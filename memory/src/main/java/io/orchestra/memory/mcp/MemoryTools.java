@@ -113,11 +113,13 @@ public final class MemoryTools {
                         "{\"type\":\"object\",\"properties\":{\"limit\":{\"type\":\"integer\",\"minimum\":1},\"offset\":{\"type\":\"integer\",\"minimum\":0}}}",
                         GRAPH_OUTPUT,
                         (who, args) -> graphMap(graph.readGraph(who, args.path("limit").asInt(100_000), args.path("offset").asInt(0)))),
-                tool("search_nodes", "Search for nodes in the knowledge graph based on a query; substring matches first (ranked), then semantically similar entities",
+                tool("search_nodes", "Search for nodes in the knowledge graph based on a query (ranked substring matches; with semantic=true, then entities similar in meaning)",
                         "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\",\"description\":\"The search query to match against entity names, types, and observation content\"},"
-                                + "\"limit\":{\"type\":\"integer\",\"minimum\":1},\"offset\":{\"type\":\"integer\",\"minimum\":0}},\"required\":[\"query\"]}",
+                                + "\"limit\":{\"type\":\"integer\",\"minimum\":1},\"offset\":{\"type\":\"integer\",\"minimum\":0},"
+                                + "\"semantic\":{\"type\":\"boolean\",\"description\":\"After the substring matches, also return entities similar in meaning (default false: the reference server's matches)\"}},\"required\":[\"query\"]}",
                         GRAPH_OUTPUT,
-                        (who, args) -> graphMap(search.search(who, GraphArguments.text(args, "query"), args.path("limit").asInt(100), args.path("offset").asInt(0)))),
+                        (who, args) -> graphMap(search.search(who, GraphArguments.text(args, "query"), args.path("limit").asInt(100), args.path("offset").asInt(0),
+                                args.path("semantic").asBoolean(false)))),
                 tool("open_nodes", "Open specific nodes in the knowledge graph by their names",
                         "{\"type\":\"object\",\"properties\":{\"names\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"An array of entity names to retrieve\"}},\"required\":[\"names\"]}",
                         GRAPH_OUTPUT,

@@ -39,28 +39,28 @@ class GraphSearchTest {
             graph.createEntities("bob", List.of(new Entity("Linus_Torvalds", "person", List.of("Wrote the Linux kernel, a famous computer program"))));
 
             // Before the embeddings exist, search is the substring search exactly.
-            assertThat(names(search.search("alice", "programming", 10, 0))).containsExactly("Programming_Club");
+            assertThat(names(search.search("alice", "programming", 10, 0, true))).containsExactly("Programming_Club");
             assertThat(embeddings.refresh()).isEqualTo(5);
 
-            Graph found = search.search("alice", "programming", 10, 0);
+            Graph found = search.search("alice", "programming", 10, 0, true);
             assertThat(names(found).getFirst()).isEqualTo("Programming_Club");
             assertThat(names(found)).contains("Ada_Lovelace", "Grace_Hopper").doesNotContain("Sourdough", "Linus_Torvalds");
             assertThat(found.relations()).containsExactly(new Relation("Ada_Lovelace", "Grace_Hopper", "inspired"));
 
             // Paging walks the same ranking: page by page equals the whole list.
-            List<String> whole = names(search.search("alice", "programming", 10, 0));
+            List<String> whole = names(search.search("alice", "programming", 10, 0, true));
             List<String> paged = new ArrayList<>();
             for (int offset = 0; offset < whole.size(); offset++) {
-                paged.addAll(names(search.search("alice", "programming", 1, offset)));
+                paged.addAll(names(search.search("alice", "programming", 1, offset, true)));
             }
             assertThat(paged).isEqualTo(whole);
-            assertThat(search.search("alice", "programming", 10, whole.size()).entities()).isEmpty();
+            assertThat(search.search("alice", "programming", 10, whole.size(), true).entities()).isEmpty();
 
             // Observations change the embedding (off the write path), deletions remove it.
             graph.addObservations("alice", List.of(new ObservationBatch("Sourdough", List.of("Written as a Python program that schedules the baking"))));
             graph.deleteEntities("alice", List.of("Grace_Hopper"));
             assertThat(embeddings.refresh()).isEqualTo(2);
-            assertThat(names(search.search("alice", "software program", 10, 0))).doesNotContain("Grace_Hopper");
+            assertThat(names(search.search("alice", "software program", 10, 0, true))).doesNotContain("Grace_Hopper");
             int stored = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM memory_entity_vectors").mapTo(Integer.class).one());
             assertThat(stored).isEqualTo(4);
             assertThat(embeddings.refresh()).isZero();

@@ -115,8 +115,12 @@ public final class MemoryRoutes implements RouteGroup {
         if (query == null || query.isBlank() || query.length() > 1000) {
             throw ProblemException.badRequest("query parameter 'q' must be 1 to 1000 characters");
         }
+        String semantic = ctx.queryParamAsClass("semantic", String.class).getOrDefault("false");
+        if (!semantic.equals("true") && !semantic.equals("false")) {
+            throw ProblemException.badRequest("query parameter 'semantic' must be true or false");
+        }
         ctx.json(graphSearch.search(owner(ctx), query, Requests.queryInt(ctx, "limit", 20, 1, 1000),
-                Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE)));
+                Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE), semantic.equals("true")));
     }
 
     private static String owner(Context ctx) {

@@ -39,7 +39,7 @@ class SemanticSearchTest {
             // Entity embeddings are computed in the background: wait for the semantic match to appear.
             JsonNode found = null;
             for (int i = 0; i < 100; i++) {
-                found = Json.tree(server.get("/api/memory/graph/search?q=programming&limit=10", alice).body());
+                found = Json.tree(server.get("/api/memory/graph/search?q=programming&limit=10&semantic=true", alice).body());
                 if (found.path("entities").size() > 1) {
                     break;
                 }
@@ -48,11 +48,15 @@ class SemanticSearchTest {
             List<String> names = new ArrayList<>();
             found.path("entities").forEach(e -> names.add(e.path("name").asString()));
             assertThat(names).startsWith("Programming_Club").contains("Ada_Lovelace").doesNotContain("Linus", "Sourdough");
-            assertThat(server.get("/api/memory/graph/search?q=programming&limit=1&offset=1", alice).body()).contains("Ada_Lovelace");
+            assertThat(server.get("/api/memory/graph/search?q=programming&limit=1&offset=1&semantic=true", alice).body()).contains("Ada_Lovelace");
             assertThat(server.get("/api/memory/graph/search?q=programming&limit=0", alice).statusCode()).isEqualTo(400);
+            assertThat(server.get("/api/memory/graph/search?q=programming&semantic=yes", alice).statusCode()).isEqualTo(400);
+            // Without semantic=true: exactly the reference server's substring matches.
+            assertThat(server.get("/api/memory/graph/search?q=programming&limit=10", alice).body())
+                    .contains("Programming_Club").doesNotContain("Ada_Lovelace");
 
             try (McpSyncClient client = McpHttpTest.client(server, bob)) {
-                McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("search_nodes", Map.of("query", "programming")));
+                McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("search_nodes", Map.of("query", "programming", "semantic", true)));
                 assertThat(result.structuredContent().toString()).doesNotContain("Ada_Lovelace", "Programming_Club");
             }
 
