@@ -54,7 +54,7 @@ public final class MemoryModule implements AutoCloseable {
         this.vectors = VectorSearch.open(database, setting.apply("orchestra.memory.vector-engine").orElse("auto"), embedder.dimensions(), clock);
         this.graph = new KnowledgeGraph(database, clock);
         this.memories = new MemoryStore(database, embedder, vectors.memories(), clock);
-        this.semanticGraph = !config.setting("orchestra.memory.graph.semantic").orElse("true").trim().equalsIgnoreCase("false");
+        this.semanticGraph = !config.setting("orchestra.memory.graph.semantic").orElse("false").trim().equalsIgnoreCase("false");
         this.search = semanticGraph ? new GraphSearch(graph, database, embedder, vectors.entities(),
                 config.number("orchestra.memory.graph.semantic-min-similarity", 0.35, -1, 1)) : GraphSearch.substringOnly(graph);
         this.entityEmbeddings = new EntityEmbeddings(database, embedder, vectors.entities(), clock, 64);

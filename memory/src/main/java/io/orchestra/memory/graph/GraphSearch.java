@@ -43,8 +43,11 @@ public final class GraphSearch {
         if (limit < 1 || offset < 0) {
             throw new IllegalArgumentException("limit must be at least 1 and offset at least 0");
         }
+        if (hybrid && index == null) {
+            throw new GraphException("semantic search is off on this server: set orchestra.memory.graph.semantic=true to compute entity embeddings");
+        }
         Graph page = graph.searchNodes(owner, query, limit, offset);
-        if (!hybrid || page.entities().size() == limit || index == null) {
+        if (!hybrid || page.entities().size() == limit) {
             return page;
         }
         // The substring matches end on this page (or before it): how many there are in all.

@@ -119,8 +119,9 @@ public final class MemoryRoutes implements RouteGroup {
         if (!semantic.equals("true") && !semantic.equals("false")) {
             throw ProblemException.badRequest("query parameter 'semantic' must be true or false");
         }
-        ctx.json(graphSearch.search(owner(ctx), query, Requests.queryInt(ctx, "limit", 20, 1, 1000),
-                Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE), semantic.equals("true")));
+        int limit = Requests.queryInt(ctx, "limit", 20, 1, 1000);
+        int offset = Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        ctx.json(run(() -> graphSearch.search(owner(ctx), query, limit, offset, semantic.equals("true"))));
     }
 
     private static String owner(Context ctx) {

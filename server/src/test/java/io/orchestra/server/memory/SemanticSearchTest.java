@@ -25,7 +25,7 @@ class SemanticSearchTest {
     @ParameterizedTest
     @EnumSource(TestServer.Storage.class)
     void searchNodesAddsSemanticMatchesPerOwner(TestServer.Storage storage) throws Exception {
-        try (TestServer server = TestServer.start(storage)) {
+        try (TestServer server = TestServer.start(storage, Map.of("orchestra.memory.graph.semantic", "true"))) {
             String alice = server.createKey("alice", "member", "alice");
             String bob = server.createKey("bob", "member", "bob");
             assertThat(server.post("/api/memory/graph/entities", alice, """
@@ -115,6 +115,10 @@ class SemanticSearchTest {
             assertThat(failed.statusCode()).isEqualTo(502);
             assertThat(failed.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
             assertThat(failed.body()).contains("cannot be reached").doesNotContain(key);
+            // Entity embeddings are off by default: asking for semantic search_nodes says how to turn them on.
+            HttpResponse<String> off = server.get("/api/memory/graph/search?q=zebras&semantic=true", alice);
+            assertThat(off.statusCode()).isEqualTo(422);
+            assertThat(off.body()).contains("orchestra.memory.graph.semantic=true");
         }
     }
 
