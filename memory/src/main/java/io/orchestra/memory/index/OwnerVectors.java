@@ -2,7 +2,7 @@ package io.orchestra.memory.index;
 
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.GraphSearcher;
-import io.github.jbellis.jvector.graph.MapRandomAccessVectorValues;
+import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.SearchResult;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.VectorUtil;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One owner's vectors in memory. Up to {@code exactLimit} live items a query compares with each
@@ -34,13 +33,16 @@ final class OwnerVectors {
     private final Tuning tuning;
     private final Map<String, Integer> ordinals = new HashMap<>();
     private final List<String> ids = new ArrayList<>();
-    /** Ordinal to vector; a concurrent map because the graph builder reads it from its worker threads. */
-    private final Map<Integer, VectorFloat<?>> vectors = new ConcurrentHashMap<>();
+    /**
+     * Ordinal to unit-length vector (null once removed before a graph exists). Vectors are stored
+     * normalised so the cosine is a plain dot product, a third of the arithmetic of jvector's cosine.
+     */
+    private final List<VectorFloat<?>> vectors = new ArrayList<>();
     private final Set<Integer> deletedInGraph = new HashSet<>();
     private int dimension = -1;
     private boolean loading;
     private GraphIndexBuilder graph;
-    private MapRandomAccessVectorValues values;
+    private ListRandomAccessVectorValues values;
 
     OwnerVectors(Tuning tuning) {
         this.tuning = tuning;
@@ -66,8 +68,8 @@ final class OwnerVectors {
         int ordinal = ids.size();
         ids.add(id);
         ordinals.put(id, ordinal);
-        VectorFloat<?> v = TYPES.createFloatVector(vector);
-        vectors.put(ordinal, v);
+        VectorFloat<?> v = unit(vector);
+        vectors.add(v);
         if (graph != null) {
             graph.addGraphNode(ordinal, v);
         } else if (ordinals.size() > tuning.exactLimit() && !loading) {
@@ -92,7 +94,7 @@ final class OwnerVectors {
         }
         ids.set(ordinal, null);
         if (graph == null) {
-            vectors.remove(ordinal);
+            vectors.set(ordinal, null);
             return;
         }
         graph.markNodeDeleted(ordinal);
@@ -108,12 +110,12 @@ final class OwnerVectors {
         if (ordinals.isEmpty() || query.length != dimension || k <= 0) {
             return List.of();
         }
-        VectorFloat<?> q = TYPES.createFloatVector(query);
+        VectorFloat<?> q = unit(query);
         List<Neighbour> out = new ArrayList<>();
         if (graph == null) {
             PriorityQueue<Neighbour> best = new PriorityQueue<>(Comparator.comparingDouble(Neighbour::score));
             for (Map.Entry<String, Integer> e : ordinals.entrySet()) {
-                best.add(new Neighbour(e.getKey(), VectorUtil.cosine(q, vectors.get(e.getValue()))));
+                best.add(new Neighbour(e.getKey(), VectorUtil.dotProduct(q, vectors.get(e.getValue()))));
                 if (best.size() > k) {
                     best.poll();
                 }
@@ -124,12 +126,12 @@ final class OwnerVectors {
         }
         // Ask for searchBeam results (the beam is as wide as the results asked for) and keep the best k.
         SearchResult result = GraphSearcher.search(q, Math.max(k, tuning.searchBeam()), values,
-                VectorSimilarityFunction.COSINE, graph.getGraph(), ordinal -> ordinal < ids.size() && ids.get(ordinal) != null);
+                VectorSimilarityFunction.DOT_PRODUCT, graph.getGraph(), ordinal -> ordinal < ids.size() && ids.get(ordinal) != null);
         for (SearchResult.NodeScore node : result.getNodes()) {
             if (out.size() == k) {
                 break;
             }
-            // jvector scores cosine as (1 + cos) / 2; callers get the cosine itself.
+            // jvector scores a dot product as (1 + dot) / 2; of unit vectors the dot is the cosine callers get.
             out.add(new Neighbour(ids.get(node.node), 2 * node.score - 1));
         }
         return out;
@@ -138,9 +140,9 @@ final class OwnerVectors {
     /** Renumbers the live items densely (jvector expects ordinals 0..n-1) and builds the graph over them. */
     private void buildGraph() {
         List<String> live = new ArrayList<>(ordinals.keySet());
-        Map<Integer, VectorFloat<?>> dense = new ConcurrentHashMap<>();
-        for (int i = 0; i < live.size(); i++) {
-            dense.put(i, vectors.get(ordinals.get(live.get(i))));
+        List<VectorFloat<?>> dense = new ArrayList<>(live.size());
+        for (String id : live) {
+            dense.add(vectors.get(ordinals.get(id)));
         }
         ids.clear();
         ids.addAll(live);
@@ -149,13 +151,30 @@ final class OwnerVectors {
             ordinals.put(live.get(i), i);
         }
         vectors.clear();
-        vectors.putAll(dense);
+        vectors.addAll(dense);
         deletedInGraph.clear();
-        values = new MapRandomAccessVectorValues(vectors, dimension);
-        graph = new GraphIndexBuilder(values, VectorSimilarityFunction.COSINE, tuning.degree(), tuning.buildBeam(), 1.2f, 1.2f, true);
+        // The builder's worker threads read the list; nothing writes it until the build returns.
+        values = new ListRandomAccessVectorValues(vectors, dimension);
+        graph = new GraphIndexBuilder(values, VectorSimilarityFunction.DOT_PRODUCT, tuning.degree(), tuning.buildBeam(), 1.2f, 1.2f, true);
         java.util.stream.IntStream.range(0, live.size()).parallel().forEach(ordinal -> graph.addGraphNode(ordinal, vectors.get(ordinal)));
         // Completes the concurrent insertions and enforces the degree limit before the first search.
         graph.cleanup();
+    }
+
+    /** The vector scaled to unit length (a zero vector stays zero: it is similar to nothing). */
+    private static VectorFloat<?> unit(float[] vector) {
+        double norm = 0;
+        for (float x : vector) {
+            norm += x * x;
+        }
+        float[] scaled = vector.clone();
+        if (norm > 0) {
+            float inverse = (float) (1 / Math.sqrt(norm));
+            for (int i = 0; i < scaled.length; i++) {
+                scaled[i] *= inverse;
+            }
+        }
+        return TYPES.createFloatVector(scaled);
     }
 
     private void closeGraph() {

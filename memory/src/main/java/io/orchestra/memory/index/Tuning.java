@@ -7,5 +7,5 @@ package io.orchestra.memory.index;
  * bench/memory/recall.sh measured (docs/benchmarks.md).
  */
 public record Tuning(int exactLimit, int degree, int buildBeam, int searchBeam) {
-    public static final Tuning DEFAULT = new Tuning(2000, 16, 200, 3000);
+    public static final Tuning DEFAULT = new Tuning(2000, 32, 200, 4000);
 }
