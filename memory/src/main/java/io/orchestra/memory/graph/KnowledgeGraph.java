@@ -322,11 +322,13 @@ public final class KnowledgeGraph {
             return List.copyOf(out.values());
         }
         List<String> list = List.copyOf(names);
-        String touching = eitherEnd ? "(from_name IN (<names>) OR to_name IN (<names>))" : "from_name IN (<names>)";
+        // A UNION, not an OR: each half uses its own index (an OR of two IN lists made SQLite scan every relation).
+        String columns = "SELECT from_name, to_name, relation_type, created_at, id FROM memory_relations WHERE owner = :owner AND ";
+        String sql = columns + "from_name IN (<names>)" + (eitherEnd ? " UNION " + columns + "to_name IN (<names>)" : "")
+                + " ORDER BY created_at, id";
         for (int from = 0; from < list.size(); from += 500) {
             List<String> slice = list.subList(from, Math.min(list.size(), from + 500));
-            h.createQuery("SELECT from_name, to_name, relation_type FROM memory_relations WHERE owner = :owner AND " + touching
-                            + " ORDER BY created_at, id")
+            h.createQuery(sql)
                     .bind("owner", owner).bindList("names", slice)
                     .map((rs, ctx) -> new Relation(rs.getString("from_name"), rs.getString("to_name"), rs.getString("relation_type")))
                     .forEach(r -> {
