@@ -229,7 +229,7 @@ public final class Orchestra implements AutoCloseable {
         var traffic = new io.orchestra.server.ui.TrafficStats(clock);
         routes.add(new io.orchestra.server.ui.UiRoutes(keys, new io.orchestra.server.ui.UiSessions(clock), traffic,
                 new io.orchestra.server.ui.UiRenderer(),
-                List.of(new io.orchestra.server.ui.OverviewPage(health, traffic),
+                List.of(new io.orchestra.server.ui.OverviewPage(health, traffic, requestLog, clock),
                         new io.orchestra.server.ui.PlaygroundPage(personas, personaChat, gateway, runs, requestLog),
                         new io.orchestra.server.ui.PersonasPage(personas, gateway),
                         new io.orchestra.server.ui.RoutesPage(gateway, requestLog),

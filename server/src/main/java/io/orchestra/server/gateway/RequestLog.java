@@ -21,7 +21,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
  * everyone else only rows of their own owner.
  */
 public final class RequestLog {
-    public static final Set<String> GROUPS = Set.of("key", "model", "day", "provider");
+    public static final Set<String> GROUPS = Set.of("key", "model", "day", "hour", "provider");
 
     /**
      * Which rows: {@code status} is null (any), {@code "error"} (400 and up), {@code "ok"} (below
@@ -113,7 +113,7 @@ public final class RequestLog {
                 .bind("limit", limit).map((rs, ctx) -> record(rs)).list());
     }
 
-    /** Requests, errors, tokens and cost per key, model, UTC day or provider, in group order. */
+    /** Requests, errors, tokens and cost per key, model, UTC day, UTC hour ("YYYY-MM-DD HH") or provider, in group order. */
     public List<Map<String, Object>> usage(Principal caller, String group, long from, long to) {
         if (!GROUPS.contains(group)) {
             throw ProblemException.badRequest("group_by must be one of " + GROUPS);
@@ -121,8 +121,12 @@ public final class RequestLog {
         String day = database.kind() == DatabaseKind.POSTGRES
                 ? "to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
                 : "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')";
+        String hour = database.kind() == DatabaseKind.POSTGRES
+                ? "to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+                : "strftime('%Y-%m-%d %H', created_at / 1000, 'unixepoch')";
         String column = switch (group) {
             case "key" -> "key_id";
+            case "hour" -> hour;
             case "model" -> "COALESCE(model, alias)";
             case "provider" -> "COALESCE(provider, 'none')";
             default -> day;

@@ -56,7 +56,9 @@ class UiBrowserTest {
         page.locator("button[type=submit]").click();
         page.waitForURL("**/ui");
         assertThat(page.locator("h1").textContent()).isEqualTo("Overview");
-        assertThat(page.locator("figure").count()).isEqualTo(4);
+        // Four traffic charts, plus tokens and cost today.
+        assertThat(page.locator("section[aria-labelledby=traffic-h] figure").count()).isEqualTo(4);
+        assertThat(page.locator("section[aria-labelledby=today-h] figure").count()).isEqualTo(2);
         // The range picker swaps the panel through htmx.
         page.getByLabel("Time range").selectOption("15");
         page.waitForSelector("text=last 15 minutes");

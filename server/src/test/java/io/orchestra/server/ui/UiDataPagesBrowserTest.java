@@ -266,6 +266,33 @@ class UiDataPagesBrowserTest {
         assertThat(saved.path("requests_per_minute").asInt()).isEqualTo(10);
     }
 
+    /** Prompt plus completion tokens of the caller's calls, by the API's own hourly usage. */
+    static long apiTokens(String key) {
+        long total = 0;
+        for (var row : Json.tree(server.get("/api/usage?group_by=hour", key).body()).path("data")) {
+            total += row.path("prompt_tokens").asLong() + row.path("completion_tokens").asLong();
+        }
+        return total;
+    }
+
+    @Test
+    void overviewChartsTokensAndCostTodayForWhoIsSignedIn() {
+        long adminTokens = apiTokens(TestServer.ADMIN_KEY);
+        long bobTokens = apiTokens(bob);
+        assertThat(adminTokens).isGreaterThan(bobTokens).isGreaterThan(0);
+        Page page = signIn(TestServer.ADMIN_KEY, 1280);
+        page.navigate(server.baseUrl() + "/ui");
+        Locator tokens = page.locator("section[aria-labelledby=today-h] figcaption").nth(0);
+        assertThat(tokens.textContent()).contains("Tokens per hour today").contains(adminTokens + " tokens");
+        assertThat(page.locator("section[aria-labelledby=today-h] figcaption").nth(1).textContent()).contains("Cost per hour today");
+        int hours = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour() + 1;
+        assertThat(page.locator("section[aria-labelledby=today-h] svg").nth(0).locator("rect").count()).isEqualTo(hours);
+        Page member = signIn(bob, 390);
+        member.navigate(server.baseUrl() + "/ui");
+        assertThat(member.locator("#today-h").textContent()).contains("your keys");
+        assertThat(member.locator("section[aria-labelledby=today-h] figcaption").nth(0).textContent()).contains(bobTokens + " tokens");
+    }
+
     @Test
     void memberSeesOnlyTheirOwnUsage() {
         Page page = signIn(bob, 390);
