@@ -6,7 +6,7 @@ MVN := ./mvnw -B -q
 JAR := server/target/orchestra.jar
 SOURCES := $(shell find core gateway memory agents server -path '*/src/main/*' -type f 2>/dev/null) $(wildcard pom.xml */pom.xml)
 
-.PHONY: start test build doctor bench dist compose-up clean check-jdk
+.PHONY: start test format build doctor bench dist compose-up clean check-jdk
 
 check-jdk:
 	@if [ -z "$(JAVA_HOME)" ]; then echo "error: no JDK 21 or newer found. Install one (e.g. Temurin 21+) and set JAVA_HOME." >&2; exit 1; fi
@@ -22,6 +22,9 @@ start: $(JAR) ## Build if needed, then serve on port 8000 with the embedded defa
 
 test: check-jdk ## Run the whole test suite.
 	./mvnw -B test
+
+format: check-jdk ## Apply the code formatting the build checks (Spotless, palantir-java-format).
+	$(MVN) spotless:apply
 
 doctor: $(JAR) ## Check this environment for the chosen profile.
 	@"$(JAVA_HOME)/bin/java" --enable-native-access=ALL-UNNAMED -jar $(JAR) doctor
