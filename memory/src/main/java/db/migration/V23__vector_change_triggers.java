@@ -24,7 +24,11 @@ public class V23__vector_change_triggers extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        boolean postgres = context.getConnection().getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        boolean postgres = context.getConnection()
+                .getMetaData()
+                .getDatabaseProductName()
+                .toLowerCase()
+                .contains("postgres");
         try (Statement s = context.getConnection().createStatement()) {
             if (postgres) {
                 s.execute("""
@@ -43,7 +47,8 @@ public class V23__vector_change_triggers extends BaseJavaMigration {
                         END $$ LANGUAGE plpgsql""");
                 for (String[] source : SOURCES) {
                     s.execute("CREATE TRIGGER " + source[0] + "_vector_change BEFORE " + source[3] + " ON " + source[0]
-                            + " FOR EACH ROW EXECUTE FUNCTION orchestra_vector_change('" + source[1] + "', '" + source[2] + "')");
+                            + " FOR EACH ROW EXECUTE FUNCTION orchestra_vector_change('" + source[1] + "', '"
+                            + source[2] + "')");
                 }
                 return;
             }

@@ -68,8 +68,17 @@ public final class Gateway {
     private final GatewayMetrics metrics;
     private final Clock clock;
 
-    public Gateway(GatewayConfigSource config, Upstream upstream, CircuitBreakers breakers, Limits limits, ResponseCache cache,
-            SemanticCache semanticCache, PriceTable prices, UsageRecorder usage, GatewayMetrics metrics, Clock clock) {
+    public Gateway(
+            GatewayConfigSource config,
+            Upstream upstream,
+            CircuitBreakers breakers,
+            Limits limits,
+            ResponseCache cache,
+            SemanticCache semanticCache,
+            PriceTable prices,
+            UsageRecorder usage,
+            GatewayMetrics metrics,
+            Clock clock) {
         this.semanticCache = semanticCache;
         this.config = config;
         this.upstream = upstream;
@@ -103,15 +112,27 @@ public final class Gateway {
     }
 
     /** What one call is: resolved once, used by every attempt. */
-    private record Call(String id, Principal caller, String alias, RouteConfig route, List<Target> targets, GatewayConfig settings,
-            ObjectNode request, String cacheKey, int cacheTtl, long startNanos, SemanticQuery semantic) {}
+    private record Call(
+            String id,
+            Principal caller,
+            String alias,
+            RouteConfig route,
+            List<Target> targets,
+            GatewayConfig settings,
+            ObjectNode request,
+            String cacheKey,
+            int cacheTtl,
+            long startNanos,
+            SemanticQuery semantic) {}
 
     private Call plan(Principal caller, ObjectNode request, Function<String, String> headers) {
         RequestValidator.chat(request);
         GatewayConfig settings = config.current();
         String alias = request.path("model").asString();
         RouteConfig route = resolve(settings, alias, headers, caller);
-        boolean noCache = Optional.ofNullable(headers.apply("cache-control")).map(v -> v.contains("no-cache") || v.contains("no-store")).orElse(false);
+        boolean noCache = Optional.ofNullable(headers.apply("cache-control"))
+                .map(v -> v.contains("no-cache") || v.contains("no-store"))
+                .orElse(false);
         int ttl = route.cacheTtlSeconds() >= 0 ? route.cacheTtlSeconds() : settings.cacheTtlSeconds();
         boolean cacheable = settings.cacheEnabled() && ttl > 0 && !noCache;
         String key = cacheable ? CacheKeys.of(alias, request) : null;
@@ -125,21 +146,41 @@ public final class Gateway {
                 semantic = new SemanticQuery(CacheKeys.of(alias, withoutLastTurn), text);
             }
         }
-        return new Call(Ids.newId("req"), caller, alias, route, Router.order(route), settings, request, key, ttl, System.nanoTime(), semantic);
+        return new Call(
+                Ids.newId("req"),
+                caller,
+                alias,
+                route,
+                Router.order(route),
+                settings,
+                request,
+                key,
+                ttl,
+                System.nanoTime(),
+                semantic);
     }
 
-    private static RouteConfig resolve(GatewayConfig settings, String alias, Function<String, String> headers, Principal caller) {
-        Optional<RouteConfig> route = Router.route(settings.routes(), alias, headers, caller.tags() == null ? List.of() : caller.tags());
+    private static RouteConfig resolve(
+            GatewayConfig settings, String alias, Function<String, String> headers, Principal caller) {
+        Optional<RouteConfig> route =
+                Router.route(settings.routes(), alias, headers, caller.tags() == null ? List.of() : caller.tags());
         if (route.isPresent()) {
             return route.get();
         }
         // "provider/model" reaches a configured provider directly, without a route.
         int slash = alias.indexOf('/');
         if (slash > 0 && settings.providers().containsKey(alias.substring(0, slash))) {
-            return new RouteConfig(alias, "fallback", List.of(new Target(alias.substring(0, slash), alias.substring(slash + 1), 1, 120_000)),
-                    null, -1);
+            return new RouteConfig(
+                    alias,
+                    "fallback",
+                    List.of(new Target(alias.substring(0, slash), alias.substring(slash + 1), 1, 120_000)),
+                    null,
+                    -1);
         }
-        throw new ProblemException(404, "model-not-found", "Model not found",
+        throw new ProblemException(
+                404,
+                "model-not-found",
+                "Model not found",
                 "the model '" + alias + "' does not exist or this key may not use it; see GET /v1/models");
     }
 
@@ -151,8 +192,21 @@ public final class Gateway {
                 Optional<String> hit = lookup(call);
                 if (hit.isPresent()) {
                     ObjectNode body = (ObjectNode) Json.tree(hit.get());
-                    finish(call, null, body.path("model").asString(""), false, 200, TokenUsage.NONE, 0, null, 0, "hit", null);
-                    return new ChatResult(body, headers(call, "cache", body.path("model").asString(""), 0, "hit", 0),
+                    finish(
+                            call,
+                            null,
+                            body.path("model").asString(""),
+                            false,
+                            200,
+                            TokenUsage.NONE,
+                            0,
+                            null,
+                            0,
+                            "hit",
+                            null);
+                    return new ChatResult(
+                            body,
+                            headers(call, "cache", body.path("model").asString(""), 0, "hit", 0),
                             hit.get().getBytes(StandardCharsets.UTF_8));
                 }
             }
@@ -173,7 +227,8 @@ public final class Gateway {
     /** A streamed chat completion, written to {@code sink}. Errors before the first chunk are thrown. */
     public void chatStream(Principal caller, ObjectNode request, Function<String, String> headers, StreamSink sink) {
         Call call = plan(caller, request, headers);
-        boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
+        boolean includeUsage =
+                request.path("stream_options").path("include_usage").asBoolean(false);
         try (Limits.Permit permit = limits.admit(caller.keyId(), estimateTokens(request))) {
             if (call.cacheKey() != null) {
                 Optional<String> hit = lookup(call);
@@ -182,7 +237,18 @@ public final class Gateway {
                     sink.open(headers(call, "cache", body.path("model").asString(""), 0, "hit", 0));
                     StreamReplay.chunks(body, includeUsage).forEach(sink::buffer);
                     sink.done();
-                    finish(call, null, body.path("model").asString(""), true, 200, TokenUsage.NONE, 0, null, 0, "hit", null);
+                    finish(
+                            call,
+                            null,
+                            body.path("model").asString(""),
+                            true,
+                            200,
+                            TokenUsage.NONE,
+                            0,
+                            null,
+                            0,
+                            "hit",
+                            null);
                     return;
                 }
             }
@@ -241,7 +307,15 @@ public final class Gateway {
         GatewayConfig settings = call.settings();
         ProviderSettings providerSettings = settings.providers().get(target.provider());
         if (providerSettings == null) {
-            return new Attempted(null, false, new UpstreamFailure(UpstreamFailure.Kind.CONNECT, 0, "provider '" + target.provider() + "' is not configured", null), attemptsSoFar);
+            return new Attempted(
+                    null,
+                    false,
+                    new UpstreamFailure(
+                            UpstreamFailure.Kind.CONNECT,
+                            0,
+                            "provider '" + target.provider() + "' is not configured",
+                            null),
+                    attemptsSoFar);
         }
         Provider provider = Providers.byKind(providerSettings.kind()).orElseThrow();
         metrics.watchCircuit(breakers, target.key());
@@ -252,7 +326,8 @@ public final class Gateway {
             if (!breakers.allow(target.key())) {
                 metrics.attempt(target.provider(), target.model(), "circuit_open");
                 if (last == null) {
-                    last = new UpstreamFailure(UpstreamFailure.Kind.CONNECT, 503, "circuit open for " + target.key(), null);
+                    last = new UpstreamFailure(
+                            UpstreamFailure.Kind.CONNECT, 503, "circuit open for " + target.key(), null);
                 }
                 break;
             }
@@ -273,11 +348,26 @@ public final class Gateway {
                     return new Attempted(result, false, null, attempts);
                 }
             } catch (UpstreamFailure failure) {
-                metrics.attempt(target.provider(), target.model(), failure.kind().name().toLowerCase(java.util.Locale.ROOT));
+                metrics.attempt(
+                        target.provider(), target.model(), failure.kind().name().toLowerCase(java.util.Locale.ROOT));
                 if (!failure.retryable()) {
                     // The request itself is wrong: another target would refuse it too.
-                    finish(call, target, target.model(), stream, failure.status(), TokenUsage.NONE, 0, null, attempts, "miss", failure.getMessage());
-                    throw new ProblemException(failure.status(), "upstream-" + failure.status(), "Upstream rejected the request",
+                    finish(
+                            call,
+                            target,
+                            target.model(),
+                            stream,
+                            failure.status(),
+                            TokenUsage.NONE,
+                            0,
+                            null,
+                            attempts,
+                            "miss",
+                            failure.getMessage());
+                    throw new ProblemException(
+                            failure.status(),
+                            "upstream-" + failure.status(),
+                            "Upstream rejected the request",
                             providerSettings.scrub(failure.getMessage()));
                 }
                 breakers.failure(target.key());
@@ -290,21 +380,26 @@ public final class Gateway {
         return new Attempted(null, false, last, attempts);
     }
 
-    private ChatResult once(Call call, Target target, ProviderSettings settings, Provider provider, int attempts, long upstreamStart)
+    private ChatResult once(
+            Call call, Target target, ProviderSettings settings, Provider provider, int attempts, long upstreamStart)
             throws UpstreamFailure {
         UpstreamRequest request = provider.chatRequest(settings, target.model(), call.request(), false);
         Upstream.Reply reply = upstream.send(request, target.timeoutMillis());
         long upstreamNanos = System.nanoTime() - upstreamStart;
         if (reply.status() != 200) {
             String body = new String(reply.body(), StandardCharsets.UTF_8);
-            throw new UpstreamFailure(UpstreamFailure.Kind.STATUS, reply.status(),
-                    settings.scrub(provider.errorMessage(reply.status(), body)), RetryPolicy.parseRetryAfter(reply.retryAfter()));
+            throw new UpstreamFailure(
+                    UpstreamFailure.Kind.STATUS,
+                    reply.status(),
+                    settings.scrub(provider.errorMessage(reply.status(), body)),
+                    RetryPolicy.parseRetryAfter(reply.retryAfter()));
         }
         JsonNode parsed;
         try {
             parsed = Json.mapper().readTree(reply.body());
         } catch (JacksonException e) {
-            throw new UpstreamFailure(UpstreamFailure.Kind.STATUS, 502, "the provider answered with invalid JSON", null);
+            throw new UpstreamFailure(
+                    UpstreamFailure.Kind.STATUS, 502, "the provider answered with invalid JSON", null);
         }
         ObjectNode completion = provider.chatResponse(parsed, target.model());
         TokenUsage tokens = provider.usage(parsed);
@@ -315,8 +410,20 @@ public final class Gateway {
         if (call.cacheKey() != null) {
             remember(call, raw != null ? new String(raw, StandardCharsets.UTF_8) : Json.write(completion));
         }
-        finish(call, target, model, false, 200, tokens, cost, null, attempts, call.cacheKey() == null ? "off" : "miss", null);
-        Map<String, String> headers = headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", upstreamNanos);
+        finish(
+                call,
+                target,
+                model,
+                false,
+                200,
+                tokens,
+                cost,
+                null,
+                attempts,
+                call.cacheKey() == null ? "off" : "miss",
+                null);
+        Map<String, String> headers = headers(
+                call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", upstreamNanos);
         headers.put(COST_HEADER, fixed(cost, 8));
         return new ChatResult(completion, headers, raw);
     }
@@ -325,9 +432,17 @@ public final class Gateway {
      * One streamed attempt. Chunks are held back until the first one with content, so an error
      * that arrives before any token can still fall back to the next target.
      */
-    private boolean streamOnce(Call call, Target target, ProviderSettings settings, Provider provider, int attempts, StreamSink sink,
-            long upstreamStart) throws UpstreamFailure {
-        boolean includeUsage = call.request().path("stream_options").path("include_usage").asBoolean(false);
+    private boolean streamOnce(
+            Call call,
+            Target target,
+            ProviderSettings settings,
+            Provider provider,
+            int attempts,
+            StreamSink sink,
+            long upstreamStart)
+            throws UpstreamFailure {
+        boolean includeUsage =
+                call.request().path("stream_options").path("include_usage").asBoolean(false);
         UpstreamRequest request = provider.chatRequest(settings, target.model(), call.request(), true);
         GatewayConfig config = call.settings();
         long firstByte = Math.min(target.timeoutMillis(), config.firstByteTimeoutMillis());
@@ -335,8 +450,12 @@ public final class Gateway {
             int status = streaming.response().getStatus();
             if (status != 200) {
                 String body = readBounded(streaming);
-                throw new UpstreamFailure(UpstreamFailure.Kind.STATUS, status, settings.scrub(provider.errorMessage(status, body)),
-                        RetryPolicy.parseRetryAfter(streaming.response().getHeaders().get("Retry-After")));
+                throw new UpstreamFailure(
+                        UpstreamFailure.Kind.STATUS,
+                        status,
+                        settings.scrub(provider.errorMessage(status, body)),
+                        RetryPolicy.parseRetryAfter(
+                                streaming.response().getHeaders().get("Retry-After")));
             }
             long headersNanos = System.nanoTime() - upstreamStart;
             StreamTranslator translator = provider.streamTranslator(target.model(), includeUsage);
@@ -345,7 +464,8 @@ public final class Gateway {
             boolean opened = false;
             Double firstTokenMs = null;
             String model = target.model();
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(streaming.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(streaming.body(), StandardCharsets.UTF_8))) {
                 String event = null;
                 StringBuilder data = new StringBuilder();
                 String line;
@@ -365,7 +485,8 @@ public final class Gateway {
                         data.setLength(0);
                         event = null;
                     } else if (line.startsWith("data:")) {
-                        data.append(data.isEmpty() ? "" : "\n").append(line.substring(line.startsWith("data: ") ? 6 : 5));
+                        data.append(data.isEmpty() ? "" : "\n")
+                                .append(line.substring(line.startsWith("data: ") ? 6 : 5));
                     } else if (line.startsWith("event:")) {
                         event = line.substring(6).trim();
                     }
@@ -377,11 +498,22 @@ public final class Gateway {
                         chunks = translator.onEvent(eventName, payload);
                     } catch (UpstreamStreamError e) {
                         if (!opened) {
-                            throw new UpstreamFailure(UpstreamFailure.Kind.STREAM, e.status(), settings.scrub(e.getMessage()), null);
+                            throw new UpstreamFailure(
+                                    UpstreamFailure.Kind.STREAM, e.status(), settings.scrub(e.getMessage()), null);
                         }
                         sink.error(errorJson(settings.scrub(e.getMessage()), "upstream_error"));
-                        finish(call, target, model, true, 502, translator.usage(), prices.cost(target.model(), translator.usage()),
-                                firstTokenMs, attempts, "miss", e.getMessage());
+                        finish(
+                                call,
+                                target,
+                                model,
+                                true,
+                                502,
+                                translator.usage(),
+                                prices.cost(target.model(), translator.usage()),
+                                firstTokenMs,
+                                attempts,
+                                "miss",
+                                e.getMessage());
                         return true;
                     } catch (JacksonException e) {
                         continue;
@@ -400,28 +532,56 @@ public final class Gateway {
                         opened = true;
                         firstTokenMs = (System.nanoTime() - call.startNanos()) / 1e6;
                         model = modelOf(held, target.model());
-                        sink.open(headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", headersNanos));
+                        sink.open(headers(
+                                call,
+                                target.provider(),
+                                model,
+                                attempts,
+                                call.cacheKey() == null ? "off" : "miss",
+                                headersNanos));
                         held.forEach(sink::buffer);
                         held.clear();
-                        metrics.firstToken(target.provider(), target.model(), Duration.ofNanos((long) (firstTokenMs * 1e6)));
+                        metrics.firstToken(
+                                target.provider(), target.model(), Duration.ofNanos((long) (firstTokenMs * 1e6)));
                     }
                 }
             } catch (IOException e) {
                 if (!opened) {
-                    throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, "the stream stalled or broke: " + e.getClass().getSimpleName(), null);
+                    throw new UpstreamFailure(
+                            UpstreamFailure.Kind.TIMEOUT,
+                            0,
+                            "the stream stalled or broke: " + e.getClass().getSimpleName(),
+                            null);
                 }
                 sink.error(errorJson("the provider's stream stalled or broke", "upstream_timeout"));
-                finish(call, target, model, true, 504, translator.usage(), prices.cost(target.model(), translator.usage()), firstTokenMs,
-                        attempts, "miss", "stream stalled");
+                finish(
+                        call,
+                        target,
+                        model,
+                        true,
+                        504,
+                        translator.usage(),
+                        prices.cost(target.model(), translator.usage()),
+                        firstTokenMs,
+                        attempts,
+                        "miss",
+                        "stream stalled");
                 return true;
             }
             if (!opened) {
                 if (!translator.finished()) {
-                    throw new UpstreamFailure(UpstreamFailure.Kind.STREAM, 502, "the stream ended before any content", null);
+                    throw new UpstreamFailure(
+                            UpstreamFailure.Kind.STREAM, 502, "the stream ended before any content", null);
                 }
                 // A finished stream without content (an empty answer) is still an answer.
                 model = modelOf(held, target.model());
-                sink.open(headers(call, target.provider(), model, attempts, call.cacheKey() == null ? "off" : "miss", headersNanos));
+                sink.open(headers(
+                        call,
+                        target.provider(),
+                        model,
+                        attempts,
+                        call.cacheKey() == null ? "off" : "miss",
+                        headersNanos));
                 held.forEach(sink::buffer);
             }
             sink.done();
@@ -430,7 +590,18 @@ public final class Gateway {
             if (accumulator != null && translator.finished()) {
                 remember(call, Json.write(accumulator.completion()));
             }
-            finish(call, target, model, true, 200, tokens, cost, firstTokenMs, attempts, call.cacheKey() == null ? "off" : "miss", null);
+            finish(
+                    call,
+                    target,
+                    model,
+                    true,
+                    200,
+                    tokens,
+                    cost,
+                    firstTokenMs,
+                    attempts,
+                    call.cacheKey() == null ? "off" : "miss",
+                    null);
             return true;
         }
     }
@@ -496,7 +667,8 @@ public final class Gateway {
         return new ProblemException(status, type, "Upstream failure", message + " (" + attempts + " attempts)");
     }
 
-    private Map<String, String> headers(Call call, String provider, String model, int attempts, String cacheStatus, long upstreamNanos) {
+    private Map<String, String> headers(
+            Call call, String provider, String model, int attempts, String cacheStatus, long upstreamNanos) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("x-orchestra-provider", provider);
         headers.put(LOG_ID_HEADER, call.id());
@@ -508,18 +680,57 @@ public final class Gateway {
         return headers;
     }
 
-    private void finish(Call call, Target target, String model, boolean stream, int status, TokenUsage tokens, double cost,
-            Double firstTokenMs, int attempts, String cacheStatus, String error) {
+    private void finish(
+            Call call,
+            Target target,
+            String model,
+            boolean stream,
+            int status,
+            TokenUsage tokens,
+            double cost,
+            Double firstTokenMs,
+            int attempts,
+            String cacheStatus,
+            String error) {
         double latencyMs = (System.nanoTime() - call.startNanos()) / 1e6;
         String provider = target == null ? (cacheStatus.equals("hit") ? "cache" : "none") : target.provider();
-        String kind = target == null ? provider : call.settings().providers().containsKey(target.provider())
-                ? call.settings().providers().get(target.provider()).kind() : provider;
+        String kind = target == null
+                ? provider
+                : call.settings().providers().containsKey(target.provider())
+                        ? call.settings().providers().get(target.provider()).kind()
+                        : provider;
         limits.record(call.caller().keyId(), tokens.totalTokens(), cost);
-        usage.record(new RequestRecord(call.id(), call.caller().keyId(), call.caller().owner(), call.alias(), provider, model,
-                "chat", stream, status, tokens.promptTokens(), tokens.completionTokens(), tokens.cachedTokens(), tokens.reasoningTokens(),
-                cost, latencyMs, firstTokenMs, attempts, cacheStatus, error, clock.millis()));
-        metrics.call("chat", kind, provider, model == null ? call.alias() : model, status, Duration.ofNanos((long) (latencyMs * 1e6)),
-                tokens, cost, cacheStatus);
+        usage.record(new RequestRecord(
+                call.id(),
+                call.caller().keyId(),
+                call.caller().owner(),
+                call.alias(),
+                provider,
+                model,
+                "chat",
+                stream,
+                status,
+                tokens.promptTokens(),
+                tokens.completionTokens(),
+                tokens.cachedTokens(),
+                tokens.reasoningTokens(),
+                cost,
+                latencyMs,
+                firstTokenMs,
+                attempts,
+                cacheStatus,
+                error,
+                clock.millis()));
+        metrics.call(
+                "chat",
+                kind,
+                provider,
+                model == null ? call.alias() : model,
+                status,
+                Duration.ofNanos((long) (latencyMs * 1e6)),
+                tokens,
+                cost,
+                cacheStatus);
     }
 
     /** Embeddings through the route's targets (fallback applies), as floats or base64 little-endian float32. */
@@ -563,8 +774,11 @@ public final class Gateway {
                     long upstreamNanos = System.nanoTime() - upstreamStart;
                     String body = new String(reply.body(), StandardCharsets.UTF_8);
                     if (reply.status() != 200) {
-                        throw new UpstreamFailure(UpstreamFailure.Kind.STATUS, reply.status(),
-                                providerSettings.scrub(provider.errorMessage(reply.status(), body)), RetryPolicy.parseRetryAfter(reply.retryAfter()));
+                        throw new UpstreamFailure(
+                                UpstreamFailure.Kind.STATUS,
+                                reply.status(),
+                                providerSettings.scrub(provider.errorMessage(reply.status(), body)),
+                                RetryPolicy.parseRetryAfter(reply.retryAfter()));
                     }
                     breakers.success(target.key());
                     JsonNode parsed = Json.tree(body);
@@ -595,30 +809,66 @@ public final class Gateway {
                     out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
                     limits.record(caller.keyId(), tokens, cost);
                     double latencyMs = (System.nanoTime() - start) / 1e6;
-                    usage.record(new RequestRecord(Ids.newId("req"), caller.keyId(), caller.owner(), alias, target.provider(), target.model(),
-                            "embeddings", false, 200, tokens, 0, 0, 0, cost, latencyMs, null, attempts, "off", null, clock.millis()));
-                    metrics.call("embeddings", providerSettings.kind(), target.provider(), target.model(), 200,
-                            Duration.ofNanos(System.nanoTime() - start), usageTokens, cost, "off");
+                    usage.record(new RequestRecord(
+                            Ids.newId("req"),
+                            caller.keyId(),
+                            caller.owner(),
+                            alias,
+                            target.provider(),
+                            target.model(),
+                            "embeddings",
+                            false,
+                            200,
+                            tokens,
+                            0,
+                            0,
+                            0,
+                            cost,
+                            latencyMs,
+                            null,
+                            attempts,
+                            "off",
+                            null,
+                            clock.millis()));
+                    metrics.call(
+                            "embeddings",
+                            providerSettings.kind(),
+                            target.provider(),
+                            target.model(),
+                            200,
+                            Duration.ofNanos(System.nanoTime() - start),
+                            usageTokens,
+                            cost,
+                            "off");
                     Map<String, String> responseHeaders = new LinkedHashMap<>();
                     responseHeaders.put("x-orchestra-provider", target.provider());
                     responseHeaders.put("x-orchestra-model", target.model());
                     responseHeaders.put("x-orchestra-attempts", Integer.toString(attempts));
                     responseHeaders.put("x-orchestra-cache", "off");
-                    responseHeaders.put("x-orchestra-overhead-ms",
+                    responseHeaders.put(
+                            "x-orchestra-overhead-ms",
                             fixed(Math.max(0, (System.nanoTime() - start - upstreamNanos) / 1e6), 3));
                     return new ChatResult(out, responseHeaders);
                 } catch (UpstreamFailure failure) {
                     if (!failure.retryable()) {
-                        throw new ProblemException(failure.status(), "upstream-" + failure.status(), "Upstream rejected the request", failure.getMessage());
+                        throw new ProblemException(
+                                failure.status(),
+                                "upstream-" + failure.status(),
+                                "Upstream rejected the request",
+                                failure.getMessage());
                     }
                     breakers.failure(target.key());
                     last = failure;
                 }
             }
             if (attempts == 0 && last == null) {
-                throw new ProblemException(400, "no-embeddings", "No embeddings", "no target of '" + alias + "' offers embeddings");
+                throw new ProblemException(
+                        400, "no-embeddings", "No embeddings", "no target of '" + alias + "' offers embeddings");
             }
-            throw new ProblemException(502, "upstream-unavailable", "Upstream failure",
+            throw new ProblemException(
+                    502,
+                    "upstream-unavailable",
+                    "Upstream failure",
                     "every provider for '" + alias + "' failed" + (last == null ? "" : ": " + last.getMessage()));
         }
     }
@@ -633,7 +883,9 @@ public final class Gateway {
         long scale = (long) Math.pow(10, places);
         long scaled = Math.round(Math.abs(value) * scale);
         String fraction = Long.toString(scaled % scale);
-        StringBuilder out = new StringBuilder(value < 0 && scaled != 0 ? "-" : "").append(scaled / scale).append('.');
+        StringBuilder out = new StringBuilder(value < 0 && scaled != 0 ? "-" : "")
+                .append(scaled / scale)
+                .append('.');
         out.repeat('0', places - fraction.length());
         return out.append(fraction).toString();
     }
@@ -642,7 +894,11 @@ public final class Gateway {
         int chars = 0;
         for (JsonNode message : request.path("messages")) {
             JsonNode content = message.get("content");
-            chars += content == null ? 0 : content.isString() ? content.asString().length() : content.toString().length();
+            chars += content == null
+                    ? 0
+                    : content.isString()
+                            ? content.asString().length()
+                            : content.toString().length();
         }
         return chars / 4 + request.path("max_tokens").asInt(0);
     }

@@ -84,15 +84,29 @@ public final class GatewayConfigSource implements AutoCloseable {
         stored.forEach(r -> replaced.add(r.alias()));
         List<RouteConfig> routes = new ArrayList<>(stored);
         base.routes().stream().filter(r -> !replaced.contains(r.alias())).forEach(routes::add);
-        return new GatewayConfig(base.providers(), List.copyOf(routes), base.retries(), base.backoffMillis(), base.maxBackoffMillis(),
-                base.circuitFailures(), base.circuitWindowMillis(), base.circuitCooldownMillis(), base.firstByteTimeoutMillis(),
-                base.streamIdleTimeoutMillis(), base.cacheEnabled(), base.cacheTtlSeconds(), base.cacheMaxEntries(), base.semanticThreshold());
+        return new GatewayConfig(
+                base.providers(),
+                List.copyOf(routes),
+                base.retries(),
+                base.backoffMillis(),
+                base.maxBackoffMillis(),
+                base.circuitFailures(),
+                base.circuitWindowMillis(),
+                base.circuitCooldownMillis(),
+                base.firstByteTimeoutMillis(),
+                base.streamIdleTimeoutMillis(),
+                base.cacheEnabled(),
+                base.cacheTtlSeconds(),
+                base.cacheMaxEntries(),
+                base.semanticThreshold());
     }
 
     private List<RouteConfig> storedRoutes(GatewayConfig base) {
         List<RouteConfig> routes = new ArrayList<>();
-        for (String definition : database.jdbi().withHandle(h -> h.createQuery("SELECT definition FROM gateway_routes ORDER BY alias")
-                .mapTo(String.class).list())) {
+        for (String definition : database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT definition FROM gateway_routes ORDER BY alias")
+                        .mapTo(String.class)
+                        .list())) {
             List<String> problems = new ArrayList<>();
             RouteConfig route = parser.route(Json.tree(definition), "stored route", base.providers(), problems);
             if (route != null) {
@@ -112,9 +126,15 @@ public final class GatewayConfigSource implements AutoCloseable {
             return problems;
         }
         database.jdbi().useTransaction(h -> {
-            h.createUpdate("DELETE FROM gateway_routes WHERE alias = :alias").bind("alias", route.alias()).execute();
-            h.createUpdate("INSERT INTO gateway_routes (alias, definition, updated_at) VALUES (:alias, :definition, :now)")
-                    .bind("alias", route.alias()).bind("definition", Json.write(definition)).bind("now", clock.millis()).execute();
+            h.createUpdate("DELETE FROM gateway_routes WHERE alias = :alias")
+                    .bind("alias", route.alias())
+                    .execute();
+            h.createUpdate(
+                            "INSERT INTO gateway_routes (alias, definition, updated_at) VALUES (:alias, :definition, :now)")
+                    .bind("alias", route.alias())
+                    .bind("definition", Json.write(definition))
+                    .bind("now", clock.millis())
+                    .execute();
         });
         reload();
         return List.of();
@@ -122,14 +142,18 @@ public final class GatewayConfigSource implements AutoCloseable {
 
     /** The aliases whose routes were saved at run time (they replace the file's routes of the same alias). */
     public Set<String> storedAliases() {
-        return new LinkedHashSet<>(database.jdbi().withHandle(h -> h.createQuery("SELECT alias FROM gateway_routes ORDER BY alias")
-                .mapTo(String.class).list()));
+        return new LinkedHashSet<>(database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT alias FROM gateway_routes ORDER BY alias")
+                        .mapTo(String.class)
+                        .list()));
     }
 
     /** Removes a stored route; returns whether there was one. */
     public boolean delete(String alias) {
-        int rows = database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM gateway_routes WHERE alias = :alias")
-                .bind("alias", alias).execute());
+        int rows = database.jdbi()
+                .withHandle(h -> h.createUpdate("DELETE FROM gateway_routes WHERE alias = :alias")
+                        .bind("alias", alias)
+                        .execute());
         reload();
         return rows > 0;
     }
@@ -146,7 +170,10 @@ public final class GatewayConfigSource implements AutoCloseable {
                         fromFile = next;
                         LOG.info("gateway configuration reloaded from {}", file.get());
                     } else {
-                        LOG.warn("gateway configuration in {} is invalid, keeping the previous one: {}", file.get(), problems);
+                        LOG.warn(
+                                "gateway configuration in {} is invalid, keeping the previous one: {}",
+                                file.get(),
+                                problems);
                     }
                     lastProblems = problems;
                 }

@@ -26,7 +26,8 @@ public final class GatewayMetrics {
     }
 
     /** The meters of one kind of call, built once: building and registering them per request showed in the profile. */
-    private record CallKey(String operation, String providerKind, String provider, String model, int status, String cache) {}
+    private record CallKey(
+            String operation, String providerKind, String provider, String model, int status, String cache) {}
 
     private record CallMeters(Timer duration, Counter requests, Counter errors) {}
 
@@ -37,8 +38,16 @@ public final class GatewayMetrics {
     private final Map<CallKey, Counter> cost = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-    public void call(String operation, String providerKind, String provider, String model, int status, Duration latency,
-            TokenUsage usage, double costUsd, String cache) {
+    public void call(
+            String operation,
+            String providerKind,
+            String provider,
+            String model,
+            int status,
+            Duration latency,
+            TokenUsage usage,
+            double costUsd,
+            String cache) {
         CallKey key = new CallKey(operation, providerKind, provider, model, status, cache);
         CallMeters meters = callMeters.computeIfAbsent(key, this::meters);
         meters.duration().record(latency);
@@ -53,9 +62,14 @@ public final class GatewayMetrics {
             outputTokens.computeIfAbsent(key, k -> tokens(k, "output")).record(usage.completionTokens());
         }
         if (costUsd > 0) {
-            cost.computeIfAbsent(key, k -> Counter.builder("orchestra.gateway.cost").baseUnit("usd")
-                    .description("Spend computed from reported usage").tags("provider", k.provider(), "model", k.model())
-                    .register(registry)).increment(costUsd);
+            cost.computeIfAbsent(
+                            key,
+                            k -> Counter.builder("orchestra.gateway.cost")
+                                    .baseUnit("usd")
+                                    .description("Spend computed from reported usage")
+                                    .tags("provider", k.provider(), "model", k.model())
+                                    .register(registry))
+                    .increment(costUsd);
         }
     }
 
@@ -63,49 +77,90 @@ public final class GatewayMetrics {
         String error = key.status() >= 400 ? Integer.toString(key.status()) : "none";
         String status = Integer.toString(key.status());
         return new CallMeters(
-                Timer.builder("gen_ai.client.operation.duration").description("Gateway calls, end to end")
-                        .tags("gen_ai.operation.name", key.operation(), "gen_ai.system", key.providerKind(), "orchestra.provider", key.provider(),
-                                "gen_ai.request.model", key.model(), "error.type", error)
-                        .publishPercentileHistogram().register(registry),
-                Counter.builder("orchestra.gateway.requests").description("Gateway calls by provider, model and status")
-                        .tags("provider", key.provider(), "model", key.model(), "status", status, "cache", key.cache()).register(registry),
-                key.status() >= 400 ? Counter.builder("orchestra.gateway.errors")
-                        .tags("provider", key.provider(), "model", key.model(), "status", status).register(registry) : null);
+                Timer.builder("gen_ai.client.operation.duration")
+                        .description("Gateway calls, end to end")
+                        .tags(
+                                "gen_ai.operation.name",
+                                key.operation(),
+                                "gen_ai.system",
+                                key.providerKind(),
+                                "orchestra.provider",
+                                key.provider(),
+                                "gen_ai.request.model",
+                                key.model(),
+                                "error.type",
+                                error)
+                        .publishPercentileHistogram()
+                        .register(registry),
+                Counter.builder("orchestra.gateway.requests")
+                        .description("Gateway calls by provider, model and status")
+                        .tags("provider", key.provider(), "model", key.model(), "status", status, "cache", key.cache())
+                        .register(registry),
+                key.status() >= 400
+                        ? Counter.builder("orchestra.gateway.errors")
+                                .tags("provider", key.provider(), "model", key.model(), "status", status)
+                                .register(registry)
+                        : null);
     }
 
     private DistributionSummary tokens(CallKey key, String type) {
-        return DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens").description("Tokens per call")
-                .tags("gen_ai.system", key.providerKind(), "orchestra.provider", key.provider(), "gen_ai.request.model", key.model(),
-                        "gen_ai.token.type", type)
+        return DistributionSummary.builder("gen_ai.client.token.usage")
+                .baseUnit("tokens")
+                .description("Tokens per call")
+                .tags(
+                        "gen_ai.system",
+                        key.providerKind(),
+                        "orchestra.provider",
+                        key.provider(),
+                        "gen_ai.request.model",
+                        key.model(),
+                        "gen_ai.token.type",
+                        type)
                 .register(registry);
     }
 
     public void firstToken(String provider, String model, Duration latency) {
-        Timer.builder("orchestra.gateway.first.token").description("Time to the first streamed token")
-                .tags("provider", provider, "model", model).publishPercentileHistogram().register(registry).record(latency);
+        Timer.builder("orchestra.gateway.first.token")
+                .description("Time to the first streamed token")
+                .tags("provider", provider, "model", model)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(latency);
     }
 
     public void cache(String result) {
-        counters.computeIfAbsent("cache\n" + result, k -> Counter.builder("orchestra.gateway.cache").tags("result", result).register(registry))
+        counters.computeIfAbsent(
+                        "cache\n" + result,
+                        k -> Counter.builder("orchestra.gateway.cache")
+                                .tags("result", result)
+                                .register(registry))
                 .increment();
     }
 
     public void attempt(String provider, String model, String outcome) {
-        counters.computeIfAbsent("attempt\n" + provider + "\n" + model + "\n" + outcome, k -> Counter.builder("orchestra.gateway.attempts")
-                .tags("provider", provider, "model", model, "outcome", outcome).register(registry)).increment();
+        counters.computeIfAbsent(
+                        "attempt\n" + provider + "\n" + model + "\n" + outcome,
+                        k -> Counter.builder("orchestra.gateway.attempts")
+                                .tags("provider", provider, "model", model, "outcome", outcome)
+                                .register(registry))
+                .increment();
     }
 
     /** One gauge per target: 0 closed, 1 half-open, 2 open. */
     public void watchCircuit(CircuitBreakers breakers, String target) {
         if (circuitGauges.add(target)) {
             Gauge.builder("orchestra.gateway.circuit.state", breakers, b -> {
-                CircuitBreakers.Status status = b.statuses().get(target);
-                return status == null ? 0 : switch (status.state()) {
-                    case CLOSED -> 0;
-                    case HALF_OPEN -> 1;
-                    case OPEN -> 2;
-                };
-            }).tag("target", target).register(registry);
+                        CircuitBreakers.Status status = b.statuses().get(target);
+                        return status == null
+                                ? 0
+                                : switch (status.state()) {
+                                    case CLOSED -> 0;
+                                    case HALF_OPEN -> 1;
+                                    case OPEN -> 2;
+                                };
+                    })
+                    .tag("target", target)
+                    .register(registry);
         }
     }
 }

@@ -11,7 +11,8 @@ final class RequestValidator {
     private RequestValidator() {}
 
     static void chat(JsonNode request) {
-        if (!request.path("model").isString() || request.path("model").asString().isBlank()) {
+        if (!request.path("model").isString()
+                || request.path("model").asString().isBlank()) {
             throw invalid("'model' is required and must be a string", "model");
         }
         JsonNode messages = request.path("messages");
@@ -25,21 +26,29 @@ final class RequestValidator {
                 throw invalid("messages[" + i + "].role must be one of " + ROLES, "messages[" + i + "].role");
             }
             JsonNode content = message.get("content");
-            boolean toolCalls = message.path("tool_calls").isArray() && !message.path("tool_calls").isEmpty();
+            boolean toolCalls = message.path("tool_calls").isArray()
+                    && !message.path("tool_calls").isEmpty();
             if ((content == null || content.isNull()) && !(role.equals("assistant") && toolCalls)) {
                 throw invalid("messages[" + i + "].content is required", "messages[" + i + "].content");
             }
             if (content != null && !content.isNull() && !content.isString() && !content.isArray()) {
-                throw invalid("messages[" + i + "].content must be a string or an array of content parts", "messages[" + i + "].content");
+                throw invalid(
+                        "messages[" + i + "].content must be a string or an array of content parts",
+                        "messages[" + i + "].content");
             }
             if (role.equals("tool") && !message.path("tool_call_id").isString()) {
-                throw invalid("messages[" + i + "].tool_call_id is required for tool messages", "messages[" + i + "].tool_call_id");
+                throw invalid(
+                        "messages[" + i + "].tool_call_id is required for tool messages",
+                        "messages[" + i + "].tool_call_id");
             }
             i++;
         }
         number(request, "temperature", 0, 2);
         number(request, "top_p", 0, 1);
-        if (request.has("n") && (!request.get("n").isIntegralNumber() || request.get("n").asInt() < 1 || request.get("n").asInt() > 128)) {
+        if (request.has("n")
+                && (!request.get("n").isIntegralNumber()
+                        || request.get("n").asInt() < 1
+                        || request.get("n").asInt() > 128)) {
             throw invalid("'n' must be a whole number from 1 to 128", "n");
         }
         if (request.has("stream") && !request.get("stream").isBoolean()) {
@@ -52,7 +61,9 @@ final class RequestValidator {
 
     private static void number(JsonNode request, String field, double min, double max) {
         JsonNode value = request.get(field);
-        if (value != null && !value.isNull() && (!value.isNumber() || value.asDouble() < min || value.asDouble() > max)) {
+        if (value != null
+                && !value.isNull()
+                && (!value.isNumber() || value.asDouble() < min || value.asDouble() > max)) {
             throw invalid("'" + field + "' must be a number from " + min + " to " + max, field);
         }
     }

@@ -49,14 +49,25 @@ public final class MemoryModule implements AutoCloseable {
         Function<String, Optional<String>> setting = config::setting;
         this.embedder = embedder(setting, config.dataDir());
         this.embeddings = embedder instanceof HttpEmbedder
-                ? "http " + setting.apply("orchestra.embeddings.model").orElse("") + " (" + embedder.dimensions() + " dimensions)"
+                ? "http " + setting.apply("orchestra.embeddings.model").orElse("") + " (" + embedder.dimensions()
+                        + " dimensions)"
                 : "all-MiniLM-L6-v2 (in process, " + embedder.dimensions() + " dimensions)";
-        this.vectors = VectorSearch.open(database, setting.apply("orchestra.memory.vector-engine").orElse("auto"), embedder.dimensions(), clock);
+        this.vectors = VectorSearch.open(
+                database, setting.apply("orchestra.memory.vector-engine").orElse("auto"), embedder.dimensions(), clock);
         this.graph = new KnowledgeGraph(database, clock);
         this.memories = new MemoryStore(database, embedder, vectors.memories(), clock);
-        this.semanticGraph = !config.setting("orchestra.memory.graph.semantic").orElse("false").trim().equalsIgnoreCase("false");
-        this.search = semanticGraph ? new GraphSearch(graph, database, embedder, vectors.entities(),
-                config.number("orchestra.memory.graph.semantic-min-similarity", 0.35, -1, 1)) : GraphSearch.substringOnly(graph);
+        this.semanticGraph = !config.setting("orchestra.memory.graph.semantic")
+                .orElse("false")
+                .trim()
+                .equalsIgnoreCase("false");
+        this.search = semanticGraph
+                ? new GraphSearch(
+                        graph,
+                        database,
+                        embedder,
+                        vectors.entities(),
+                        config.number("orchestra.memory.graph.semantic-min-similarity", 0.35, -1, 1))
+                : GraphSearch.substringOnly(graph);
         this.entityEmbeddings = new EntityEmbeddings(database, embedder, vectors.entities(), clock, 64);
         LOG.info("memory: vector engine {}, embeddings {}", vectors.engine(), embeddings);
     }
@@ -67,13 +78,17 @@ public final class MemoryModule implements AutoCloseable {
      * Every problem is reported at once.
      */
     public static Embedder embedder(Function<String, Optional<String>> setting, Path dataDir) {
-        String provider = setting.apply("orchestra.embeddings.provider").orElse("local").trim().toLowerCase(Locale.ROOT);
+        String provider = setting.apply("orchestra.embeddings.provider")
+                .orElse("local")
+                .trim()
+                .toLowerCase(Locale.ROOT);
         if (provider.equals("local")) {
             return new LocalEmbedder(dataDir);
         }
         List<String> problems = new ArrayList<>();
         if (!provider.equals("http")) {
-            throw new ConfigException(List.of("orchestra.embeddings.provider: '" + provider + "' is not one of local, http"));
+            throw new ConfigException(
+                    List.of("orchestra.embeddings.provider: '" + provider + "' is not one of local, http"));
         }
         Optional<String> url = setting.apply("orchestra.embeddings.url");
         URI uri = null;
@@ -95,18 +110,25 @@ public final class MemoryModule implements AutoCloseable {
         }
         int dimensions = integer(setting, "orchestra.embeddings.dimensions", -1, 1, 16_000, problems);
         if (dimensions < 0 && setting.apply("orchestra.embeddings.dimensions").isEmpty()) {
-            problems.add("orchestra.embeddings.dimensions: required with provider http (the model's vector length, e.g. 1536)");
+            problems.add(
+                    "orchestra.embeddings.dimensions: required with provider http (the model's vector length, e.g. 1536)");
         }
         int batch = integer(setting, "orchestra.embeddings.batch-size", 64, 1, 2048, problems);
         int timeout = integer(setting, "orchestra.embeddings.timeout-ms", 30_000, 100, 600_000, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new HttpEmbedder(new HttpEmbedder.Settings(uri, model.get(), setting.apply("orchestra.embeddings.api-key"),
-                dimensions, batch, timeout));
+        return new HttpEmbedder(new HttpEmbedder.Settings(
+                uri, model.get(), setting.apply("orchestra.embeddings.api-key"), dimensions, batch, timeout));
     }
 
-    private static int integer(Function<String, Optional<String>> setting, String key, int fallback, int min, int max, List<String> problems) {
+    private static int integer(
+            Function<String, Optional<String>> setting,
+            String key,
+            int fallback,
+            int min,
+            int max,
+            List<String> problems) {
         Optional<String> value = setting.apply(key);
         if (value.isEmpty()) {
             return fallback;
@@ -128,14 +150,20 @@ public final class MemoryModule implements AutoCloseable {
         if (background != null) {
             return;
         }
-        background = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("memory-index").factory());
-        background.scheduleWithFixedDelay(() -> {
-            // Index first: at start this is the rebuild from the table, which searches would otherwise wait for.
-            guarded("index catch-up", vectors::maintain);
-            if (semanticGraph) {
-                guarded("entity embeddings", entityEmbeddings::refresh);
-            }
-        }, 0, 1, TimeUnit.SECONDS);
+        background = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("memory-index").factory());
+        background.scheduleWithFixedDelay(
+                () -> {
+                    // Index first: at start this is the rebuild from the table, which searches would otherwise wait
+                    // for.
+                    guarded("index catch-up", vectors::maintain);
+                    if (semanticGraph) {
+                        guarded("entity embeddings", entityEmbeddings::refresh);
+                    }
+                },
+                0,
+                1,
+                TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(() -> guarded("change log pruning", vectors::prune), 1, 60, TimeUnit.MINUTES);
     }
 

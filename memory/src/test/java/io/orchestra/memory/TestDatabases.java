@@ -31,13 +31,15 @@ public final class TestDatabases {
 
     public static Place create(String kind, Path dir) {
         return switch (kind) {
-            case "sqlite" -> new Place() {
-                public Database open() {
-                    return migrated(new DatabaseSettings("jdbc:sqlite:" + dir.resolve("memory.db"), Optional.empty(), Optional.empty(), 8));
-                }
+            case "sqlite" ->
+                new Place() {
+                    public Database open() {
+                        return migrated(new DatabaseSettings(
+                                "jdbc:sqlite:" + dir.resolve("memory.db"), Optional.empty(), Optional.empty(), 8));
+                    }
 
-                public void close() {}
-            };
+                    public void close() {}
+                };
             case "postgres" -> {
                 TestPostgres.Fresh fresh = TestPostgres.freshDatabase();
                 yield new Place() {
@@ -59,22 +61,32 @@ public final class TestDatabases {
     private static Place pgvector() {
         String url = System.getenv("ORCHESTRA_TEST_PGVECTOR_URL");
         if (url == null || url.isBlank()) {
-            System.err.println("SKIPPED: pgvector tests need ORCHESTRA_TEST_PGVECTOR_URL (.ci/setup-pgvector.sh starts PGlite with pgvector)");
+            System.err.println(
+                    "SKIPPED: pgvector tests need ORCHESTRA_TEST_PGVECTOR_URL (.ci/setup-pgvector.sh starts PGlite with pgvector)");
             Assumptions.abort("ORCHESTRA_TEST_PGVECTOR_URL is not set");
         }
         java.net.URI uri = java.net.URI.create(url);
-        String admin = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + "/postgres?user=postgres&sslmode=disable&prepareThreshold=0";
+        String admin = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort()
+                + "/postgres?user=postgres&sslmode=disable&prepareThreshold=0";
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         // The session (and so search_path) is shared by every connection: set it here, for the pool's connections too.
-        exec(admin, "CREATE EXTENSION IF NOT EXISTS vector SCHEMA public", "CREATE SCHEMA " + schema, "SET search_path TO " + schema + ", public");
+        exec(
+                admin,
+                "CREATE EXTENSION IF NOT EXISTS vector SCHEMA public",
+                "CREATE SCHEMA " + schema,
+                "SET search_path TO " + schema + ", public");
         return new Place() {
             public Database open() {
-                Database db = Database.open(new DatabaseSettings(admin, Optional.empty(),
-                        Optional.empty(), 2), "memory-test");
+                Database db = Database.open(
+                        new DatabaseSettings(admin, Optional.empty(), Optional.empty(), 2), "memory-test");
                 // PGlite runs one transaction at a time across its connections; Flyway's default lock is a
                 // transaction on a second connection that the migration would wait behind forever.
-                org.flywaydb.core.Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration")
-                        .configuration(java.util.Map.of("flyway.postgresql.transactional.lock", "false")).load().migrate();
+                org.flywaydb.core.Flyway.configure()
+                        .dataSource(db.dataSource())
+                        .locations("classpath:db/migration")
+                        .configuration(java.util.Map.of("flyway.postgresql.transactional.lock", "false"))
+                        .load()
+                        .migrate();
                 return db;
             }
 

@@ -1,31 +1,29 @@
 package io.orchestra.server;
 
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
-import io.orchestra.core.auth.Role;
-import io.orchestra.core.config.OrchestraConfig;
-import io.orchestra.core.storage.Database;
-import io.orchestra.server.auth.ApiKeyStore;
-import io.orchestra.server.auth.CreatedKey;
-import io.orchestra.server.auth.KeyRoutes;
-import io.orchestra.server.health.HealthRoutes;
-import io.orchestra.server.health.HealthService;
-import io.orchestra.server.http.HttpServer;
-import io.orchestra.server.http.RouteGroup;
-import io.orchestra.server.metrics.Metrics;
-import io.orchestra.agents.persona.PersonaFiles;
-import io.orchestra.agents.persona.PersonaStore;
-import io.orchestra.agents.search.SearchProviders;
-import io.orchestra.agents.search.WebSearch;
+import io.orchestra.agents.chat.MemoryExtractor;
+import io.orchestra.agents.chat.PersonaChat;
 import io.orchestra.agents.knowledge.Chunker;
 import io.orchestra.agents.knowledge.DocumentSearch;
 import io.orchestra.agents.knowledge.DocumentService;
 import io.orchestra.agents.knowledge.DocumentStore;
+import io.orchestra.agents.persona.PersonaFiles;
+import io.orchestra.agents.persona.PersonaRouter;
+import io.orchestra.agents.persona.PersonaStore;
+import io.orchestra.agents.run.RunStore;
+import io.orchestra.agents.search.SearchProviders;
+import io.orchestra.agents.search.WebSearch;
+import io.orchestra.agents.session.ContextWindow;
+import io.orchestra.agents.session.SessionStore;
+import io.orchestra.agents.teams.TeamRunner;
+import io.orchestra.agents.tools.McpServers;
+import io.orchestra.agents.tools.Toolbox;
+import io.orchestra.core.auth.Role;
+import io.orchestra.core.config.OrchestraConfig;
 import io.orchestra.core.jobs.JobQueue;
 import io.orchestra.core.jobs.JobWorkers;
+import io.orchestra.core.storage.Database;
 import io.orchestra.core.util.Ids;
-import io.orchestra.server.agents.DocumentRoutes;
-import io.orchestra.agents.session.SessionStore;
-import io.orchestra.agents.run.RunStore;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.GatewayConfigSource;
 import io.orchestra.gateway.GatewayMetrics;
@@ -39,48 +37,49 @@ import io.orchestra.gateway.config.GatewayConfig;
 import io.orchestra.gateway.config.GatewayConfigParser;
 import io.orchestra.gateway.routing.CircuitBreakers;
 import io.orchestra.gateway.routing.Upstream;
-import io.orchestra.gateway.usage.Limits;
 import io.orchestra.gateway.usage.LimitCounters;
+import io.orchestra.gateway.usage.Limits;
 import io.orchestra.gateway.usage.LocalLimitCounters;
 import io.orchestra.gateway.usage.PriceTable;
 import io.orchestra.gateway.usage.RedisLimitCounters;
 import io.orchestra.gateway.usage.UsageRecorder;
-import io.orchestra.server.gateway.GatewayRoutes;
-import io.orchestra.server.gateway.RouteAdminRoutes;
-import io.orchestra.server.gateway.RequestLog;
-import io.orchestra.server.gateway.UsageRoutes;
-import io.orchestra.memory.graph.KnowledgeGraph;
-import io.orchestra.memory.memories.MemoryStore;
-import io.orchestra.server.memory.McpEndpoint;
-import io.orchestra.server.memory.MemoryRoutes;
-import io.orchestra.agents.chat.MemoryExtractor;
-import io.orchestra.agents.chat.PersonaChat;
-import io.orchestra.agents.tools.McpServers;
-import io.orchestra.agents.tools.Toolbox;
-import io.orchestra.agents.teams.TeamRunner;
-import io.orchestra.server.agents.TeamRoutes;
-import io.orchestra.agents.persona.PersonaRouter;
-import io.orchestra.agents.session.ContextWindow;
 import io.orchestra.memory.MemoryModule;
 import io.orchestra.memory.embeddings.Embedder;
+import io.orchestra.memory.graph.KnowledgeGraph;
+import io.orchestra.memory.memories.MemoryStore;
 import io.orchestra.server.agents.ChatRoutes;
+import io.orchestra.server.agents.DocumentRoutes;
 import io.orchestra.server.agents.PersonaRoutes;
 import io.orchestra.server.agents.RunRoutes;
-import io.orchestra.server.agents.SessionRoutes;
 import io.orchestra.server.agents.SearchRoutes;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import io.orchestra.server.agents.SessionRoutes;
+import io.orchestra.server.agents.TeamRoutes;
+import io.orchestra.server.auth.ApiKeyStore;
+import io.orchestra.server.auth.CreatedKey;
+import io.orchestra.server.auth.KeyRoutes;
+import io.orchestra.server.gateway.GatewayRoutes;
+import io.orchestra.server.gateway.RequestLog;
+import io.orchestra.server.gateway.RouteAdminRoutes;
+import io.orchestra.server.gateway.UsageRoutes;
+import io.orchestra.server.health.HealthRoutes;
+import io.orchestra.server.health.HealthService;
+import io.orchestra.server.http.HttpServer;
+import io.orchestra.server.http.RouteGroup;
+import io.orchestra.server.memory.McpEndpoint;
+import io.orchestra.server.memory.MemoryRoutes;
+import io.orchestra.server.metrics.Metrics;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
@@ -126,7 +125,11 @@ public final class Orchestra implements AutoCloseable {
         this.database = Database.open(config.database(), "orchestra-db");
         database.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
         int applied = database.migrate();
-        LOG.info("database {} ({}) migrated, {} migrations applied", database.kind().wire(), database.displayUrl(), applied);
+        LOG.info(
+                "database {} ({}) migrated, {} migrations applied",
+                database.kind().wire(),
+                database.displayUrl(),
+                applied);
         this.keys = new ApiKeyStore(database, clock);
         this.generatedAdminKey = bootstrapAdminKey();
 
@@ -136,23 +139,31 @@ public final class Orchestra implements AutoCloseable {
         this.health = new HealthService(config, database, clock, Version.current());
         this.redis = config.redisUrl().map(url -> new JedisPooled(URI.create(url)));
         redis.ifPresent(client -> health.addComponent("redis", () -> redisComponent(client)));
-        redis.ifPresent(client -> io.micrometer.core.instrument.Gauge.builder("orchestra.redis.up", client,
+        redis.ifPresent(client -> io.micrometer.core.instrument.Gauge.builder(
+                        "orchestra.redis.up",
+                        client,
                         c -> redisComponent(c).status().equals("up") ? 1 : 0)
-                .description("1 when Redis answers a ping").register(metrics.registry()));
+                .description("1 when Redis answers a ping")
+                .register(metrics.registry()));
         io.micrometer.core.instrument.Gauge.builder("orchestra.disk.free", config.dataDir(), dir -> {
                     try {
-                        return java.nio.file.Files.getFileStore(java.nio.file.Files.createDirectories(dir)).getUsableSpace();
+                        return java.nio.file.Files.getFileStore(java.nio.file.Files.createDirectories(dir))
+                                .getUsableSpace();
                     } catch (java.io.IOException e) {
                         return Double.NaN;
                     }
-                }).baseUnit("bytes").description("Usable space on the data directory's disk").register(metrics.registry());
+                })
+                .baseUnit("bytes")
+                .description("Usable space on the data directory's disk")
+                .register(metrics.registry());
         routes.add(new HealthRoutes(health));
         routes.add(metrics);
         routes.add(new KeyRoutes(keys));
 
         // Personas (files and API).
         this.personas = new PersonaStore(database, clock);
-        this.personaFiles = new PersonaFiles(Path.of(config.setting("orchestra.personas.dir").orElse("personas")), personas);
+        this.personaFiles = new PersonaFiles(
+                Path.of(config.setting("orchestra.personas.dir").orElse("personas")), personas);
         List<String> loaded = personaFiles.load();
         personaFiles.watch();
         LOG.info("personas loaded from files: {}", loaded);
@@ -163,8 +174,17 @@ public final class Orchestra implements AutoCloseable {
         this.graph = memory.graph();
         this.embedder = memory.embedder();
         this.memories = memory.memories();
-        this.mcp = new McpEndpoint(graph, memory.search(), memories, keys, config.setting("orchestra.mcp.allowed-origins")
-                .map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList()).orElse(List.of()));
+        this.mcp = new McpEndpoint(
+                graph,
+                memory.search(),
+                memories,
+                keys,
+                config.setting("orchestra.mcp.allowed-origins")
+                        .map(v -> java.util.Arrays.stream(v.split(","))
+                                .map(String::trim)
+                                .filter(o -> !o.isEmpty())
+                                .toList())
+                        .orElse(List.of()));
         servlets.add(mcp.mount());
         routes.add(new MemoryRoutes(graph, memory.search(), memories));
         health.addComponent("vector_search", () -> HealthService.Component.up(memory.describe()));
@@ -173,8 +193,14 @@ public final class Orchestra implements AutoCloseable {
         this.jobs = new JobQueue(database, clock);
         this.workers = new JobWorkers(jobs, "worker-" + Ids.randomToken(6), 2, 500);
         DocumentStore documentStore = new DocumentStore(database, clock);
-        DocumentService documents = new DocumentService(documentStore, jobs, config.dataDir().resolve("documents"),
-                config.maxUploadBytes(), new Chunker(1200, 200), embedder, workers::wake);
+        DocumentService documents = new DocumentService(
+                documentStore,
+                jobs,
+                config.dataDir().resolve("documents"),
+                config.maxUploadBytes(),
+                new Chunker(1200, 200),
+                embedder,
+                workers::wake);
         workers.register(DocumentService.INGEST_JOB, documents.ingestHandler());
         this.documentSearch = new DocumentSearch(documentStore, embedder);
         routes.add(new DocumentRoutes(documents, documentStore, jobs, documentSearch));
@@ -182,7 +208,8 @@ public final class Orchestra implements AutoCloseable {
         this.httpClient = startHttpClient();
         this.webSearch = new WebSearch(SearchProviders.fromSettings(config::setting, httpClient));
         this.usageRecorder = new UsageRecorder(database);
-        this.gatewayConfig = new GatewayConfigSource(config.configFile(), database, new GatewayConfigParser(System::getenv), clock);
+        this.gatewayConfig =
+                new GatewayConfigSource(config.configFile(), database, new GatewayConfigParser(System::getenv), clock);
         gatewayConfig.watch(2_000);
         GatewayConfig gatewaySettings = gatewayConfig.current();
         LimitCounters counters = redis.<LimitCounters>map(r -> new RedisLimitCounters(r, clock, "orc:limits:"))
@@ -190,31 +217,49 @@ public final class Orchestra implements AutoCloseable {
         ResponseCache responseCache = redis.<ResponseCache>map(r -> new RedisResponseCache(r, "orc:cache:"))
                 .orElseGet(() -> new LocalResponseCache(clock, gatewaySettings.cacheMaxEntries()));
         int perScope = Math.max(100, gatewaySettings.cacheMaxEntries() / 10);
-        SemanticCache semanticCache = redis.<SemanticCache>map(r -> new RedisSemanticCache(r, "orc:semantic:", embedder::embed, clock,
-                        perScope, gatewaySettings.cacheMaxEntries()))
+        SemanticCache semanticCache = redis.<SemanticCache>map(r -> new RedisSemanticCache(
+                        r, "orc:semantic:", embedder::embed, clock, perScope, gatewaySettings.cacheMaxEntries()))
                 .orElseGet(() -> new LocalSemanticCache(embedder::embed, clock, perScope));
-        this.gateway = new Gateway(gatewayConfig, new Upstream(httpClient),
-                new CircuitBreakers(clock, gatewaySettings.circuitFailures(), gatewaySettings.circuitWindowMillis(),
+        this.gateway = new Gateway(
+                gatewayConfig,
+                new Upstream(httpClient),
+                new CircuitBreakers(
+                        clock,
+                        gatewaySettings.circuitFailures(),
+                        gatewaySettings.circuitWindowMillis(),
                         gatewaySettings.circuitCooldownMillis()),
-                new Limits(database, counters, clock), responseCache,
+                new Limits(database, counters, clock),
+                responseCache,
                 semanticCache,
-                PriceTable.load(config.setting("orchestra.gateway.prices-file").map(Path::of)), usageRecorder,
-                new GatewayMetrics(metrics.registry()), clock);
+                PriceTable.load(config.setting("orchestra.gateway.prices-file").map(Path::of)),
+                usageRecorder,
+                new GatewayMetrics(metrics.registry()),
+                clock);
         // Agents: sessions, runs, tools, chat, teams.
         this.sessions = new SessionStore(database, clock);
         this.runs = new RunStore(database, clock);
         this.mcpServers = new McpServers(mcpServers(config), clock);
         MemoryExtractor extractor = null;
-        if (Boolean.parseBoolean(config.setting("orchestra.chat.extract-memories").orElse("true"))) {
+        if (Boolean.parseBoolean(
+                config.setting("orchestra.chat.extract-memories").orElse("true"))) {
             extractor = new MemoryExtractor(jobs, gateway, memories, workers::wake);
             workers.register(MemoryExtractor.JOB, extractor.handler());
         }
-        PersonaChat personaChat = new PersonaChat(personas, new PersonaRouter(embedder, config.number("orchestra.chat.routing-threshold", 0.25, 0, 1)), sessions, runs, gateway,
+        PersonaChat personaChat = new PersonaChat(
+                personas,
+                new PersonaRouter(embedder, config.number("orchestra.chat.routing-threshold", 0.25, 0, 1)),
+                sessions,
+                runs,
+                gateway,
                 new ContextWindow((int) config.number("orchestra.chat.history-tokens", 6000, 50, 2_000_000), 2),
-                new Toolbox(graph, webSearch, documentSearch, mcpServers), memories, extractor, (int) config.number("orchestra.chat.max-steps", 6, 1, 50),
+                new Toolbox(graph, webSearch, documentSearch, mcpServers),
+                memories,
+                extractor,
+                (int) config.number("orchestra.chat.max-steps", 6, 1, 50),
                 (long) config.number("orchestra.chat.tool-timeout-ms", 15_000, 10, 600_000));
         routes.add(new GatewayRoutes(gateway, personaChat));
-        TeamRunner teams = new TeamRunner(personas, runs, gateway, (int) config.number("orchestra.teams.parallelism", 4, 1, 64));
+        TeamRunner teams =
+                new TeamRunner(personas, runs, gateway, (int) config.number("orchestra.teams.parallelism", 4, 1, 64));
         routes.add(new ChatRoutes(personaChat, teams, runs));
         routes.add(new TeamRoutes(teams, runs));
         routes.add(new RouteAdminRoutes(gateway, keys));
@@ -227,9 +272,13 @@ public final class Orchestra implements AutoCloseable {
 
         // Admin web UI (/ui): one UiPage per page, in nav order; built last because its pages use the services above.
         var traffic = new io.orchestra.server.ui.TrafficStats(clock);
-        routes.add(new io.orchestra.server.ui.UiRoutes(keys, new io.orchestra.server.ui.UiSessions(clock), traffic,
+        routes.add(new io.orchestra.server.ui.UiRoutes(
+                keys,
+                new io.orchestra.server.ui.UiSessions(clock),
+                traffic,
                 new io.orchestra.server.ui.UiRenderer(),
-                List.of(new io.orchestra.server.ui.OverviewPage(health, traffic, requestLog, clock),
+                List.of(
+                        new io.orchestra.server.ui.OverviewPage(health, traffic, requestLog, clock),
                         new io.orchestra.server.ui.PlaygroundPage(personas, personaChat, gateway, runs, requestLog),
                         new io.orchestra.server.ui.PersonasPage(personas, gateway),
                         new io.orchestra.server.ui.RoutesPage(gateway, requestLog),
@@ -246,7 +295,8 @@ public final class Orchestra implements AutoCloseable {
         try {
             long start = System.nanoTime();
             client.ping();
-            return HealthService.Component.up(Map.of("latency_ms", Math.round((System.nanoTime() - start) / 10_000.0) / 100.0));
+            return HealthService.Component.up(
+                    Map.of("latency_ms", Math.round((System.nanoTime() - start) / 10_000.0) / 100.0));
         } catch (RuntimeException e) {
             return HealthService.Component.down(e.getClass().getSimpleName());
         }
@@ -254,23 +304,34 @@ public final class Orchestra implements AutoCloseable {
 
     /** External MCP servers from the {@code mcp_servers} section of orchestra.yaml ({@code ${VAR}} resolved from the environment). */
     private static List<McpServers.Server> mcpServers(OrchestraConfig config) {
-        if (config.configFile().isEmpty() || !java.nio.file.Files.isRegularFile(config.configFile().get())) {
+        if (config.configFile().isEmpty()
+                || !java.nio.file.Files.isRegularFile(config.configFile().get())) {
             return List.of();
         }
         try {
-            tools.jackson.databind.JsonNode root = tools.jackson.dataformat.yaml.YAMLMapper.builder().build()
+            tools.jackson.databind.JsonNode root = tools.jackson.dataformat.yaml.YAMLMapper.builder()
+                    .build()
                     .readTree(config.configFile().get().toFile());
             List<String> problems = new ArrayList<>();
-            List<McpServers.Server> servers = McpServers.parse(root == null ? tools.jackson.databind.node.MissingNode.getInstance()
-                    : root.path("mcp_servers"), problems);
+            List<McpServers.Server> servers = McpServers.parse(
+                    root == null ? tools.jackson.databind.node.MissingNode.getInstance() : root.path("mcp_servers"),
+                    problems);
             if (!problems.isEmpty()) {
                 throw new io.orchestra.core.config.ConfigException(problems);
             }
-            io.orchestra.gateway.config.GatewayConfigParser env = new io.orchestra.gateway.config.GatewayConfigParser(System::getenv);
-            return servers.stream().map(s -> new McpServers.Server(s.name(), s.url(), s.headers().entrySet().stream()
-                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> env.resolve(e.getValue()))))).toList();
+            io.orchestra.gateway.config.GatewayConfigParser env =
+                    new io.orchestra.gateway.config.GatewayConfigParser(System::getenv);
+            return servers.stream()
+                    .map(s -> new McpServers.Server(
+                            s.name(),
+                            s.url(),
+                            s.headers().entrySet().stream()
+                                    .collect(java.util.stream.Collectors.toMap(
+                                            Map.Entry::getKey, e -> env.resolve(e.getValue())))))
+                    .toList();
         } catch (tools.jackson.core.JacksonException e) {
-            throw new io.orchestra.core.config.ConfigException(List.of("mcp_servers: cannot read " + config.configFile().get()));
+            throw new io.orchestra.core.config.ConfigException(
+                    List.of("mcp_servers: cannot read " + config.configFile().get()));
         }
     }
 
@@ -317,7 +378,8 @@ public final class Orchestra implements AutoCloseable {
      */
     private Optional<String> bootstrapAdminKey() {
         if (config.adminKey().isPresent()) {
-            keys.ensure("admin (configured)", Role.ADMIN, "admin", config.adminKey().get());
+            keys.ensure(
+                    "admin (configured)", Role.ADMIN, "admin", config.adminKey().get());
             return Optional.empty();
         }
         if (keys.hasActiveAdmin()) {

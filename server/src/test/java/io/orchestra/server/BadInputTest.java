@@ -23,7 +23,8 @@ class BadInputTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.http.max-body-bytes", Integer.toString(BODY_LIMIT)));
+        server = TestServer.start(
+                TestServer.Storage.SQLITE, Map.of("orchestra.http.max-body-bytes", Integer.toString(BODY_LIMIT)));
         HttpResponse<String> created = server.post("/api/keys", ADMIN, "{\"name\":\"member\",\"role\":\"member\"}");
         member = Json.tree(created.body()).get("secret").asString();
     }
@@ -48,30 +49,81 @@ class BadInputTest {
                 Arguments.of("JSON string", post("\"hello\""), 400, ""),
                 Arguments.of("empty body", post(""), 400, "empty"),
                 Arguments.of("number where text expected", post("{\"name\":5,\"role\":\"member\"}"), 400, "name"),
-                Arguments.of("text where list expected", post("{\"name\":\"x\",\"role\":\"member\",\"tags\":\"a\"}"), 400, "tags"),
+                Arguments.of(
+                        "text where list expected",
+                        post("{\"name\":\"x\",\"role\":\"member\",\"tags\":\"a\"}"),
+                        400,
+                        "tags"),
                 Arguments.of("object where text expected", post("{\"name\":{},\"role\":\"member\"}"), 400, "name"),
-                Arguments.of("unknown field", post("{\"name\":\"x\",\"role\":\"member\",\"colour\":\"red\"}"), 400, "colour"),
+                Arguments.of(
+                        "unknown field",
+                        post("{\"name\":\"x\",\"role\":\"member\",\"colour\":\"red\"}"),
+                        400,
+                        "colour"),
                 Arguments.of("missing name", post("{\"role\":\"member\"}"), 422, "name: required"),
                 Arguments.of("invalid role", post("{\"name\":\"x\",\"role\":\"owner\"}"), 422, "role"),
-                Arguments.of("name and role both wrong", post("{\"name\":\"\",\"role\":\"root\"}"), 422, "name: required; role"),
-                Arguments.of("name too long", post("{\"name\":\"" + "n".repeat(201) + "\",\"role\":\"member\"}"), 422, "200"),
+                Arguments.of(
+                        "name and role both wrong",
+                        post("{\"name\":\"\",\"role\":\"root\"}"),
+                        422,
+                        "name: required; role"),
+                Arguments.of(
+                        "name too long",
+                        post("{\"name\":\"" + "n".repeat(201) + "\",\"role\":\"member\"}"),
+                        422,
+                        "200"),
                 Arguments.of("blank tag", post("{\"name\":\"x\",\"role\":\"member\",\"tags\":[\" \"]}"), 422, "tags"),
-                Arguments.of("body over the limit", post("{\"name\":\"" + "x".repeat(BODY_LIMIT * 2) + "\"}"), 413, "limit"),
-                Arguments.of("wrong content type", new Case("POST", "/api/keys", ADMIN, "text/plain", "{}"), 415, "application/json"),
-                Arguments.of("unknown key id", new Case("GET", "/api/keys/key_missing", ADMIN, null, null), 404, "key_missing"),
-                Arguments.of("revoke unknown key", new Case("DELETE", "/api/keys/key_missing", ADMIN, null, null), 404, "key_missing"),
-                Arguments.of("overlong id", new Case("GET", "/api/keys/" + "k".repeat(300), ADMIN, null, null), 400, "1 to 200"),
+                Arguments.of(
+                        "body over the limit", post("{\"name\":\"" + "x".repeat(BODY_LIMIT * 2) + "\"}"), 413, "limit"),
+                Arguments.of(
+                        "wrong content type",
+                        new Case("POST", "/api/keys", ADMIN, "text/plain", "{}"),
+                        415,
+                        "application/json"),
+                Arguments.of(
+                        "unknown key id",
+                        new Case("GET", "/api/keys/key_missing", ADMIN, null, null),
+                        404,
+                        "key_missing"),
+                Arguments.of(
+                        "revoke unknown key",
+                        new Case("DELETE", "/api/keys/key_missing", ADMIN, null, null),
+                        404,
+                        "key_missing"),
+                Arguments.of(
+                        "overlong id",
+                        new Case("GET", "/api/keys/" + "k".repeat(300), ADMIN, null, null),
+                        400,
+                        "1 to 200"),
                 Arguments.of("unknown route", new Case("GET", "/api/nothing-here", ADMIN, null, null), 404, ""),
                 Arguments.of("unknown route without key", new Case("GET", "/nothing", null, null, null), 404, ""),
-                Arguments.of("wrong method on keys", new Case("PUT", "/api/keys", ADMIN, "application/json", "{}"), 405, ""),
+                Arguments.of(
+                        "wrong method on keys", new Case("PUT", "/api/keys", ADMIN, "application/json", "{}"), 405, ""),
                 Arguments.of("wrong method on health", new Case("DELETE", "/health", null, null, null), 405, ""),
                 Arguments.of("post to ready", new Case("POST", "/ready", null, "application/json", "{}"), 405, ""),
                 Arguments.of("no key", new Case("GET", "/api/keys", null, null, null), 401, "Bearer"),
                 Arguments.of("wrong scheme", new Case("GET", "/api/keys", "BASIC", null, null), 401, "Bearer"),
                 Arguments.of("unknown key", new Case("GET", "/api/keys", "orc_not-a-real-key", null, null), 401, ""),
-                Arguments.of("garbage key", new Case("GET", "/api/health", "orc_\\u0000; DROP TABLE api_keys", null, null), 401, ""),
-                Arguments.of("member creating a key", new Case("POST", "/api/keys", "MEMBER", "application/json", "{\"name\":\"x\",\"role\":\"admin\"}"), 403, "admin"),
-                Arguments.of("member reading health report", new Case("GET", "/api/health", "MEMBER", null, null), 403, "admin"));
+                Arguments.of(
+                        "garbage key",
+                        new Case("GET", "/api/health", "orc_\\u0000; DROP TABLE api_keys", null, null),
+                        401,
+                        ""),
+                Arguments.of(
+                        "member creating a key",
+                        new Case(
+                                "POST",
+                                "/api/keys",
+                                "MEMBER",
+                                "application/json",
+                                "{\"name\":\"x\",\"role\":\"admin\"}"),
+                        403,
+                        "admin"),
+                Arguments.of(
+                        "member reading health report",
+                        new Case("GET", "/api/health", "MEMBER", null, null),
+                        403,
+                        "admin"));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
@@ -88,8 +140,10 @@ class BadInputTest {
         if (c.contentType() != null) {
             request.header("Content-Type", c.contentType());
         }
-        HttpRequest.BodyPublisher body = c.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(c.body());
-        HttpResponse<String> response = server.send(request.method(c.method(), body).build());
+        HttpRequest.BodyPublisher body =
+                c.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(c.body());
+        HttpResponse<String> response =
+                server.send(request.method(c.method(), body).build());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
@@ -99,7 +153,8 @@ class BadInputTest {
         assertThat(problem.get("status").asInt()).isEqualTo(status);
         assertThat(problem.get("detail").asString()).contains(detailContains);
         assertThat(problem.get("instance").asString()).isEqualTo(c.path());
-        assertThat(problem.get("request_id").asString()).isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
+        assertThat(problem.get("request_id").asString())
+                .isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 }

@@ -32,8 +32,8 @@ abstract class FoundationContract {
     }
 
     String createKey(String name, String role) {
-        HttpResponse<String> created = server.post("/api/keys", TestServer.ADMIN_KEY,
-                "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
+        HttpResponse<String> created =
+                server.post("/api/keys", TestServer.ADMIN_KEY, "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return json(created).get("secret").asString();
     }
@@ -48,7 +48,10 @@ abstract class FoundationContract {
 
     @Test
     void incomingRequestIdIsEchoed() {
-        HttpResponse<String> response = server.send(server.request("/health", null).header("X-Request-Id", "trace-abc.123").GET().build());
+        HttpResponse<String> response = server.send(server.request("/health", null)
+                .header("X-Request-Id", "trace-abc.123")
+                .GET()
+                .build());
         assertThat(response.headers().firstValue("X-Request-Id")).contains("trace-abc.123");
     }
 
@@ -69,9 +72,11 @@ abstract class FoundationContract {
         assertThat(body.get("uptime_seconds").isNumber()).isTrue();
         JsonNode db = body.get("components").get("database");
         assertThat(db.get("status").asString()).isEqualTo("up");
-        assertThat(db.get("kind").asString()).isEqualTo(storage() == TestServer.Storage.SQLITE ? "sqlite" : "postgresql");
+        assertThat(db.get("kind").asString())
+                .isEqualTo(storage() == TestServer.Storage.SQLITE ? "sqlite" : "postgresql");
         assertThat(db.get("latency_ms").isNumber()).isTrue();
-        assertThat(body.get("components").get("disk").get("free_bytes").asLong()).isPositive();
+        assertThat(body.get("components").get("disk").get("free_bytes").asLong())
+                .isPositive();
         assertThat(report.body()).doesNotContain(TestServer.ADMIN_KEY).doesNotContain("password");
     }
 
@@ -92,7 +97,9 @@ abstract class FoundationContract {
 
     @Test
     void keysLifecycleOverHttp() {
-        HttpResponse<String> created = server.post("/api/keys", TestServer.ADMIN_KEY,
+        HttpResponse<String> created = server.post(
+                "/api/keys",
+                TestServer.ADMIN_KEY,
                 "{\"name\":\"ci-bot\",\"role\":\"member\",\"owner\":\"team-a\",\"tags\":[\"batch\"]}");
         assertThat(created.statusCode()).isEqualTo(201);
         JsonNode body = json(created);
@@ -103,7 +110,8 @@ abstract class FoundationContract {
 
         HttpResponse<String> listed = server.get("/api/keys", TestServer.ADMIN_KEY);
         assertThat(listed.body()).contains(id).doesNotContain(secret);
-        assertThat(server.get("/api/keys/" + id, TestServer.ADMIN_KEY).statusCode()).isEqualTo(200);
+        assertThat(server.get("/api/keys/" + id, TestServer.ADMIN_KEY).statusCode())
+                .isEqualTo(200);
 
         assertThat(server.get("/api/health", secret).statusCode()).isEqualTo(403);
         HttpResponse<String> revoked = server.delete("/api/keys/" + id, TestServer.ADMIN_KEY);
@@ -123,7 +131,8 @@ abstract class FoundationContract {
         assertThat(problem.get("type").asString()).endsWith("/forbidden");
         assertThat(problem.get("status").asInt()).isEqualTo(403);
         assertThat(problem.get("instance").asString()).isEqualTo("/api/keys");
-        assertThat(problem.get("request_id").asString()).isEqualTo(forbidden.headers().firstValue("X-Request-Id").orElseThrow());
+        assertThat(problem.get("request_id").asString())
+                .isEqualTo(forbidden.headers().firstValue("X-Request-Id").orElseThrow());
     }
 
     @Test

@@ -22,13 +22,17 @@ import java.util.Map;
 public final class TestServer implements AutoCloseable {
     public static final String ADMIN_KEY = "orc_test-admin-key-0123456789abcdef";
 
-    public enum Storage { SQLITE, POSTGRES }
+    public enum Storage {
+        SQLITE,
+        POSTGRES
+    }
 
     private final Path dataDir;
     private final TestPostgres.Fresh postgres;
     private final Map<String, String> overrides;
     private Orchestra orchestra;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestServer(Storage storage, Map<String, String> extra, String yaml) {
         try {
@@ -69,8 +73,11 @@ public final class TestServer implements AutoCloseable {
     /** Creates a key and returns its secret. */
     public String createKey(String name, String role, String owner, String... tags) {
         String tagJson = tags.length == 0 ? "[]" : "[\"" + String.join("\",\"", tags) + "\"]";
-        HttpResponse<String> created = post("/api/keys", ADMIN_KEY,
-                "{\"name\":\"" + name + "\",\"role\":\"" + role + "\",\"owner\":\"" + owner + "\",\"tags\":" + tagJson + "}");
+        HttpResponse<String> created = post(
+                "/api/keys",
+                ADMIN_KEY,
+                "{\"name\":\"" + name + "\",\"role\":\"" + role + "\",\"owner\":\"" + owner + "\",\"tags\":" + tagJson
+                        + "}");
         if (created.statusCode() != 201) {
             throw new IllegalStateException(created.body());
         }
@@ -112,12 +119,15 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String key, String json) {
-        return send(request(path, key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return send(request(path, key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     public HttpRequest.Builder request(String path, String key) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
         if (key != null) {
             builder.header("Authorization", "Bearer " + key);
         }

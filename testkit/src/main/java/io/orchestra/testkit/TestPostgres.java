@@ -67,7 +67,8 @@ public final class TestPostgres {
             return url.contains("user=") ? url : url + (url.contains("?") ? "&" : "?") + "user=postgres";
         }
         URI uri = URI.create(url);
-        String user = "?user=" + (uri.getUserInfo() == null ? "postgres" : uri.getUserInfo().split(":")[0]);
+        String user = "?user="
+                + (uri.getUserInfo() == null ? "postgres" : uri.getUserInfo().split(":")[0]);
         return "jdbc:postgresql://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 5432)
                 + (uri.getPath() == null || uri.getPath().isEmpty() ? "/postgres" : uri.getPath()) + user;
     }

@@ -24,8 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class MemoryExtractor {
     public static final String JOB = "memory.extract";
-    static final String PROMPT = "Extract durable facts about the user from this exchange (preferences, people, plans, constraints). "
-            + "Answer with JSON {\"facts\": [\"…\"]}; an empty list when there is nothing worth remembering.";
+    static final String PROMPT =
+            "Extract durable facts about the user from this exchange (preferences, people, plans, constraints). "
+                    + "Answer with JSON {\"facts\": [\"…\"]}; an empty list when there is nothing worth remembering.";
     static final String SCHEMA = """
             {"type":"object","additionalProperties":false,"required":["facts"],
              "properties":{"facts":{"type":"array","maxItems":10,"items":{"type":"string"}}}}""";
@@ -44,7 +45,9 @@ public final class MemoryExtractor {
 
     public void enqueue(Principal caller, Persona persona, String sessionId, String userText, String answer) {
         ObjectNode payload = Json.object();
-        payload.put("key_id", caller.keyId()).put("key_name", caller.keyName()).put("role", caller.role().wire());
+        payload.put("key_id", caller.keyId())
+                .put("key_name", caller.keyName())
+                .put("role", caller.role().wire());
         payload.put("model", persona.model()).put("agent", persona.memory().shared() ? null : persona.id());
         payload.put("session_id", sessionId).put("user", userText).put("answer", answer);
         jobs.enqueue(JOB, caller.owner(), Json.write(payload), 2);
@@ -54,20 +57,36 @@ public final class MemoryExtractor {
     public JobHandler handler() {
         return (Job job, JobHandler.Progress progress) -> {
             JsonNode p = Json.tree(job.payload());
-            Principal caller = new Principal(p.path("key_id").asString(), p.path("key_name").asString(),
-                    Role.parse(p.path("role").asString()).orElse(Role.MEMBER), job.owner(), List.of());
+            Principal caller = new Principal(
+                    p.path("key_id").asString(),
+                    p.path("key_name").asString(),
+                    Role.parse(p.path("role").asString()).orElse(Role.MEMBER),
+                    job.owner(),
+                    List.of());
             ObjectNode request = Json.object();
             request.put("model", p.path("model").asString());
             request.put("temperature", 0);
             ArrayNode messages = request.putArray("messages");
             messages.addObject().put("role", "system").put("content", PROMPT);
-            messages.addObject().put("role", "user").put("content",
-                    "User: " + p.path("user").asString() + "\nAssistant: " + p.path("answer").asString());
+            messages.addObject()
+                    .put("role", "user")
+                    .put(
+                            "content",
+                            "User: " + p.path("user").asString() + "\nAssistant: "
+                                    + p.path("answer").asString());
             ObjectNode format = request.putObject("response_format");
             format.put("type", "json_schema");
-            format.putObject("json_schema").put("name", "facts").put("strict", true).set("schema", Json.tree(SCHEMA));
+            format.putObject("json_schema")
+                    .put("name", "facts")
+                    .put("strict", true)
+                    .set("schema", Json.tree(SCHEMA));
             ChatResult result = gateway.chat(caller, request, name -> null);
-            String content = result.body().path("choices").path(0).path("message").path("content").asString("");
+            String content = result.body()
+                    .path("choices")
+                    .path(0)
+                    .path("message")
+                    .path("content")
+                    .asString("");
             JsonNode facts;
             try {
                 facts = Json.tree(content).path("facts");
@@ -86,5 +105,4 @@ public final class MemoryExtractor {
             progress.report(1.0, stored + " facts");
         };
     }
-
 }

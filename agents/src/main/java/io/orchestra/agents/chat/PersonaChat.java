@@ -12,8 +12,6 @@ import io.orchestra.agents.session.ContextWindow;
 import io.orchestra.agents.session.SessionStore;
 import io.orchestra.agents.session.Tokens;
 import io.orchestra.agents.tools.Tool;
-import io.orchestra.memory.memories.MemoryStore;
-import io.orchestra.memory.memories.Recalled;
 import io.orchestra.agents.tools.Toolbox;
 import io.orchestra.core.auth.Principal;
 import io.orchestra.core.error.ProblemException;
@@ -22,6 +20,8 @@ import io.orchestra.gateway.ChatResult;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
 import io.orchestra.gateway.cache.StreamReplay;
+import io.orchestra.memory.memories.MemoryStore;
+import io.orchestra.memory.memories.Recalled;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +56,8 @@ public final class PersonaChat {
     public record Request(String persona, String sessionId, ArrayNode messages, boolean stream, ObjectNode options) {}
 
     /** What the caller learns besides the completion. */
-    public record Meta(String personaId, String personaName, double confidence, String reason, String sessionId, String runId) {
+    public record Meta(
+            String personaId, String personaName, double confidence, String reason, String sessionId, String runId) {
         public Map<String, String> headers() {
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("x-orchestra-persona", personaId);
@@ -67,8 +68,18 @@ public final class PersonaChat {
         }
     }
 
-    public PersonaChat(PersonaStore personas, PersonaRouter router, SessionStore sessions, RunStore runs, Gateway gateway, ContextWindow window,
-            Toolbox toolbox, MemoryStore memories, MemoryExtractor extractor, int maxSteps, long toolTimeoutMillis) {
+    public PersonaChat(
+            PersonaStore personas,
+            PersonaRouter router,
+            SessionStore sessions,
+            RunStore runs,
+            Gateway gateway,
+            ContextWindow window,
+            Toolbox toolbox,
+            MemoryStore memories,
+            MemoryExtractor extractor,
+            int maxSteps,
+            long toolTimeoutMillis) {
         this.memories = memories;
         this.extractor = extractor;
         this.personas = personas;
@@ -94,7 +105,9 @@ public final class PersonaChat {
         double confidence = 1.0;
         String reason;
         if (wanted.equals(AUTO)) {
-            PersonaRouter.Choice choice = router.route(userText, personas.list(caller).stream().map(StoredPersona::persona).toList());
+            PersonaRouter.Choice choice = router.route(
+                    userText,
+                    personas.list(caller).stream().map(StoredPersona::persona).toList());
             if (choice.persona() == null) {
                 throw ProblemException.notFound("no persona is available to answer");
             }
@@ -114,7 +127,8 @@ public final class PersonaChat {
             fresh = Json.mapper().createArrayNode();
             fresh.addObject().put("role", "user").put("content", userText);
         } else {
-            session = sessions.create(caller.owner(), persona.id(), userText.length() > 80 ? userText.substring(0, 80) : userText);
+            session = sessions.create(
+                    caller.owner(), persona.id(), userText.length() > 80 ? userText.substring(0, 80) : userText);
             history = List.of();
             fresh = request.messages();
         }
@@ -126,7 +140,8 @@ public final class PersonaChat {
         session = summarizeOverflow(caller, persona, session, history, runId, headers);
         ContextWindow.Plan plan = window.plan(session, history);
 
-        ObjectNode upstream = request.options() == null ? Json.object() : request.options().deepCopy();
+        ObjectNode upstream =
+                request.options() == null ? Json.object() : request.options().deepCopy();
         upstream.put("model", persona.model());
         if (!upstream.has("temperature")) {
             upstream.put("temperature", persona.temperature());
@@ -139,14 +154,26 @@ public final class PersonaChat {
         List<String> scope = new java.util.ArrayList<>(persona.memory().readFrom());
         scope.add(persona.id());
         List<Recalled> recalled = memories.recall(caller.owner(), userText, 5, scope, List.of(), null, null).stream()
-                .filter(r -> r.score() >= RECALL_THRESHOLD).toList();
+                .filter(r -> r.score() >= RECALL_THRESHOLD)
+                .toList();
         if (!recalled.isEmpty()) {
             system.append("\n\nWhat you remember about the user (cite by id when you use it):");
-            recalled.forEach(r -> system.append("\n- [").append(r.memory().id()).append("] ").append(r.memory().text()));
+            recalled.forEach(r -> system.append("\n- [")
+                    .append(r.memory().id())
+                    .append("] ")
+                    .append(r.memory().text()));
             int step = runs.beginStep(runId, null, "recall", "recall", persona.id(), userText);
-            // One line per memory with its text, so a trace (and the UI playground) shows what was recalled, not only ids.
-            runs.endStep(runId, step, recalled.stream().map(r -> "[" + r.memory().id() + "] " + r.memory().text()
-                    + String.format(java.util.Locale.ROOT, " (score %.2f)", r.score())).collect(java.util.stream.Collectors.joining("\n")), Usage.NONE, null);
+            // One line per memory with its text, so a trace (and the UI playground) shows what was recalled, not only
+            // ids.
+            runs.endStep(
+                    runId,
+                    step,
+                    recalled.stream()
+                            .map(r -> "[" + r.memory().id() + "] " + r.memory().text()
+                                    + String.format(java.util.Locale.ROOT, " (score %.2f)", r.score()))
+                            .collect(java.util.stream.Collectors.joining("\n")),
+                    Usage.NONE,
+                    null);
         }
         messages.addObject().put("role", "system").put("content", system.toString());
         for (ChatMessage message : plan.recent()) {
@@ -157,11 +184,21 @@ public final class PersonaChat {
                 messages.add(message);
             }
         }
-        return new Turn(persona, new Meta(persona.id(), persona.name(), confidence, reason, session.id(), runId), session, upstream, userText);
+        return new Turn(
+                persona,
+                new Meta(persona.id(), persona.name(), confidence, reason, session.id(), runId),
+                session,
+                upstream,
+                userText);
     }
 
     /** Folds turns that no longer fit into the session's summary, through the persona's own model. */
-    private ChatSession summarizeOverflow(Principal caller, Persona persona, ChatSession session, List<ChatMessage> history, String runId,
+    private ChatSession summarizeOverflow(
+            Principal caller,
+            Persona persona,
+            ChatSession session,
+            List<ChatMessage> history,
+            String runId,
             Function<String, String> headers) {
         ContextWindow.Plan plan = window.plan(session, history);
         if (plan.toSummarize().isEmpty()) {
@@ -171,18 +208,31 @@ public final class PersonaChat {
         if (session.summary() != null) {
             transcript.append("Earlier summary: ").append(session.summary()).append("\n\n");
         }
-        plan.toSummarize().forEach(m -> transcript.append(m.role()).append(": ").append(m.content()).append('\n'));
+        plan.toSummarize()
+                .forEach(m -> transcript
+                        .append(m.role())
+                        .append(": ")
+                        .append(m.content())
+                        .append('\n'));
         ObjectNode request = Json.object();
         request.put("model", persona.model());
         request.put("temperature", 0);
         ArrayNode messages = request.putArray("messages");
-        messages.addObject().put("role", "system").put("content",
-                "Summarise this conversation in a few sentences, keeping names, numbers, decisions and open questions.");
+        messages.addObject()
+                .put("role", "system")
+                .put(
+                        "content",
+                        "Summarise this conversation in a few sentences, keeping names, numbers, decisions and open questions.");
         messages.addObject().put("role", "user").put("content", transcript.toString());
         int step = runs.beginStep(runId, null, "summary", "summarise history", persona.id(), null);
         try {
             ChatResult result = gateway.chat(caller, request, headers);
-            String summary = result.body().path("choices").path(0).path("message").path("content").asString("");
+            String summary = result.body()
+                    .path("choices")
+                    .path(0)
+                    .path("message")
+                    .path("content")
+                    .asString("");
             int upto = plan.toSummarize().getLast().seq();
             sessions.summarize(session.id(), caller.owner(), summary, upto);
             runs.endStep(runId, step, summary, Usage.of(result), null);
@@ -222,7 +272,13 @@ public final class PersonaChat {
         ArrayNode messages = (ArrayNode) request.get("messages");
         ChatResult result = null;
         for (int stepNo = 1; stepNo <= maxSteps; stepNo++) {
-            int step = runs.beginStep(turn.meta().runId(), null, "model", turn.persona().model(), turn.persona().id(), null);
+            int step = runs.beginStep(
+                    turn.meta().runId(),
+                    null,
+                    "model",
+                    turn.persona().model(),
+                    turn.persona().id(),
+                    null);
             try {
                 result = gateway.chat(caller, request, headers);
             } catch (RuntimeException e) {
@@ -246,17 +302,20 @@ public final class PersonaChat {
     private ObjectNode runTool(Turn turn, List<Tool> tools, JsonNode call) {
         String name = call.path("function").path("name").asString("");
         String arguments = call.path("function").path("arguments").asString("{}");
-        int step = runs.beginStep(turn.meta().runId(), null, "tool", name, turn.persona().id(), arguments);
+        int step = runs.beginStep(
+                turn.meta().runId(), null, "tool", name, turn.persona().id(), arguments);
         String output;
         String error = null;
-        Tool tool = tools.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+        Tool tool =
+                tools.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
         if (tool == null) {
             output = "error: no tool named '" + name + "' is available";
             error = output;
         } else {
             try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
                 JsonNode args = Json.tree(arguments.isBlank() ? "{}" : arguments);
-                output = executor.submit(() -> tool.call().apply(args)).get(toolTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                output = executor.submit(() -> tool.call().apply(args))
+                        .get(toolTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 output = "error: the tool did not answer within " + toolTimeoutMillis + " ms";
                 error = output;
@@ -282,7 +341,8 @@ public final class PersonaChat {
 
     private ChatResult finish(Principal caller, Turn turn, Completed completed) {
         ObjectNode body = completed.result().body().deepCopy();
-        String answer = body.path("choices").path(0).path("message").path("content").asString("");
+        String answer =
+                body.path("choices").path(0).path("message").path("content").asString("");
         store(caller, turn, answer, Usage.tokens(body.path("usage"), 0));
         runs.finish(turn.meta().runId(), answer, null);
         ObjectNode meta = meta(turn.meta());
@@ -314,7 +374,13 @@ public final class PersonaChat {
         ObjectNode upstream = turn.upstream();
         upstream.put("stream", true);
         upstream.putObject("stream_options").put("include_usage", true);
-        int step = runs.beginStep(turn.meta().runId(), null, "model", turn.persona().model(), turn.persona().id(), null);
+        int step = runs.beginStep(
+                turn.meta().runId(),
+                null,
+                "model",
+                turn.persona().model(),
+                turn.persona().id(),
+                null);
         StreamReplay.Accumulator accumulator = new StreamReplay.Accumulator();
         try {
             gateway.chatStream(caller, upstream, headers, new StreamSink() {
@@ -342,7 +408,12 @@ public final class PersonaChat {
                 }
             });
             ObjectNode completion = accumulator.completion();
-            String answer = completion.path("choices").path(0).path("message").path("content").asString("");
+            String answer = completion
+                    .path("choices")
+                    .path(0)
+                    .path("message")
+                    .path("content")
+                    .asString("");
             Usage usage = Usage.tokens(completion.path("usage"), 0);
             runs.endStep(turn.meta().runId(), step, answer, usage, null);
             store(caller, turn, answer, usage);
@@ -359,7 +430,11 @@ public final class PersonaChat {
             extractor.enqueue(caller, turn.persona(), turn.session().id(), turn.userText(), answer);
         }
         sessions.append(turn.session(), "user", turn.userText(), null, Tokens.estimate(turn.userText()), null);
-        sessions.append(turn.session(), "assistant", answer, turn.persona().id(),
+        sessions.append(
+                turn.session(),
+                "assistant",
+                answer,
+                turn.persona().id(),
                 usage.completionTokens() > 0 ? usage.completionTokens() : Tokens.estimate(answer),
                 Json.write(Map.of("run_id", turn.meta().runId())));
     }

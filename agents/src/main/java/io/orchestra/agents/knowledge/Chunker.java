@@ -46,7 +46,8 @@ public final class Chunker {
     private static int overlapStart(String text, int from, int end) {
         for (int i = Math.max(from, 2); i < end; i++) {
             char before = text.charAt(i - 2);
-            if (Character.isWhitespace(text.charAt(i - 1)) && !Character.isWhitespace(text.charAt(i))
+            if (Character.isWhitespace(text.charAt(i - 1))
+                    && !Character.isWhitespace(text.charAt(i))
                     && (before == '.' || before == '!' || before == '?' || before == '\n')) {
                 return i;
             }
@@ -62,7 +63,9 @@ public final class Chunker {
         }
         for (int i = to - 1; i >= from; i--) {
             char c = text.charAt(i);
-            if ((c == '.' || c == '!' || c == '?' || c == '\n') && i + 1 < text.length() && Character.isWhitespace(text.charAt(i + 1))) {
+            if ((c == '.' || c == '!' || c == '?' || c == '\n')
+                    && i + 1 < text.length()
+                    && Character.isWhitespace(text.charAt(i + 1))) {
                 return i + 1;
             }
         }

@@ -6,8 +6,8 @@ import io.orchestra.core.jobs.JobHandler;
 import io.orchestra.core.jobs.JobQueue;
 import io.orchestra.core.json.Json;
 import io.orchestra.core.util.Ids;
-import io.orchestra.memory.embeddings.Embedder;
 import io.orchestra.core.util.Vectors;
+import io.orchestra.memory.embeddings.Embedder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +41,13 @@ public final class DocumentService {
     /** The result of an upload: the document and whether it was already there. */
     public record Upload(Document document, boolean duplicate) {}
 
-    public DocumentService(DocumentStore store, JobQueue jobs, Path storageDir, long maxBytes, Chunker chunker, Embedder embedder,
+    public DocumentService(
+            DocumentStore store,
+            JobQueue jobs,
+            Path storageDir,
+            long maxBytes,
+            Chunker chunker,
+            Embedder embedder,
             Runnable wakeWorkers) {
         this.embedder = embedder;
         this.store = store;
@@ -57,7 +63,9 @@ public final class DocumentService {
     }
 
     public Upload upload(String owner, String personaId, String filename, InputStream content) {
-        String safeName = filename == null || filename.isBlank() ? "document" : Path.of(filename).getFileName().toString();
+        String safeName = filename == null || filename.isBlank()
+                ? "document"
+                : Path.of(filename).getFileName().toString();
         if (safeName.length() > 500) {
             throw ProblemException.badRequest("file name is longer than 500 characters");
         }
@@ -106,7 +114,8 @@ public final class DocumentService {
         while ((read = in.read(buffer)) >= 0) {
             total += read;
             if (total > maxBytes) {
-                throw ProblemException.tooLarge("the file is larger than the limit of " + maxBytes + " bytes (orchestra.documents.max-bytes)");
+                throw ProblemException.tooLarge(
+                        "the file is larger than the limit of " + maxBytes + " bytes (orchestra.documents.max-bytes)");
             }
             out.write(buffer, 0, read);
         }
@@ -117,7 +126,8 @@ public final class DocumentService {
     public Document retry(String id, String owner) {
         Document document = store.get(id, owner);
         if (!document.status().equals("failed")) {
-            throw ProblemException.conflict("document '" + id + "' is " + document.status() + "; only failed documents can be retried");
+            throw ProblemException.conflict(
+                    "document '" + id + "' is " + document.status() + "; only failed documents can be retried");
         }
         jobs.retry(document.jobId());
         store.setStatus(id, "queued", null, null);
@@ -126,7 +136,8 @@ public final class DocumentService {
     }
 
     public void delete(String id, String owner) {
-        String path = store.delete(id, owner).orElseThrow(() -> ProblemException.notFound("no document with id '" + id + "'"));
+        String path = store.delete(id, owner)
+                .orElseThrow(() -> ProblemException.notFound("no document with id '" + id + "'"));
         try {
             Files.deleteIfExists(Path.of(path));
         } catch (IOException e) {
@@ -142,20 +153,25 @@ public final class DocumentService {
             store.setStatus(id, "processing", null, null);
             try {
                 progress.report(0.1, "extracting text");
-                TextExtractor.Extracted extracted = extractor.extract(Path.of(store.storagePath(id)), document.filename());
+                TextExtractor.Extracted extracted =
+                        extractor.extract(Path.of(store.storagePath(id)), document.filename());
                 store.setStatus(id, "processing", null, extracted.mediaType());
                 progress.report(0.3, "chunking");
                 List<Chunker.Chunk> chunks = chunker.split(extracted.text());
                 List<String> embeddings = new java.util.ArrayList<>();
                 for (int from = 0; from < chunks.size(); from += 32) {
                     List<Chunker.Chunk> batch = chunks.subList(from, Math.min(chunks.size(), from + 32));
-                    embedder.embed(batch.stream().map(Chunker.Chunk::text).toList()).forEach(v -> embeddings.add(Vectors.encode(v)));
-                    progress.report(0.3 + 0.65 * embeddings.size() / chunks.size(), "embedding " + embeddings.size() + "/" + chunks.size());
+                    embedder.embed(batch.stream().map(Chunker.Chunk::text).toList())
+                            .forEach(v -> embeddings.add(Vectors.encode(v)));
+                    progress.report(
+                            0.3 + 0.65 * embeddings.size() / chunks.size(),
+                            "embedding " + embeddings.size() + "/" + chunks.size());
                 }
                 store.replaceChunks(document, chunks, embeddings);
                 progress.report(1.0, chunks.size() + " chunks" + (extracted.truncated() ? " (text truncated)" : ""));
             } catch (Exception e) {
-                boolean lastAttempt = e instanceof io.orchestra.core.jobs.PermanentJobFailure || job.attempts() >= job.maxAttempts();
+                boolean lastAttempt =
+                        e instanceof io.orchestra.core.jobs.PermanentJobFailure || job.attempts() >= job.maxAttempts();
                 store.setStatus(id, lastAttempt ? "failed" : "queued", e.getMessage(), null);
                 throw e;
             }

@@ -21,23 +21,48 @@ public final class DocumentStore {
     }
 
     public Optional<Document> findBySha(String owner, String sha256) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM documents WHERE owner = :owner AND sha256 = :sha")
-                .bind("owner", owner).bind("sha", sha256).map((rs, ctx) -> map(rs)).findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM documents WHERE owner = :owner AND sha256 = :sha")
+                        .bind("owner", owner)
+                        .bind("sha", sha256)
+                        .map((rs, ctx) -> map(rs))
+                        .findOne());
     }
 
-    public Document insert(String id, String owner, String personaId, String filename, long size, String sha256, String path, String jobId) {
+    public Document insert(
+            String id,
+            String owner,
+            String personaId,
+            String filename,
+            long size,
+            String sha256,
+            String path,
+            String jobId) {
         long now = clock.millis();
-        database.jdbi().useHandle(h -> h.createUpdate("""
+        database.jdbi()
+                .useHandle(h -> h.createUpdate("""
                         INSERT INTO documents (id, owner, persona_id, filename, size_bytes, sha256, storage_path, status, job_id, created_at, updated_at)
                         VALUES (:id, :owner, :persona, :filename, :size, :sha, :path, 'queued', :job, :now, :now)""")
-                .bind("id", id).bind("owner", owner).bind("persona", personaId).bind("filename", filename).bind("size", size)
-                .bind("sha", sha256).bind("path", path).bind("job", jobId).bind("now", now).execute());
+                        .bind("id", id)
+                        .bind("owner", owner)
+                        .bind("persona", personaId)
+                        .bind("filename", filename)
+                        .bind("size", size)
+                        .bind("sha", sha256)
+                        .bind("path", path)
+                        .bind("job", jobId)
+                        .bind("now", now)
+                        .execute());
         return find(id, owner).orElseThrow();
     }
 
     public Optional<Document> find(String id, String owner) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM documents WHERE id = :id AND owner = :owner")
-                .bind("id", id).bind("owner", owner).map((rs, ctx) -> map(rs)).findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM documents WHERE id = :id AND owner = :owner")
+                        .bind("id", id)
+                        .bind("owner", owner)
+                        .map((rs, ctx) -> map(rs))
+                        .findOne());
     }
 
     public Document get(String id, String owner) {
@@ -45,91 +70,150 @@ public final class DocumentStore {
     }
 
     public List<Document> list(String owner, int limit, int offset) {
-        return database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT * FROM documents WHERE owner = :owner ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
-                .bind("owner", owner).bind("limit", limit).bind("offset", offset).map((rs, ctx) -> map(rs)).list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT * FROM documents WHERE owner = :owner ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
+                        .bind("owner", owner)
+                        .bind("limit", limit)
+                        .bind("offset", offset)
+                        .map((rs, ctx) -> map(rs))
+                        .list());
     }
 
     public String storagePath(String id) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT storage_path FROM documents WHERE id = :id")
-                .bind("id", id).mapTo(String.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT storage_path FROM documents WHERE id = :id")
+                        .bind("id", id)
+                        .mapTo(String.class)
+                        .one());
     }
 
     public void setStatus(String id, String status, String error, String mediaType) {
-        database.jdbi().useHandle(h -> h.createUpdate("""
+        database.jdbi()
+                .useHandle(h -> h.createUpdate("""
                         UPDATE documents SET status = :status, error = :error, media_type = COALESCE(:type, media_type),
                                updated_at = :now WHERE id = :id""")
-                .bind("status", status).bind("error", error).bind("type", mediaType).bind("now", clock.millis()).bind("id", id).execute());
+                        .bind("status", status)
+                        .bind("error", error)
+                        .bind("type", mediaType)
+                        .bind("now", clock.millis())
+                        .bind("id", id)
+                        .execute());
     }
 
     /** Replaces the document's chunks in one transaction, so a retried ingestion never doubles them. */
     public void replaceChunks(Document document, List<Chunker.Chunk> chunks, List<String> embeddings) {
         long now = clock.millis();
         database.jdbi().useTransaction(h -> {
-            h.createUpdate("DELETE FROM document_chunks WHERE document_id = :id").bind("id", document.id()).execute();
+            h.createUpdate("DELETE FROM document_chunks WHERE document_id = :id")
+                    .bind("id", document.id())
+                    .execute();
             var batch = h.prepareBatch("""
                     INSERT INTO document_chunks (id, document_id, owner, persona_id, ordinal, start_offset, text, embedding, created_at)
                     VALUES (:id, :doc, :owner, :persona, :ordinal, :start, :text, :embedding, :now)""");
             for (int i = 0; i < chunks.size(); i++) {
                 Chunker.Chunk chunk = chunks.get(i);
-                batch.bind("id", Ids.newId("chk")).bind("doc", document.id()).bind("owner", document.owner())
-                        .bind("persona", document.personaId()).bind("ordinal", chunk.ordinal()).bind("start", chunk.start())
-                        .bind("text", chunk.text()).bind("embedding", embeddings.get(i)).bind("now", now).add();
+                batch.bind("id", Ids.newId("chk"))
+                        .bind("doc", document.id())
+                        .bind("owner", document.owner())
+                        .bind("persona", document.personaId())
+                        .bind("ordinal", chunk.ordinal())
+                        .bind("start", chunk.start())
+                        .bind("text", chunk.text())
+                        .bind("embedding", embeddings.get(i))
+                        .bind("now", now)
+                        .add();
             }
             if (!chunks.isEmpty()) {
                 batch.execute();
             }
-            h.createUpdate("UPDATE documents SET chunk_count = :n, status = 'ready', error = NULL, updated_at = :now WHERE id = :id")
-                    .bind("n", chunks.size()).bind("now", now).bind("id", document.id()).execute();
+            h.createUpdate(
+                            "UPDATE documents SET chunk_count = :n, status = 'ready', error = NULL, updated_at = :now WHERE id = :id")
+                    .bind("n", chunks.size())
+                    .bind("now", now)
+                    .bind("id", document.id())
+                    .execute();
         });
     }
 
     /** Deletes the document and its chunks; returns its file path so the caller can remove it. */
     public Optional<String> delete(String id, String owner) {
         return database.jdbi().inTransaction(h -> {
-            Optional<String> path = h.createQuery("SELECT storage_path FROM documents WHERE id = :id AND owner = :owner")
-                    .bind("id", id).bind("owner", owner).mapTo(String.class).findOne();
+            Optional<String> path = h.createQuery(
+                            "SELECT storage_path FROM documents WHERE id = :id AND owner = :owner")
+                    .bind("id", id)
+                    .bind("owner", owner)
+                    .mapTo(String.class)
+                    .findOne();
             if (path.isPresent()) {
-                h.createUpdate("DELETE FROM document_chunks WHERE document_id = :id").bind("id", id).execute();
-                h.createUpdate("DELETE FROM documents WHERE id = :id").bind("id", id).execute();
+                h.createUpdate("DELETE FROM document_chunks WHERE document_id = :id")
+                        .bind("id", id)
+                        .execute();
+                h.createUpdate("DELETE FROM documents WHERE id = :id")
+                        .bind("id", id)
+                        .execute();
             }
             return path;
         });
     }
 
     public List<ChunkText> chunks(String documentId, String owner) {
-        return database.jdbi().withHandle(h -> h.createQuery("""
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("""
                         SELECT id, document_id, ordinal, start_offset, text FROM document_chunks
                         WHERE document_id = :doc AND owner = :owner ORDER BY ordinal""")
-                .bind("doc", documentId).bind("owner", owner)
-                .map((rs, ctx) -> new ChunkText(rs.getString("id"), rs.getString("document_id"), rs.getInt("ordinal"),
-                        rs.getInt("start_offset"), rs.getString("text")))
-                .list());
+                        .bind("doc", documentId)
+                        .bind("owner", owner)
+                        .map((rs, ctx) -> new ChunkText(
+                                rs.getString("id"),
+                                rs.getString("document_id"),
+                                rs.getInt("ordinal"),
+                                rs.getInt("start_offset"),
+                                rs.getString("text")))
+                        .list());
     }
 
     /** A chunk with its vector, for search. */
-    public record Candidate(String chunkId, String documentId, String filename, int ordinal, String text, String embedding) {}
+    public record Candidate(
+            String chunkId, String documentId, String filename, int ordinal, String text, String embedding) {}
 
     /** The owner's embedded chunks of ready documents (optionally only those uploaded for one persona, plus shared ones). */
     public List<Candidate> candidates(String owner, String personaId) {
         String personaFilter = personaId == null ? "" : " AND (d.persona_id IS NULL OR d.persona_id = :persona)";
-        return database.jdbi().withHandle(h -> h.createQuery("""
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("""
                         SELECT c.id, c.document_id, d.filename, c.ordinal, c.text, c.embedding FROM document_chunks c
                         JOIN documents d ON d.id = c.document_id
                         WHERE c.owner = :owner AND d.status = 'ready' AND c.embedding IS NOT NULL""" + personaFilter)
-                .bind("owner", owner).bind("persona", personaId)
-                .map((rs, ctx) -> new Candidate(rs.getString("id"), rs.getString("document_id"), rs.getString("filename"),
-                        rs.getInt("ordinal"), rs.getString("text"), rs.getString("embedding")))
-                .list());
+                        .bind("owner", owner)
+                        .bind("persona", personaId)
+                        .map((rs, ctx) -> new Candidate(
+                                rs.getString("id"),
+                                rs.getString("document_id"),
+                                rs.getString("filename"),
+                                rs.getInt("ordinal"),
+                                rs.getString("text"),
+                                rs.getString("embedding")))
+                        .list());
     }
 
     /** A stored chunk. */
     public record ChunkText(String id, String documentId, int ordinal, int start, String text) {}
 
     private static Document map(ResultSet rs) throws SQLException {
-        return new Document(rs.getString("id"), rs.getString("owner"), rs.getString("persona_id"), rs.getString("filename"),
-                rs.getString("media_type"), rs.getLong("size_bytes"), rs.getString("sha256"), rs.getString("status"),
-                rs.getString("error"), rs.getInt("chunk_count"), rs.getString("job_id"),
-                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")));
+        return new Document(
+                rs.getString("id"),
+                rs.getString("owner"),
+                rs.getString("persona_id"),
+                rs.getString("filename"),
+                rs.getString("media_type"),
+                rs.getLong("size_bytes"),
+                rs.getString("sha256"),
+                rs.getString("status"),
+                rs.getString("error"),
+                rs.getInt("chunk_count"),
+                rs.getString("job_id"),
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                Instant.ofEpochMilli(rs.getLong("updated_at")));
     }
 }

@@ -36,7 +36,8 @@ public final class TextExtractor {
             }
             truncated = true;
         } catch (TikaException e) {
-            throw new PermanentJobFailure("cannot read the document as " + metadata.get(Metadata.CONTENT_TYPE) + ": " + rootMessage(e));
+            throw new PermanentJobFailure(
+                    "cannot read the document as " + metadata.get(Metadata.CONTENT_TYPE) + ": " + rootMessage(e));
         }
         String text = handler.toString().replace("\u0000", "").strip();
         String type = metadata.get(Metadata.CONTENT_TYPE);

@@ -74,7 +74,8 @@ public final class PersonaFiles implements AutoCloseable {
         }
         // A file-defined persona whose file is gone is soft-deleted (its history stays).
         for (StoredPersona persona : store.all()) {
-            if (persona.source().equals("file") && !seen.contains(persona.persona().id())) {
+            if (persona.source().equals("file")
+                    && !seen.contains(persona.persona().id())) {
                 store.deleteFromFile(persona.persona().id());
             }
         }
@@ -93,7 +94,10 @@ public final class PersonaFiles implements AutoCloseable {
         }
         try {
             watcher = directory.getFileSystem().newWatchService();
-            directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+            directory.register(
+                    watcher,
+                    StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY,
                     StandardWatchEventKinds.ENTRY_DELETE);
         } catch (IOException e) {
             LOG.warn("cannot watch {}: {}", directory, e.getMessage());

@@ -15,8 +15,18 @@ import tools.jackson.databind.JsonNode;
 public final class PersonaParser {
     public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern TOOL = Pattern.compile("[A-Za-z0-9_.:*-]{1,100}");
-    static final Set<String> FIELDS = Set.of("id", "name", "description", "system_prompt", "model", "temperature",
-            "domains", "memory", "tools", "search", "coordinator");
+    static final Set<String> FIELDS = Set.of(
+            "id",
+            "name",
+            "description",
+            "system_prompt",
+            "model",
+            "temperature",
+            "domains",
+            "memory",
+            "tools",
+            "search",
+            "coordinator");
     static final Set<String> MEMORY_FIELDS = Set.of("scope", "read_from", "shared");
     static final Set<String> SEARCH_FIELDS = Set.of("providers", "blend", "max_results");
     public static final Set<String> SCOPES = Set.of("persona", "user");
@@ -68,7 +78,8 @@ public final class PersonaParser {
                     v.add("memory.scope: one of " + SCOPES);
                 }
                 List<String> readFrom = strings(m, "read_from", 50, 64, ID, v, "memory.");
-                memory = new Persona.MemoryPolicy(scope == null ? "persona" : scope, readFrom, bool(m, "shared", true, v));
+                memory = new Persona.MemoryPolicy(
+                        scope == null ? "persona" : scope, readFrom, bool(m, "shared", true, v));
             }
         }
         Persona.SearchPreferences search = new Persona.SearchPreferences(List.of("wikipedia"), "balanced", 5);
@@ -79,7 +90,8 @@ public final class PersonaParser {
             } else {
                 unknownFields(s, SEARCH_FIELDS, "search.", v);
                 List<String> providers = strings(s, "providers", 4, 20, null, v, "search.");
-                providers.stream().filter(p -> !SEARCH_PROVIDERS.contains(p))
+                providers.stream()
+                        .filter(p -> !SEARCH_PROVIDERS.contains(p))
                         .forEach(p -> v.add("search.providers: '" + p + "' is not one of " + SEARCH_PROVIDERS));
                 String blend = text(s, "blend", false, 20, v, "search.");
                 if (blend != null && !BLENDS.contains(blend)) {
@@ -94,21 +106,32 @@ public final class PersonaParser {
                         max = mr.asInt();
                     }
                 }
-                search = new Persona.SearchPreferences(s.has("providers") ? providers : List.of("wikipedia"),
-                        blend == null ? "balanced" : blend, max);
+                search = new Persona.SearchPreferences(
+                        s.has("providers") ? providers : List.of("wikipedia"), blend == null ? "balanced" : blend, max);
             }
         }
         if (!v.ok()) {
             return null;
         }
-        return new Persona(id, name.strip(), description.strip(), prompt, model, temperature, domains, memory, tools, search,
+        return new Persona(
+                id,
+                name.strip(),
+                description.strip(),
+                prompt,
+                model,
+                temperature,
+                domains,
+                memory,
+                tools,
+                search,
                 coordinator);
     }
 
     private static void unknownFields(JsonNode node, Set<String> known, String prefix, Validation v) {
         Set<String> unknown = new LinkedHashSet<>(node.propertyNames());
         unknown.removeAll(known);
-        unknown.forEach(field -> v.add(prefix + field + ": unknown field (known: " + String.join(", ", known.stream().sorted().toList()) + ")"));
+        unknown.forEach(field -> v.add(prefix + field + ": unknown field (known: "
+                + String.join(", ", known.stream().sorted().toList()) + ")"));
     }
 
     private static String text(JsonNode node, String field, boolean required, int max, Validation v) {
@@ -150,7 +173,8 @@ public final class PersonaParser {
         return value.asBoolean();
     }
 
-    private static List<String> strings(JsonNode node, String field, int maxItems, int maxLength, Pattern pattern, Validation v) {
+    private static List<String> strings(
+            JsonNode node, String field, int maxItems, int maxLength, Pattern pattern, Validation v) {
         return strings(node, field, maxItems, maxLength, pattern, v, "");
     }
 

@@ -24,12 +24,14 @@ public final class PersonaRouter {
     }
 
     public Choice route(String message, List<Persona> candidates) {
-        Persona coordinator = candidates.stream().filter(Persona::coordinator).findFirst().orElse(null);
+        Persona coordinator =
+                candidates.stream().filter(Persona::coordinator).findFirst().orElse(null);
         float[] query = embedder.embed(message);
         Persona best = null;
         double bestScore = -1;
         double second = -1;
-        for (Persona persona : candidates.stream().sorted(Comparator.comparing(Persona::id)).toList()) {
+        for (Persona persona :
+                candidates.stream().sorted(Comparator.comparing(Persona::id)).toList()) {
             if (persona.coordinator()) {
                 continue;
             }
@@ -44,12 +46,19 @@ public final class PersonaRouter {
         }
         if (best == null || (coordinator != null && (bestScore < threshold || bestScore - second < 0.02))) {
             Persona fallback = coordinator != null ? coordinator : best;
-            return new Choice(fallback, Math.max(0, bestScore), best == null ? "no specialist is available"
-                    : "no specialist matched clearly (best: " + best.id() + " at " + round(bestScore) + ", threshold " + threshold
-                            + "), so the coordinator answers");
+            return new Choice(
+                    fallback,
+                    Math.max(0, bestScore),
+                    best == null
+                            ? "no specialist is available"
+                            : "no specialist matched clearly (best: " + best.id() + " at " + round(bestScore)
+                                    + ", threshold " + threshold + "), so the coordinator answers");
         }
-        return new Choice(best, bestScore, "closest to " + best.name() + "'s domains (" + String.join(", ", best.domains())
-                + ") with similarity " + round(bestScore) + (second >= 0 ? " vs " + round(second) + " for the next" : ""));
+        return new Choice(
+                best,
+                bestScore,
+                "closest to " + best.name() + "'s domains (" + String.join(", ", best.domains()) + ") with similarity "
+                        + round(bestScore) + (second >= 0 ? " vs " + round(second) + " for the next" : ""));
     }
 
     /**

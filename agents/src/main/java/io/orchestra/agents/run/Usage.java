@@ -12,10 +12,14 @@ public record Usage(int promptTokens, int completionTokens, double costUsd) {
 
     /** Tokens from an OpenAI {@code usage} object (a streamed answer, whose cost is in the request log). */
     public static Usage tokens(tools.jackson.databind.JsonNode usage, double cost) {
-        return new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0), cost);
+        return new Usage(
+                usage.path("prompt_tokens").asInt(0),
+                usage.path("completion_tokens").asInt(0),
+                cost);
     }
 
     public Usage plus(Usage other) {
-        return new Usage(promptTokens + other.promptTokens, completionTokens + other.completionTokens, costUsd + other.costUsd);
+        return new Usage(
+                promptTokens + other.promptTokens, completionTokens + other.completionTokens, costUsd + other.costUsd);
     }
 }

@@ -23,8 +23,12 @@ public final class BraveSearch implements WebSearchProvider {
 
     @Override
     public List<SearchResult> search(String query, int maxResults) {
-        JsonNode body = http.send(name(), http.newRequest(url).param("q", query).param("count", Integer.toString(Math.min(maxResults, 20)))
-                .headers(h -> h.put("X-Subscription-Token", apiKey)));
+        JsonNode body = http.send(
+                name(),
+                http.newRequest(url)
+                        .param("q", query)
+                        .param("count", Integer.toString(Math.min(maxResults, 20)))
+                        .headers(h -> h.put("X-Subscription-Token", apiKey)));
         JsonNode hits = body.path("web").path("results");
         if (!hits.isArray()) {
             return List.of();

@@ -19,7 +19,9 @@ final class SearchHttp {
     }
 
     Request newRequest(String url) {
-        return client.newRequest(url).timeout(timeoutMillis, TimeUnit.MILLISECONDS).headers(h -> h.put("Accept", "application/json"));
+        return client.newRequest(url)
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .headers(h -> h.put("Accept", "application/json"));
     }
 
     JsonNode send(String provider, Request request) {
@@ -76,14 +78,19 @@ final class SearchHttp {
     }
 
     /** The first {@code max} hits as results, reading each hit's title, URL and snippet fields. */
-    static java.util.List<SearchResult> results(String provider, JsonNode hits, int max, String title, String url, String snippet) {
+    static java.util.List<SearchResult> results(
+            String provider, JsonNode hits, int max, String title, String url, String snippet) {
         java.util.List<SearchResult> results = new java.util.ArrayList<>();
         for (JsonNode hit : hits) {
             if (results.size() == max) {
                 break;
             }
-            results.add(new SearchResult(hit.path(title).asString(""), hit.path(url).asString(""), plain(hit.path(snippet).asString("")),
-                    provider, results.size() + 1));
+            results.add(new SearchResult(
+                    hit.path(title).asString(""),
+                    hit.path(url).asString(""),
+                    plain(hit.path(snippet).asString("")),
+                    provider,
+                    results.size() + 1));
         }
         return results;
     }
@@ -94,9 +101,15 @@ final class SearchHttp {
             return "";
         }
         String text = html.replaceAll("<[^>]+>", "");
-        text = java.util.regex.Pattern.compile("&#(x?)([0-9a-fA-F]+);").matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-                Character.toString(Integer.parseInt(m.group(2), m.group(1).isEmpty() ? 10 : 16))));
-        return text.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ")
-                .replace("&amp;", "&").strip();
+        text = java.util.regex.Pattern.compile("&#(x?)([0-9a-fA-F]+);")
+                .matcher(text)
+                .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(Character.toString(
+                        Integer.parseInt(m.group(2), m.group(1).isEmpty() ? 10 : 16))));
+        return text.replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&nbsp;", " ")
+                .replace("&amp;", "&")
+                .strip();
     }
 }

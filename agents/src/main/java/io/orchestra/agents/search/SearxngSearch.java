@@ -20,7 +20,8 @@ public final class SearxngSearch implements WebSearchProvider {
 
     @Override
     public List<SearchResult> search(String query, int maxResults) {
-        JsonNode body = http.send(name(), http.newRequest(baseUrl + "/search").param("q", query).param("format", "json"));
+        JsonNode body = http.send(
+                name(), http.newRequest(baseUrl + "/search").param("q", query).param("format", "json"));
         JsonNode hits = body.path("results");
         if (!hits.isArray()) {
             throw new SearchException(name() + ": unexpected answer (no results list; is format=json enabled?)");

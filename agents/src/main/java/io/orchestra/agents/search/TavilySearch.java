@@ -31,9 +31,12 @@ public final class TavilySearch implements WebSearchProvider {
         request.put("query", query);
         request.put("max_results", maxResults);
         request.put("search_depth", "basic");
-        JsonNode body = http.send(name(), http.newRequest(url).method(HttpMethod.POST)
-                .headers(h -> h.put("Authorization", "Bearer " + apiKey))
-                .body(new StringRequestContent("application/json", Json.write(request))));
+        JsonNode body = http.send(
+                name(),
+                http.newRequest(url)
+                        .method(HttpMethod.POST)
+                        .headers(h -> h.put("Authorization", "Bearer " + apiKey))
+                        .body(new StringRequestContent("application/json", Json.write(request))));
         JsonNode hits = body.path("results");
         if (!hits.isArray()) {
             throw new SearchException(name() + ": unexpected answer (no results list)");

@@ -6,9 +6,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Future;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Runs a query on several providers at once and merges their answers by rank (round-robin, first
@@ -41,7 +41,9 @@ public final class WebSearch {
         }
         List<List<SearchResult>> answers = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<List<SearchResult>>> futures = chosen.stream().map(p -> pool.submit(() -> p.search(query, maxResults))).toList();
+            List<Future<List<SearchResult>>> futures = chosen.stream()
+                    .map(p -> pool.submit(() -> p.search(query, maxResults)))
+                    .toList();
             for (int i = 0; i < futures.size(); i++) {
                 try {
                     answers.add(futures.get(i).get());
@@ -62,7 +64,9 @@ public final class WebSearch {
         int longest = answers.stream().mapToInt(List::size).max().orElse(0);
         for (int rank = 0; rank < longest && merged.size() < maxResults; rank++) {
             for (List<SearchResult> answer : answers) {
-                if (rank < answer.size() && merged.size() < maxResults && seen.add(answer.get(rank).url())) {
+                if (rank < answer.size()
+                        && merged.size() < maxResults
+                        && seen.add(answer.get(rank).url())) {
                     merged.add(answer.get(rank));
                 }
             }

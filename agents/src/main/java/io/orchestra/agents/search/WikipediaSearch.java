@@ -24,9 +24,15 @@ public final class WikipediaSearch implements WebSearchProvider {
 
     @Override
     public List<SearchResult> search(String query, int maxResults) {
-        JsonNode body = http.send(name(), http.newRequest(baseUrl + "/w/api.php")
-                .param("action", "query").param("list", "search").param("format", "json").param("utf8", "1")
-                .param("srlimit", Integer.toString(maxResults)).param("srsearch", query));
+        JsonNode body = http.send(
+                name(),
+                http.newRequest(baseUrl + "/w/api.php")
+                        .param("action", "query")
+                        .param("list", "search")
+                        .param("format", "json")
+                        .param("utf8", "1")
+                        .param("srlimit", Integer.toString(maxResults))
+                        .param("srsearch", query));
         JsonNode hits = body.path("query").path("search");
         if (!hits.isArray()) {
             throw new SearchException(name() + ": unexpected answer (no query.search list)");
@@ -35,7 +41,8 @@ public final class WikipediaSearch implements WebSearchProvider {
         for (JsonNode hit : hits) {
             String title = hit.path("title").asString("");
             String url = baseUrl + "/wiki/" + URLEncoder.encode(title.replace(' ', '_'), StandardCharsets.UTF_8);
-            results.add(new SearchResult(title, url, SearchHttp.plain(hit.path("snippet").asString("")), name(), results.size() + 1));
+            results.add(new SearchResult(
+                    title, url, SearchHttp.plain(hit.path("snippet").asString("")), name(), results.size() + 1));
             if (results.size() == maxResults) {
                 break;
             }

@@ -54,18 +54,32 @@ public final class TeamRunner {
 
     /** Asks the coordinator's model, with a structured output, whether a request needs the team. */
     public Triage triage(Principal caller, String message) {
-        Persona coordinator = personas.list(caller).stream().map(StoredPersona::persona).filter(Persona::coordinator).findFirst()
-                .orElseThrow(() -> ProblemException.conflict("no coordinator persona is defined (set coordinator: true on one)"));
+        Persona coordinator = personas.list(caller).stream()
+                .map(StoredPersona::persona)
+                .filter(Persona::coordinator)
+                .findFirst()
+                .orElseThrow(() ->
+                        ProblemException.conflict("no coordinator persona is defined (set coordinator: true on one)"));
         ObjectNode request = request(coordinator, TRIAGE, message);
         ObjectNode format = request.putObject("response_format");
         format.put("type", "json_schema");
-        format.putObject("json_schema").put("name", "triage").put("strict", true).set("schema", Json.tree("""
+        format.putObject("json_schema")
+                .put("name", "triage")
+                .put("strict", true)
+                .set("schema", Json.tree("""
                 {"type":"object","additionalProperties":false,"required":["complex","reason"],
                  "properties":{"complex":{"type":"boolean"},"reason":{"type":"string"}}}"""));
         ChatResult result = gateway.chat(caller, request, name -> null);
         try {
-            JsonNode verdict = Json.tree(result.body().path("choices").path(0).path("message").path("content").asString("{}"));
-            return new Triage(verdict.path("complex").asBoolean(false), verdict.path("reason").asString(""));
+            JsonNode verdict = Json.tree(result.body()
+                    .path("choices")
+                    .path(0)
+                    .path("message")
+                    .path("content")
+                    .asString("{}"));
+            return new Triage(
+                    verdict.path("complex").asBoolean(false),
+                    verdict.path("reason").asString(""));
         } catch (RuntimeException e) {
             return new Triage(false, "the triage answer was not valid JSON; answering directly");
         }
@@ -73,9 +87,13 @@ public final class TeamRunner {
 
     /** Starts the run in the background and returns its id at once. */
     public String start(Principal caller, String task) {
-        List<Persona> team = personas.list(caller).stream().map(StoredPersona::persona).toList();
-        Persona coordinator = team.stream().filter(Persona::coordinator).findFirst()
-                .orElseThrow(() -> ProblemException.conflict("no coordinator persona is defined (set coordinator: true on one)"));
+        List<Persona> team =
+                personas.list(caller).stream().map(StoredPersona::persona).toList();
+        Persona coordinator = team.stream()
+                .filter(Persona::coordinator)
+                .findFirst()
+                .orElseThrow(() ->
+                        ProblemException.conflict("no coordinator persona is defined (set coordinator: true on one)"));
         String runId = runs.start(caller.owner(), "team", coordinator.id(), null, task);
         Thread.ofVirtual().name("team-" + runId).start(() -> run(caller, runId, coordinator, team, task));
         return runId;
@@ -96,11 +114,18 @@ public final class TeamRunner {
         StringBuilder roster = new StringBuilder();
         for (Persona p : team) {
             if (!p.coordinator()) {
-                roster.append("- ").append(p.id()).append(": ").append(p.description()).append('\n');
+                roster.append("- ")
+                        .append(p.id())
+                        .append(": ")
+                        .append(p.description())
+                        .append('\n');
             }
         }
-        ObjectNode request = request(coordinator, coordinator.systemPrompt() + "\n\nWrite a plan: split the user's request into sub-tasks, "
-                + "each for one specialist from this list (use their ids):\n" + roster, task);
+        ObjectNode request = request(
+                coordinator,
+                coordinator.systemPrompt() + "\n\nWrite a plan: split the user's request into sub-tasks, "
+                        + "each for one specialist from this list (use their ids):\n" + roster,
+                task);
         ObjectNode format = request.putObject("response_format");
         format.put("type", "json_schema");
         ObjectNode schema = format.putObject("json_schema");
@@ -111,7 +136,12 @@ public final class TeamRunner {
         JsonNode answer;
         try {
             ChatResult result = gateway.chat(caller, request, name -> null);
-            String content = result.body().path("choices").path(0).path("message").path("content").asString("");
+            String content = result.body()
+                    .path("choices")
+                    .path(0)
+                    .path("message")
+                    .path("content")
+                    .asString("");
             answer = Json.tree(content);
             runs.endStep(runId, step, content, Usage.of(result), null);
         } catch (RuntimeException e) {
@@ -122,7 +152,8 @@ public final class TeamRunner {
         for (JsonNode item : answer.path("subtasks")) {
             String persona = item.path("persona").asString("");
             boolean known = team.stream().anyMatch(p -> p.id().equals(persona) && !p.coordinator());
-            plan.add(new Subtask(known ? persona : coordinator.id(), item.path("task").asString("")));
+            plan.add(new Subtask(
+                    known ? persona : coordinator.id(), item.path("task").asString("")));
         }
         if (plan.isEmpty()) {
             throw new IllegalStateException("the plan has no sub-tasks");
@@ -157,12 +188,26 @@ public final class TeamRunner {
     }
 
     private String subtask(Principal caller, String runId, List<Persona> team, Subtask subtask) {
-        Persona persona = team.stream().filter(p -> p.id().equals(subtask.persona())).findFirst().orElseThrow();
-        int step = runs.beginStep(runId, 1, "subtask", subtask.task().length() > 120 ? subtask.task().substring(0, 120) : subtask.task(),
-                persona.id(), subtask.task());
+        Persona persona = team.stream()
+                .filter(p -> p.id().equals(subtask.persona()))
+                .findFirst()
+                .orElseThrow();
+        int step = runs.beginStep(
+                runId,
+                1,
+                "subtask",
+                subtask.task().length() > 120 ? subtask.task().substring(0, 120) : subtask.task(),
+                persona.id(),
+                subtask.task());
         try {
-            ChatResult result = gateway.chat(caller, request(persona, persona.systemPrompt(), subtask.task()), name -> null);
-            String answer = result.body().path("choices").path(0).path("message").path("content").asString("");
+            ChatResult result =
+                    gateway.chat(caller, request(persona, persona.systemPrompt(), subtask.task()), name -> null);
+            String answer = result.body()
+                    .path("choices")
+                    .path(0)
+                    .path("message")
+                    .path("content")
+                    .asString("");
             runs.endStep(runId, step, answer, Usage.of(result), null);
             return answer;
         } catch (RuntimeException e) {
@@ -171,16 +216,37 @@ public final class TeamRunner {
         }
     }
 
-    private String synthesize(Principal caller, String runId, Persona coordinator, String task, List<Subtask> plan, List<String> results) {
-        StringBuilder work = new StringBuilder("The user asked: ").append(task).append("\n\nYour specialists reported:\n");
+    private String synthesize(
+            Principal caller,
+            String runId,
+            Persona coordinator,
+            String task,
+            List<Subtask> plan,
+            List<String> results) {
+        StringBuilder work =
+                new StringBuilder("The user asked: ").append(task).append("\n\nYour specialists reported:\n");
         for (int i = 0; i < plan.size(); i++) {
-            work.append("\n## ").append(plan.get(i).persona()).append(": ").append(plan.get(i).task()).append('\n').append(results.get(i)).append('\n');
+            work.append("\n## ")
+                    .append(plan.get(i).persona())
+                    .append(": ")
+                    .append(plan.get(i).task())
+                    .append('\n')
+                    .append(results.get(i))
+                    .append('\n');
         }
-        ObjectNode request = request(coordinator, coordinator.systemPrompt()
-                + "\n\nCombine your specialists' reports into one answer for the user, in your own voice.", work.toString());
+        ObjectNode request = request(
+                coordinator,
+                coordinator.systemPrompt()
+                        + "\n\nCombine your specialists' reports into one answer for the user, in your own voice.",
+                work.toString());
         int step = runs.beginStep(runId, null, "synthesis", "synthesis", coordinator.id(), null);
         ChatResult result = gateway.chat(caller, request, name -> null);
-        String answer = result.body().path("choices").path(0).path("message").path("content").asString("");
+        String answer = result.body()
+                .path("choices")
+                .path(0)
+                .path("message")
+                .path("content")
+                .asString("");
         runs.endStep(runId, step, answer, Usage.of(result), null);
         return answer;
     }
@@ -194,5 +260,4 @@ public final class TeamRunner {
         messages.addObject().put("role", "user").put("content", user);
         return request;
     }
-
 }

@@ -55,7 +55,9 @@ public final class McpServers implements AutoCloseable {
                 problems.add("mcp_servers[" + i + "].url: an http(s) URL of a Streamable HTTP MCP endpoint");
             }
             Map<String, String> headers = new java.util.LinkedHashMap<>();
-            node.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asString("")));
+            node.path("headers")
+                    .properties()
+                    .forEach(h -> headers.put(h.getKey(), h.getValue().asString("")));
             out.add(new Server(name, url, Map.copyOf(headers)));
             i++;
         }
@@ -77,7 +79,9 @@ public final class McpServers implements AutoCloseable {
 
     static boolean allowed(List<String> patterns, String server, String tool) {
         for (String pattern : patterns) {
-            if (pattern.equals("mcp:*") || pattern.equals("mcp:" + server + ".*") || pattern.equals("mcp:" + server + "." + tool)) {
+            if (pattern.equals("mcp:*")
+                    || pattern.equals("mcp:" + server + ".*")
+                    || pattern.equals("mcp:" + server + "." + tool)) {
                 return true;
             }
         }
@@ -104,14 +108,19 @@ public final class McpServers implements AutoCloseable {
     }
 
     private Tool adapt(Server server, McpSchema.Tool tool) {
-        ObjectNode parameters = tool.inputSchema() == null ? Json.object().put("type", "object")
+        ObjectNode parameters = tool.inputSchema() == null
+                ? Json.object().put("type", "object")
                 : (ObjectNode) Json.mapper().valueToTree(tool.inputSchema());
         String name = ("mcp_" + server.name() + "_" + tool.name()).replaceAll("[^A-Za-z0-9_-]", "_");
-        return new Tool(name, (tool.description() == null ? "" : tool.description()) + " (from MCP server " + server.name() + ")", parameters,
+        return new Tool(
+                name,
+                (tool.description() == null ? "" : tool.description()) + " (from MCP server " + server.name() + ")",
+                parameters,
                 args -> {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> arguments = Json.mapper().convertValue(args, Map.class);
-                    McpSchema.CallToolResult result = client(server).callTool(new McpSchema.CallToolRequest(tool.name(), arguments));
+                    McpSchema.CallToolResult result =
+                            client(server).callTool(new McpSchema.CallToolRequest(tool.name(), arguments));
                     StringBuilder out = new StringBuilder(Boolean.TRUE.equals(result.isError()) ? "error: " : "");
                     for (McpSchema.Content content : result.content()) {
                         if (content instanceof McpSchema.TextContent text) {
@@ -126,9 +135,15 @@ public final class McpServers implements AutoCloseable {
         return clients.computeIfAbsent(server.name(), n -> {
             HttpRequest.Builder request = HttpRequest.newBuilder();
             server.headers().forEach(request::header);
-            HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(baseOf(server.url()))
-                    .endpoint(pathOf(server.url())).jsonMapper(new JacksonMcpJsonMapper(Json.mapper())).requestBuilder(request).build();
-            McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30)).build();
+            HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
+                            baseOf(server.url()))
+                    .endpoint(pathOf(server.url()))
+                    .jsonMapper(new JacksonMcpJsonMapper(Json.mapper()))
+                    .requestBuilder(request)
+                    .build();
+            McpSyncClient client = McpClient.sync(transport)
+                    .requestTimeout(Duration.ofSeconds(30))
+                    .build();
             client.initialize();
             return client;
         });

@@ -32,7 +32,9 @@ public final class Toolbox {
     }
 
     public List<Tool> forPersona(Persona persona, String owner) {
-        List<Tool> tools = new ArrayList<>(all(owner, persona).stream().filter(tool -> allowed(persona.tools(), tool.name())).toList());
+        List<Tool> tools = new ArrayList<>(all(owner, persona).stream()
+                .filter(tool -> allowed(persona.tools(), tool.name()))
+                .toList());
         if (persona.tools().stream().anyMatch(t -> t.startsWith("mcp:"))) {
             tools.addAll(mcpServers.tools(persona.tools()));
         }
@@ -46,7 +48,8 @@ public final class Toolbox {
         }
         String dotted = toolName.replaceFirst("_", ".");
         for (String pattern : patterns) {
-            if (pattern.equals(dotted) || pattern.equals(toolName)
+            if (pattern.equals(dotted)
+                    || pattern.equals(toolName)
                     || (pattern.endsWith(".*") && dotted.startsWith(pattern.substring(0, pattern.length() - 1)))) {
                 return true;
             }
@@ -56,44 +59,82 @@ public final class Toolbox {
 
     private List<Tool> all(String owner, Persona persona) {
         List<Tool> tools = new ArrayList<>();
-        tools.add(new Tool("memory_search_nodes", "Search the user's memory graph (names, types, observations); best matches first.",
+        tools.add(new Tool(
+                "memory_search_nodes",
+                "Search the user's memory graph (names, types, observations); best matches first.",
                 schema("{\"query\":{\"type\":\"string\",\"description\":\"Words to look for\"}}", "query"),
                 args -> render(graph.searchNodes(owner, GraphArguments.text(args, "query"), 10, 0))));
-        tools.add(new Tool("memory_open_nodes", "Read specific entities of the user's memory graph by name.",
+        tools.add(new Tool(
+                "memory_open_nodes",
+                "Read specific entities of the user's memory graph by name.",
                 schema("{\"names\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}", "names"),
                 args -> render(graph.openNodes(owner, GraphArguments.strings(args.path("names"))))));
-        tools.add(new Tool("memory_create_entities", "Remember new entities (people, organisations, projects…) with observations.",
-                schema("{\"entities\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
-                        + "\"entityType\":{\"type\":\"string\"},\"observations\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},"
-                        + "\"required\":[\"name\",\"entityType\",\"observations\"]}}}", "entities"),
-                args -> Json.write(Map.of("created", graph.createEntities(owner, GraphArguments.entities(args.path("entities")))))));
-        tools.add(new Tool("memory_add_observations", "Remember new facts about existing entities.",
-                schema("{\"observations\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"entityName\":{\"type\":\"string\"},"
-                        + "\"contents\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"entityName\",\"contents\"]}}}", "observations"),
-                args -> Json.write(Map.of("added", graph.addObservations(owner, GraphArguments.batches(args.path("observations"), "contents"))))));
-        tools.add(new Tool("knowledge_search", "Search the user's documents and the web together, blended by this persona's preference.",
+        tools.add(new Tool(
+                "memory_create_entities",
+                "Remember new entities (people, organisations, projects…) with observations.",
+                schema(
+                        "{\"entities\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+                                + "\"entityType\":{\"type\":\"string\"},\"observations\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},"
+                                + "\"required\":[\"name\",\"entityType\",\"observations\"]}}}",
+                        "entities"),
+                args -> Json.write(Map.of(
+                        "created", graph.createEntities(owner, GraphArguments.entities(args.path("entities")))))));
+        tools.add(new Tool(
+                "memory_add_observations",
+                "Remember new facts about existing entities.",
+                schema(
+                        "{\"observations\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"entityName\":{\"type\":\"string\"},"
+                                + "\"contents\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"entityName\",\"contents\"]}}}",
+                        "observations"),
+                args -> Json.write(Map.of(
+                        "added",
+                        graph.addObservations(owner, GraphArguments.batches(args.path("observations"), "contents"))))));
+        tools.add(new Tool(
+                "knowledge_search",
+                "Search the user's documents and the web together, blended by this persona's preference.",
                 schema("{\"query\":{\"type\":\"string\"}}", "query"),
                 args -> blended(owner, persona, GraphArguments.text(args, "query"))));
-        tools.add(new Tool("documents_search", "Search the user's uploaded documents; cite results as [filename#chunk].",
+        tools.add(new Tool(
+                "documents_search",
+                "Search the user's uploaded documents; cite results as [filename#chunk].",
                 schema("{\"query\":{\"type\":\"string\"}}", "query"),
                 args -> {
-                    List<DocumentSearch.Citation> found = documents.search(owner, GraphArguments.text(args, "query"), 5, persona.id());
+                    List<DocumentSearch.Citation> found =
+                            documents.search(owner, GraphArguments.text(args, "query"), 5, persona.id());
                     StringBuilder out = new StringBuilder();
                     for (DocumentSearch.Citation c : found) {
-                        out.append("[").append(c.filename()).append("#").append(c.chunk()).append("] ").append(c.excerpt()).append('\n');
+                        out.append("[")
+                                .append(c.filename())
+                                .append("#")
+                                .append(c.chunk())
+                                .append("] ")
+                                .append(c.excerpt())
+                                .append('\n');
                     }
                     return out.isEmpty() ? "no matching documents" : out.toString();
                 }));
-        tools.add(new Tool("web_search", "Search the web; returns titles, URLs and snippets.",
+        tools.add(new Tool(
+                "web_search",
+                "Search the web; returns titles, URLs and snippets.",
                 schema("{\"query\":{\"type\":\"string\"}}", "query"),
                 args -> {
-                    WebSearch.Outcome outcome = search.search(GraphArguments.text(args, "query"), persona.search().providers(),
+                    WebSearch.Outcome outcome = search.search(
+                            GraphArguments.text(args, "query"),
+                            persona.search().providers(),
                             persona.search().maxResults());
                     StringBuilder out = new StringBuilder();
                     for (SearchResult r : outcome.results()) {
-                        out.append("- ").append(r.title()).append(" <").append(r.url()).append(">: ").append(r.snippet()).append('\n');
+                        out.append("- ")
+                                .append(r.title())
+                                .append(" <")
+                                .append(r.url())
+                                .append(">: ")
+                                .append(r.snippet())
+                                .append('\n');
                     }
-                    outcome.errors().values().forEach(e -> out.append("(").append(e).append(")\n"));
+                    outcome.errors()
+                            .values()
+                            .forEach(e -> out.append("(").append(e).append(")\n"));
                     return out.isEmpty() ? "no results" : out.toString();
                 }));
         return tools;
@@ -135,7 +176,9 @@ public final class Toolbox {
                 }
             }
         }
-        return merged.isEmpty() ? "nothing found" : String.join("\n", merged.subList(0, Math.min(merged.size(), 2 * max)));
+        return merged.isEmpty()
+                ? "nothing found"
+                : String.join("\n", merged.subList(0, Math.min(merged.size(), 2 * max)));
     }
 
     private static String render(Graph graph) {

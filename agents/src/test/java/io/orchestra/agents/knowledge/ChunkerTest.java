@@ -20,7 +20,8 @@ class ChunkerTest {
             assertThat(text.substring(chunk.start())).startsWith(chunk.text().substring(0, 20));
         }
         assertThat(chunks.getLast().text()).contains("Sentence number 59");
-        assertThat(chunks.get(1).start()).isLessThan(chunks.get(0).start() + chunks.get(0).text().length());
+        assertThat(chunks.get(1).start())
+                .isLessThan(chunks.get(0).start() + chunks.get(0).text().length());
     }
 
     @Test
@@ -32,6 +33,7 @@ class ChunkerTest {
 
     @Test
     void shortTextIsOneChunk() {
-        assertThat(new Chunker(400, 50).split("Just one line.")).containsExactly(new Chunker.Chunk(0, 0, "Just one line."));
+        assertThat(new Chunker(400, 50).split("Just one line."))
+                .containsExactly(new Chunker.Chunk(0, 0, "Just one line."));
     }
 }

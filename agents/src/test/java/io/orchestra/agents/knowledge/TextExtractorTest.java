@@ -45,16 +45,20 @@ class TextExtractorTest {
 
     @Test
     void readsPdf() throws Exception {
-        Path file = pdf(dir.resolve("trial.pdf"), "Phase II trials test efficacy.", "Protocol ORC-7 enrols 120 patients.");
+        Path file =
+                pdf(dir.resolve("trial.pdf"), "Phase II trials test efficacy.", "Protocol ORC-7 enrols 120 patients.");
         TextExtractor.Extracted out = extractor.extract(file, "trial.pdf");
         assertThat(out.mediaType()).isEqualTo("application/pdf");
-        assertThat(out.text()).contains("Phase II trials test efficacy.").contains("Protocol ORC-7 enrols 120 patients.");
+        assertThat(out.text())
+                .contains("Phase II trials test efficacy.")
+                .contains("Protocol ORC-7 enrols 120 patients.");
     }
 
     @Test
     void readsDocx() throws Exception {
         Path file = dir.resolve("policy.docx");
-        try (XWPFDocument doc = new XWPFDocument(); OutputStream out = Files.newOutputStream(file)) {
+        try (XWPFDocument doc = new XWPFDocument();
+                OutputStream out = Files.newOutputStream(file)) {
             doc.createParagraph().createRun().setText("Refund policy: chargebacks within 120 days.");
             doc.write(out);
         }
@@ -65,10 +69,15 @@ class TextExtractorTest {
 
     @Test
     void readsHtmlWithoutMarkup() throws Exception {
-        Path file = Files.writeString(dir.resolve("page.html"),
+        Path file = Files.writeString(
+                dir.resolve("page.html"),
                 "<html><head><title>T</title><script>var x=1;</script></head><body><h1>Interchange</h1><p>Fees are <b>paid</b> by acquirers.</p></body></html>");
         String text = extractor.extract(file, "page.html").text();
-        assertThat(text).contains("Interchange").contains("Fees are paid by acquirers.").doesNotContain("<b>").doesNotContain("var x");
+        assertThat(text)
+                .contains("Interchange")
+                .contains("Fees are paid by acquirers.")
+                .doesNotContain("<b>")
+                .doesNotContain("var x");
     }
 
     @Test
@@ -82,7 +91,9 @@ class TextExtractorTest {
     @Test
     void rejectsFilesWithoutTextAsPermanentFailures() throws Exception {
         Path empty = pdf(dir.resolve("scan.pdf"));
-        assertThatThrownBy(() -> extractor.extract(empty, "scan.pdf")).isInstanceOf(PermanentJobFailure.class).hasMessageContaining("no text found");
+        assertThatThrownBy(() -> extractor.extract(empty, "scan.pdf"))
+                .isInstanceOf(PermanentJobFailure.class)
+                .hasMessageContaining("no text found");
         Path corrupt = Files.write(dir.resolve("broken.pdf"), "%PDF-1.7 garbage".getBytes());
         assertThatThrownBy(() -> extractor.extract(corrupt, "broken.pdf")).isInstanceOf(PermanentJobFailure.class);
     }

@@ -32,16 +32,18 @@ class PersonaParserTest {
                  "domains":"finance","memory":{"scope":"global","read_from":["Not Valid"]},
                  "search":{"providers":["google"],"blend":"random","max_results":0},"colour":"red"}"""), "bad-id", v);
         assertThat(persona).isNull();
-        assertThat(v.errors()).contains(
-                "colour: unknown field (known: coordinator, description, domains, id, memory, model, name, search, system_prompt, temperature, tools)",
-                "name: required",
-                "description: required",
-                "system_prompt: must be text",
-                "temperature: a number from 0 to 2",
-                "domains: must be a list",
-                "memory.scope: one of [persona, user]".replace("[persona, user]", PersonaParser.SCOPES.toString()),
-                "search.blend: one of " + PersonaParser.BLENDS,
-                "search.max_results: a whole number from 1 to 50");
+        assertThat(v.errors())
+                .contains(
+                        "colour: unknown field (known: coordinator, description, domains, id, memory, model, name, search, system_prompt, temperature, tools)",
+                        "name: required",
+                        "description: required",
+                        "system_prompt: must be text",
+                        "temperature: a number from 0 to 2",
+                        "domains: must be a list",
+                        "memory.scope: one of [persona, user]"
+                                .replace("[persona, user]", PersonaParser.SCOPES.toString()),
+                        "search.blend: one of " + PersonaParser.BLENDS,
+                        "search.max_results: a whole number from 1 to 50");
         assertThat(v.errors()).anyMatch(e -> e.startsWith("id: lowercase"));
         assertThat(v.errors()).anyMatch(e -> e.contains("'Bad Id' does not match 'bad-id'"));
         assertThat(v.errors()).anyMatch(e -> e.contains("'Not Valid' is not a valid entry"));

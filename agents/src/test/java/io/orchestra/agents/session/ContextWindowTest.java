@@ -11,7 +11,16 @@ class ContextWindowTest {
     static List<ChatMessage> history(int count, int tokensEach) {
         List<ChatMessage> out = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            out.add(new ChatMessage("m" + i, "s", i, i % 2 == 1 ? "user" : "assistant", "turn " + i, null, tokensEach, "{}", Instant.EPOCH));
+            out.add(new ChatMessage(
+                    "m" + i,
+                    "s",
+                    i,
+                    i % 2 == 1 ? "user" : "assistant",
+                    "turn " + i,
+                    null,
+                    tokensEach,
+                    "{}",
+                    Instant.EPOCH));
         }
         return out;
     }

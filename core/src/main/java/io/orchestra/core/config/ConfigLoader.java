@@ -62,7 +62,10 @@ public final class ConfigLoader {
         this.systemProperties = Map.of();
     }
 
-    private ConfigLoader(Path workingDir, Map<String, String> environment, Map<String, String> overrides,
+    private ConfigLoader(
+            Path workingDir,
+            Map<String, String> environment,
+            Map<String, String> overrides,
             Map<String, String> systemProperties) {
         this.workingDir = workingDir;
         this.environment = Map.copyOf(environment);
@@ -153,7 +156,8 @@ public final class ConfigLoader {
         if (!logFormat.equals("json") && !logFormat.equals("text")) {
             problems.add(problem("orchestra.log.format", logFormat, "json or text"));
         }
-        List<String> publicPaths = Arrays.stream(string(c, "orchestra.auth.public-paths", problems).split(","))
+        List<String> publicPaths = Arrays.stream(
+                        string(c, "orchestra.auth.public-paths", problems).split(","))
                 .map(String::trim)
                 .filter(p -> !p.isEmpty())
                 .toList();
@@ -174,7 +178,9 @@ public final class ConfigLoader {
             db = parseDatabaseUrl(rawUrl, user, password, poolSize, problems);
         }
         if (env.strict() && db.isSqlite()) {
-            problems.add(problem("orchestra.db.url", db.displayUrl(),
+            problems.add(problem(
+                    "orchestra.db.url",
+                    db.displayUrl(),
                     "a PostgreSQL URL: the " + env.wire() + " profile refuses SQLite"));
         }
 
@@ -186,7 +192,9 @@ public final class ConfigLoader {
         });
         Optional<String> adminKey = optional(c, "orchestra.admin-key");
         if (env.strict() && adminKey.isEmpty()) {
-            problems.add(problem("orchestra.admin-key", "(unset)",
+            problems.add(problem(
+                    "orchestra.admin-key",
+                    "(unset)",
                     "an admin API key: the " + env.wire() + " profile refuses to start without one"));
         }
         adminKey.ifPresent(key -> {
@@ -194,8 +202,21 @@ public final class ConfigLoader {
                 problems.add(problem("orchestra.admin-key", Secrets.mask(key), "at least 24 characters"));
             }
         });
-        return new OrchestraConfig(env, host, port, dataDir, db, redis, adminKey, maxBody, maxUpload, publicPaths, grace,
-                logFormat, configFile, c);
+        return new OrchestraConfig(
+                env,
+                host,
+                port,
+                dataDir,
+                db,
+                redis,
+                adminKey,
+                maxBody,
+                maxUpload,
+                publicPaths,
+                grace,
+                logFormat,
+                configFile,
+                c);
     }
 
     /** Accepts {@code jdbc:sqlite:}, {@code jdbc:postgresql:} and {@code postgres[ql]://user:pass@host/db}. */
@@ -224,10 +245,13 @@ public final class ConfigLoader {
                         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
                 return new OrchestraConfig.DatabaseSettings(jdbc, urlUser, urlPassword, poolSize);
             } catch (URISyntaxException e) {
-                problems.add(problem("orchestra.db.url", Secrets.maskUrl(raw), "a valid postgresql://user:pass@host:port/db URL"));
+                problems.add(problem(
+                        "orchestra.db.url", Secrets.maskUrl(raw), "a valid postgresql://user:pass@host:port/db URL"));
             }
         } else {
-            problems.add(problem("orchestra.db.url", Secrets.maskUrl(raw),
+            problems.add(problem(
+                    "orchestra.db.url",
+                    Secrets.maskUrl(raw),
                     "empty (SQLite under the data dir), jdbc:sqlite:<file>, jdbc:postgresql://… or postgresql://…"));
         }
         return new OrchestraConfig.DatabaseSettings("jdbc:sqlite::memory:", user, password, poolSize);
@@ -287,8 +311,9 @@ public final class ConfigLoader {
                     }
                     String key = trimmed.substring(0, eq).strip();
                     String value = trimmed.substring(eq + 1).strip();
-                    if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                            || value.startsWith("'") && value.endsWith("'"))) {
+                    if (value.length() >= 2
+                            && (value.startsWith("\"") && value.endsWith("\"")
+                                    || value.startsWith("'") && value.endsWith("'"))) {
                         value = value.substring(1, value.length() - 1);
                     }
                     values.put(key, value);

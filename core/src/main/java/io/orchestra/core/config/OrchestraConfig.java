@@ -66,13 +66,15 @@ public record OrchestraConfig(
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException(List.of(ConfigLoader.problem(key, value.get(), "a number from " + min + " to " + max)));
+        throw new ConfigException(
+                List.of(ConfigLoader.problem(key, value.get(), "a number from " + min + " to " + max)));
     }
 
     @Override
     public String toString() {
         return "OrchestraConfig[env=" + env.wire() + ", host=" + host + ", port=" + port + ", dataDir=" + dataDir
-                + ", database=" + database + ", redisUrl=" + redisUrl.map(Secrets::maskUrl).orElse("")
+                + ", database=" + database + ", redisUrl="
+                + redisUrl.map(Secrets::maskUrl).orElse("")
                 + ", adminKey=" + adminKey.map(Secrets::mask).orElse("") + "]";
     }
 }

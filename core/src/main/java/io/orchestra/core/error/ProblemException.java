@@ -51,8 +51,7 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException invalid(List<String> errors) {
-        return new ProblemException(
-                422, "validation", "Invalid request", String.join("; ", errors), errors);
+        return new ProblemException(422, "validation", "Invalid request", String.join("; ", errors), errors);
     }
 
     public static ProblemException unauthorized(String detail) {

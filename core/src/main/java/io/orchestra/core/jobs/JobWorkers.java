@@ -75,8 +75,15 @@ public final class JobWorkers implements AutoCloseable {
             queue.complete(job.id(), "done");
         } catch (Exception e) {
             boolean retryable = !(e instanceof PermanentJobFailure);
-            JobStatus status = queue.fail(job.id(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), retryable);
-            LOG.warn("job {} ({}) attempt {} failed, now {}: {}", job.id(), job.kind(), job.attempts(), status.wire(), e.getMessage());
+            JobStatus status = queue.fail(
+                    job.id(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), retryable);
+            LOG.warn(
+                    "job {} ({}) attempt {} failed, now {}: {}",
+                    job.id(),
+                    job.kind(),
+                    job.attempts(),
+                    status.wire(),
+                    e.getMessage());
         } finally {
             slots.release();
         }

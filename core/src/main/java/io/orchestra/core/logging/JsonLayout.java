@@ -17,7 +17,9 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
     @Override
     public String doLayout(ILoggingEvent event) {
         StringBuilder out = new StringBuilder(256);
-        out.append("{\"time\":\"").append(Instant.ofEpochMilli(event.getTimeStamp())).append('"');
+        out.append("{\"time\":\"")
+                .append(Instant.ofEpochMilli(event.getTimeStamp()))
+                .append('"');
         field(out, "severity", severity(event.getLevel().toString()));
         field(out, "level", event.getLevel().toString());
         field(out, "logger", event.getLoggerName());

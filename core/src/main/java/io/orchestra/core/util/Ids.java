@@ -17,7 +17,8 @@ public final class Ids {
      */
     public static String newId(String prefix) {
         return prefix + "_" + HEX.toHexDigits(System.currentTimeMillis()).substring(4)
-                + HEX.toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+                + HEX.toHexDigits(
+                        java.util.concurrent.ThreadLocalRandom.current().nextLong());
     }
 
     /** A random secret of {@code bytes} bytes, URL-safe base64 without padding. */

@@ -31,7 +31,8 @@ class ConfigLoaderTest {
     @Test
     void portEnvironmentVariableIsHonouredForContainers() {
         assertThat(load(Map.of("PORT", "9090")).port()).isEqualTo(9090);
-        assertThat(load(Map.of("PORT", "9090", "ORCHESTRA_PORT", "9191")).port()).isEqualTo(9191);
+        assertThat(load(Map.of("PORT", "9090", "ORCHESTRA_PORT", "9191")).port())
+                .isEqualTo(9191);
     }
 
     @Test
@@ -58,13 +59,18 @@ class ConfigLoaderTest {
 
     @Test
     void postgresUrlsBecomeJdbcWithCredentialsSeparated() {
-        OrchestraConfig config = load(Map.of("ORCHESTRA_DB_URL", "postgresql://app:s3cret@db.internal:5433/orchestra?sslmode=require"));
-        assertThat(config.database().jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:5433/orchestra?sslmode=require");
+        OrchestraConfig config =
+                load(Map.of("ORCHESTRA_DB_URL", "postgresql://app:s3cret@db.internal:5433/orchestra?sslmode=require"));
+        assertThat(config.database().jdbcUrl())
+                .isEqualTo("jdbc:postgresql://db.internal:5433/orchestra?sslmode=require");
         assertThat(config.database().user()).contains("app");
         assertThat(config.database().password()).contains("s3cret");
         assertThat(config.database().isPostgres()).isTrue();
         assertThat(config.toString()).doesNotContain("s3cret");
-        assertThat(load(Map.of("ORCHESTRA_DB_URL", "jdbc:postgresql://h/db")).database().jdbcUrl()).isEqualTo("jdbc:postgresql://h/db");
+        assertThat(load(Map.of("ORCHESTRA_DB_URL", "jdbc:postgresql://h/db"))
+                        .database()
+                        .jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h/db");
     }
 
     @Test
@@ -77,9 +83,15 @@ class ConfigLoaderTest {
                         "ORCHESTRA_DB_URL", "mysql://root:hunter2@db/x")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.problems()).hasSize(5);
-                    assertThat(e.getMessage()).contains("orchestra.port = '70000'", "0 to 65535",
-                            "orchestra.db.pool-size = 'many'", "orchestra.log.format = 'xml'", "json or text",
-                            "orchestra.redis.url", "orchestra.db.url");
+                    assertThat(e.getMessage())
+                            .contains(
+                                    "orchestra.port = '70000'",
+                                    "0 to 65535",
+                                    "orchestra.db.pool-size = 'many'",
+                                    "orchestra.log.format = 'xml'",
+                                    "json or text",
+                                    "orchestra.redis.url",
+                                    "orchestra.db.url");
                     assertThat(e.getMessage()).doesNotContain("hunter2").doesNotContain(":pw@");
                 });
     }
@@ -88,13 +100,20 @@ class ConfigLoaderTest {
     void stagingAndProdRefuseSqliteAndAMissingAdminKey() {
         for (String env : new String[] {"staging", "prod"}) {
             assertThatThrownBy(() -> load(Map.of("ORCHESTRA_ENV", env)))
-                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                            .anyMatch(p -> p.contains("refuses SQLite"))
-                            .anyMatch(p -> p.contains("orchestra.admin-key") && p.contains("refuses to start without one")));
+                    .isInstanceOfSatisfying(
+                            ConfigException.class,
+                            e -> assertThat(e.problems())
+                                    .anyMatch(p -> p.contains("refuses SQLite"))
+                                    .anyMatch(p -> p.contains("orchestra.admin-key")
+                                            && p.contains("refuses to start without one")));
         }
-        OrchestraConfig prod = load(Map.of("ORCHESTRA_ENV", "prod",
-                "ORCHESTRA_DB_URL", "postgresql://u:p@db/orchestra",
-                "ORCHESTRA_ADMIN_KEY", "orc_a-long-enough-admin-key-for-prod"));
+        OrchestraConfig prod = load(Map.of(
+                "ORCHESTRA_ENV",
+                "prod",
+                "ORCHESTRA_DB_URL",
+                "postgresql://u:p@db/orchestra",
+                "ORCHESTRA_ADMIN_KEY",
+                "orc_a-long-enough-admin-key-for-prod"));
         assertThat(prod.env()).isEqualTo(Environment.PROD);
         assertThat(prod.toString()).doesNotContain("orc_a-long-enough");
     }
@@ -102,7 +121,8 @@ class ConfigLoaderTest {
     @Test
     void unknownEnvironmentIsAProblem() {
         assertThatThrownBy(() -> load(Map.of("ORCHESTRA_ENV", "qa")))
-                .isInstanceOfSatisfying(ConfigException.class,
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
                         e -> assertThat(e.problems()).anyMatch(p -> p.contains("one of dev, staging, prod")));
     }
 
@@ -116,15 +136,23 @@ class ConfigLoaderTest {
                     port: 8200
                 """);
         assertThat(load(Map.of()).port()).isEqualTo(8100);
-        assertThat(load(Map.of("ORCHESTRA_ENV", "prod", "ORCHESTRA_DB_URL", "postgresql://db/x",
-                "ORCHESTRA_ADMIN_KEY", "orc_0123456789012345678901234")).port()).isEqualTo(8200);
+        assertThat(load(Map.of(
+                                "ORCHESTRA_ENV",
+                                "prod",
+                                "ORCHESTRA_DB_URL",
+                                "postgresql://db/x",
+                                "ORCHESTRA_ADMIN_KEY",
+                                "orc_0123456789012345678901234"))
+                        .port())
+                .isEqualTo(8200);
     }
 
     @Test
     void invalidYamlIsReportedNotThrownRaw() throws IOException {
         Files.writeString(dir.resolve("orchestra.yaml"), "orchestra: [unclosed");
         assertThatThrownBy(() -> load(Map.of()))
-                .isInstanceOfSatisfying(ConfigException.class,
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
                         e -> assertThat(e.problems()).anyMatch(p -> p.startsWith("orchestra.config")));
     }
 }

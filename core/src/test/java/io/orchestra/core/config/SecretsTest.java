@@ -18,7 +18,8 @@ class SecretsTest {
     void displayMasksSecretKeysFully() {
         assertThat(Secrets.display("orchestra.admin-key", "orc_abc")).isEqualTo("****");
         assertThat(Secrets.display("orchestra.db.password", "x")).isEqualTo("****");
-        assertThat(Secrets.display("orchestra.providers.openai.api-key", "sk-123")).isEqualTo("****");
+        assertThat(Secrets.display("orchestra.providers.openai.api-key", "sk-123"))
+                .isEqualTo("****");
         assertThat(Secrets.display("orchestra.port", "8000")).isEqualTo("8000");
     }
 }

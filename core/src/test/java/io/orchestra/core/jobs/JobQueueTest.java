@@ -30,7 +30,8 @@ class JobQueueTest {
             cleanup.add(fresh);
             settings = new DatabaseSettings(fresh.jdbcUrl(), Optional.empty(), Optional.empty(), 10);
         } else {
-            settings = new DatabaseSettings("jdbc:sqlite:" + dir.resolve("jobs.db"), Optional.empty(), Optional.empty(), 8);
+            settings = new DatabaseSettings(
+                    "jdbc:sqlite:" + dir.resolve("jobs.db"), Optional.empty(), Optional.empty(), 8);
         }
         Database db = Database.open(settings, "jobs-test");
         db.migrate();
@@ -87,7 +88,9 @@ class JobQueueTest {
             String id = queue.enqueue("work", "alice", "{}", 2);
             assertThat(queue.claim(Set.of("work"), "w", 60_000)).isPresent();
             assertThat(queue.fail(id, "boom", true)).isEqualTo(JobStatus.QUEUED);
-            assertThat(queue.claim(Set.of("work"), "w", 60_000)).as("backoff holds it back").isEmpty();
+            assertThat(queue.claim(Set.of("work"), "w", 60_000))
+                    .as("backoff holds it back")
+                    .isEmpty();
             Thread.sleep(1100);
             assertThat(queue.claim(Set.of("work"), "w", 60_000)).isPresent();
             assertThat(queue.fail(id, "boom again", true)).isEqualTo(JobStatus.FAILED);
@@ -108,7 +111,10 @@ class JobQueueTest {
         try (Database db = open(kind, new java.util.ArrayList<>())) {
             JobQueue queue = new JobQueue(db, Clock.systemUTC());
             String id = queue.enqueue("work", "alice", "{}", 3);
-            assertThat(queue.claim(Set.of("work"), "dead-worker", 1).orElseThrow().id()).isEqualTo(id);
+            assertThat(queue.claim(Set.of("work"), "dead-worker", 1)
+                            .orElseThrow()
+                            .id())
+                    .isEqualTo(id);
             Thread.sleep(20);
             Job reclaimed = queue.claim(Set.of("work"), "live-worker", 60_000).orElseThrow();
             assertThat(reclaimed.id()).isEqualTo(id);
@@ -138,7 +144,8 @@ class JobQueueTest {
                 ran.await();
                 long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                 while ((queue.find(ok).orElseThrow().status() != JobStatus.DONE
-                        || queue.find(bad).orElseThrow().status() != JobStatus.FAILED) && System.nanoTime() < deadline) {
+                                || queue.find(bad).orElseThrow().status() != JobStatus.FAILED)
+                        && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
                 assertThat(queue.find(ok).orElseThrow().status()).isEqualTo(JobStatus.DONE);

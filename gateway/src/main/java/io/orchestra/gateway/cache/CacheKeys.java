@@ -27,9 +27,11 @@ public final class CacheKeys {
                 sorted.put(e.getKey(), e.getValue());
             }
         });
-        sorted.forEach((k, v) -> canonical.append(k).append('=').append(canonical(v)).append('\n'));
+        sorted.forEach(
+                (k, v) -> canonical.append(k).append('=').append(canonical(v)).append('\n'));
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -41,7 +43,8 @@ public final class CacheKeys {
             TreeMap<String, String> fields = new TreeMap<>();
             node.properties().forEach(e -> fields.put(e.getKey(), canonical(e.getValue())));
             StringBuilder out = new StringBuilder("{");
-            fields.forEach((k, v) -> out.append(Json.write(k)).append(':').append(v).append(','));
+            fields.forEach(
+                    (k, v) -> out.append(Json.write(k)).append(':').append(v).append(','));
             return out.append('}').toString();
         }
         if (node.isArray()) {

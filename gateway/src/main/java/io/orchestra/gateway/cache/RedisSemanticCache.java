@@ -48,7 +48,12 @@ public final class RedisSemanticCache implements SemanticCache {
     private final LinkedHashMap<String, Mirror> mirrors = new LinkedHashMap<>(64, 0.75f, true); // guarded by this
     private int mirrored; // vectors held in all mirrors, guarded by this
 
-    public RedisSemanticCache(JedisPooled redis, String prefix, Function<String, float[]> embed, Clock clock, int maxPerScope,
+    public RedisSemanticCache(
+            JedisPooled redis,
+            String prefix,
+            Function<String, float[]> embed,
+            Clock clock,
+            int maxPerScope,
             int maxEntries) {
         this.redis = redis;
         this.prefix = prefix;
@@ -105,8 +110,13 @@ public final class RedisSemanticCache implements SemanticCache {
         String stream = prefix + query.scope();
         String responseKey = stream + ":" + Ids.randomToken(12);
         long ttlMillis = ttlSeconds * 1000L;
-        Map<String, String> fields = Map.of("v", Vectors.encode(query.vector(embed)), "x", Long.toString(clock.millis() + ttlMillis),
-                "r", responseKey);
+        Map<String, String> fields = Map.of(
+                "v",
+                Vectors.encode(query.vector(embed)),
+                "x",
+                Long.toString(clock.millis() + ttlMillis),
+                "r",
+                responseKey);
         try (PipelineBase pipeline = redis.pipelined()) {
             // The response first: a replica that sees the stream entry finds its answer.
             pipeline.set(responseKey, response, SetParams.setParams().px(ttlMillis));
@@ -139,7 +149,8 @@ public final class RedisSemanticCache implements SemanticCache {
             mirror.lastId = added.getID();
             Map<String, String> fields = added.getFields();
             try {
-                mirror.entries.addLast(new Entry(Vectors.decode(fields.get("v")), Long.parseLong(fields.get("x")), fields.get("r")));
+                mirror.entries.addLast(
+                        new Entry(Vectors.decode(fields.get("v")), Long.parseLong(fields.get("x")), fields.get("r")));
             } catch (RuntimeException malformed) {
                 // not written by this code (or by a future version of it): skip it
             }

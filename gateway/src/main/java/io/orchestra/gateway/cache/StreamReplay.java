@@ -24,13 +24,18 @@ public final class StreamReplay {
             int index = choice.path("index").asInt(0);
             JsonNode message = choice.path("message");
             ObjectNode first = Translation.chunk(id, created, model);
-            ObjectNode delta = (ObjectNode) Translation.deltaChoice(first, index).get("delta");
+            ObjectNode delta =
+                    (ObjectNode) Translation.deltaChoice(first, index).get("delta");
             delta.put("role", "assistant");
-            delta.put("content", message.path("content").isString() ? message.path("content").asString() : "");
+            delta.put(
+                    "content",
+                    message.path("content").isString() ? message.path("content").asString() : "");
             out.add(Json.write(first));
-            if (message.path("tool_calls").isArray() && !message.path("tool_calls").isEmpty()) {
+            if (message.path("tool_calls").isArray()
+                    && !message.path("tool_calls").isEmpty()) {
                 ObjectNode calls = Translation.chunk(id, created, model);
-                ArrayNode toolCalls = ((ObjectNode) Translation.deltaChoice(calls, index).get("delta")).putArray("tool_calls");
+                ArrayNode toolCalls =
+                        ((ObjectNode) Translation.deltaChoice(calls, index).get("delta")).putArray("tool_calls");
                 int i = 0;
                 for (JsonNode call : message.path("tool_calls")) {
                     ObjectNode c = (ObjectNode) call.deepCopy();
@@ -73,25 +78,35 @@ public final class StreamReplay {
                 int index = choice.path("index").asInt(0);
                 JsonNode delta = choice.path("delta");
                 if (delta.path("content").isString()) {
-                    content.computeIfAbsent(index, k -> new StringBuilder()).append(delta.path("content").asString());
+                    content.computeIfAbsent(index, k -> new StringBuilder())
+                            .append(delta.path("content").asString());
                 }
                 for (JsonNode call : delta.path("tool_calls")) {
                     TreeMap<Integer, ObjectNode> calls = toolCalls.computeIfAbsent(index, k -> new TreeMap<>());
-                    ObjectNode existing = calls.computeIfAbsent(call.path("index").asInt(0), k -> {
-                        ObjectNode c = Json.object();
-                        c.put("type", "function");
-                        c.putObject("function").put("name", "").put("arguments", "");
-                        return c;
-                    });
+                    ObjectNode existing =
+                            calls.computeIfAbsent(call.path("index").asInt(0), k -> {
+                                ObjectNode c = Json.object();
+                                c.put("type", "function");
+                                c.putObject("function").put("name", "").put("arguments", "");
+                                return c;
+                            });
                     if (call.has("id")) {
                         existing.put("id", call.path("id").asString());
                     }
                     ObjectNode function = (ObjectNode) existing.get("function");
                     if (call.path("function").has("name")) {
-                        function.put("name", function.path("name").asString() + call.path("function").path("name").asString());
+                        function.put(
+                                "name",
+                                function.path("name").asString()
+                                        + call.path("function").path("name").asString());
                     }
                     if (call.path("function").has("arguments")) {
-                        function.put("arguments", function.path("arguments").asString() + call.path("function").path("arguments").asString());
+                        function.put(
+                                "arguments",
+                                function.path("arguments").asString()
+                                        + call.path("function")
+                                                .path("arguments")
+                                                .asString());
                     }
                 }
                 if (choice.path("finish_reason").isString()) {
@@ -115,7 +130,9 @@ public final class StreamReplay {
                 choice.put("index", index);
                 ObjectNode message = choice.putObject("message");
                 message.put("role", "assistant");
-                message.put("content", content.containsKey(index) ? content.get(index).toString() : null);
+                message.put(
+                        "content",
+                        content.containsKey(index) ? content.get(index).toString() : null);
                 if (toolCalls.containsKey(index)) {
                     ArrayNode calls = message.putArray("tool_calls");
                     toolCalls.get(index).values().forEach(calls::add);

@@ -22,6 +22,7 @@ public record GatewayConfig(
         double semanticThreshold) {
 
     public static GatewayConfig empty() {
-        return new GatewayConfig(Map.of(), List.of(), 1, 200, 5000, 5, 30_000, 30_000, 60_000, 60_000, true, 0, 10_000, 0);
+        return new GatewayConfig(
+                Map.of(), List.of(), 1, 200, 5000, 5, 30_000, 30_000, 60_000, 60_000, true, 0, 10_000, 0);
     }
 }

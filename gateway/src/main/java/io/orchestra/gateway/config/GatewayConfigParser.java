@@ -39,7 +39,8 @@ public final class GatewayConfigParser {
             JsonNode p = entry.getValue();
             String kind = text(p, "kind", name);
             if (Providers.byKind(kind).isEmpty()) {
-                problems.add("gateway.providers." + name + ".kind = '" + kind + "': expected one of " + Providers.kinds());
+                problems.add(
+                        "gateway.providers." + name + ".kind = '" + kind + "': expected one of " + Providers.kinds());
                 continue;
             }
             String baseUrl = text(p, "base_url", Providers.defaultBaseUrl(kind));
@@ -49,8 +50,11 @@ public final class GatewayConfigParser {
                 continue;
             }
             Map<String, String> headers = new LinkedHashMap<>();
-            p.path("headers").properties().forEach(h -> headers.put(h.getKey(), resolve(h.getValue().asString(""))));
-            providers.put(name, new ProviderSettings(name, kind, baseUrl, text(p, "api_key", null), Map.copyOf(headers)));
+            p.path("headers")
+                    .properties()
+                    .forEach(h -> headers.put(h.getKey(), resolve(h.getValue().asString(""))));
+            providers.put(
+                    name, new ProviderSettings(name, kind, baseUrl, text(p, "api_key", null), Map.copyOf(headers)));
         }
         List<RouteConfig> routes = new ArrayList<>();
         int i = 0;
@@ -64,18 +68,83 @@ public final class GatewayConfigParser {
         JsonNode circuit = gateway.path("circuit_breaker");
         JsonNode timeouts = gateway.path("timeouts");
         JsonNode cache = gateway.path("cache");
-        return new GatewayConfig(Map.copyOf(providers), List.copyOf(routes),
+        return new GatewayConfig(
+                Map.copyOf(providers),
+                List.copyOf(routes),
                 number(retry, "attempts", defaults.retries(), 0, 10, "gateway.retry.attempts", problems),
-                number(retry, "backoff_ms", (int) defaults.backoffMillis(), 0, 60_000, "gateway.retry.backoff_ms", problems),
-                number(retry, "max_backoff_ms", (int) defaults.maxBackoffMillis(), 0, 300_000, "gateway.retry.max_backoff_ms", problems),
-                number(circuit, "failures", defaults.circuitFailures(), 1, 1000, "gateway.circuit_breaker.failures", problems),
-                number(circuit, "window_ms", (int) defaults.circuitWindowMillis(), 100, 3_600_000, "gateway.circuit_breaker.window_ms", problems),
-                number(circuit, "cooldown_ms", (int) defaults.circuitCooldownMillis(), 10, 3_600_000, "gateway.circuit_breaker.cooldown_ms", problems),
-                number(timeouts, "first_byte_ms", (int) defaults.firstByteTimeoutMillis(), 10, 3_600_000, "gateway.timeouts.first_byte_ms", problems),
-                number(timeouts, "stream_idle_ms", (int) defaults.streamIdleTimeoutMillis(), 10, 3_600_000, "gateway.timeouts.stream_idle_ms", problems),
+                number(
+                        retry,
+                        "backoff_ms",
+                        (int) defaults.backoffMillis(),
+                        0,
+                        60_000,
+                        "gateway.retry.backoff_ms",
+                        problems),
+                number(
+                        retry,
+                        "max_backoff_ms",
+                        (int) defaults.maxBackoffMillis(),
+                        0,
+                        300_000,
+                        "gateway.retry.max_backoff_ms",
+                        problems),
+                number(
+                        circuit,
+                        "failures",
+                        defaults.circuitFailures(),
+                        1,
+                        1000,
+                        "gateway.circuit_breaker.failures",
+                        problems),
+                number(
+                        circuit,
+                        "window_ms",
+                        (int) defaults.circuitWindowMillis(),
+                        100,
+                        3_600_000,
+                        "gateway.circuit_breaker.window_ms",
+                        problems),
+                number(
+                        circuit,
+                        "cooldown_ms",
+                        (int) defaults.circuitCooldownMillis(),
+                        10,
+                        3_600_000,
+                        "gateway.circuit_breaker.cooldown_ms",
+                        problems),
+                number(
+                        timeouts,
+                        "first_byte_ms",
+                        (int) defaults.firstByteTimeoutMillis(),
+                        10,
+                        3_600_000,
+                        "gateway.timeouts.first_byte_ms",
+                        problems),
+                number(
+                        timeouts,
+                        "stream_idle_ms",
+                        (int) defaults.streamIdleTimeoutMillis(),
+                        10,
+                        3_600_000,
+                        "gateway.timeouts.stream_idle_ms",
+                        problems),
                 cache.path("enabled").asBoolean(defaults.cacheEnabled()),
-                number(cache, "ttl_seconds", defaults.cacheTtlSeconds(), 0, 30 * 86_400, "gateway.cache.ttl_seconds", problems),
-                number(cache, "max_entries", defaults.cacheMaxEntries(), 1, 10_000_000, "gateway.cache.max_entries", problems),
+                number(
+                        cache,
+                        "ttl_seconds",
+                        defaults.cacheTtlSeconds(),
+                        0,
+                        30 * 86_400,
+                        "gateway.cache.ttl_seconds",
+                        problems),
+                number(
+                        cache,
+                        "max_entries",
+                        defaults.cacheMaxEntries(),
+                        1,
+                        10_000_000,
+                        "gateway.cache.max_entries",
+                        problems),
                 threshold(cache.path("semantic_threshold"), problems));
     }
 
@@ -101,7 +170,8 @@ public final class GatewayConfigParser {
             String provider = target.path("provider").asString("");
             String model = target.path("model").asString("");
             if (!providers.containsKey(provider)) {
-                problems.add(at + ".provider = '" + provider + "': expected one of the configured providers " + providers.keySet());
+                problems.add(at + ".provider = '" + provider + "': expected one of the configured providers "
+                        + providers.keySet());
             }
             if (model.isBlank()) {
                 problems.add(at + ".model: required");
@@ -121,7 +191,8 @@ public final class GatewayConfigParser {
             if (header != null && !w.path("equals").isString()) {
                 problems.add(where + ".when.equals: required with header");
             }
-            when = new RouteConfig.Condition(header, tag, w.path("equals").isString() ? w.path("equals").asString() : null);
+            when = new RouteConfig.Condition(
+                    header, tag, w.path("equals").isString() ? w.path("equals").asString() : null);
         }
         int ttl = number(r, "cache_ttl_seconds", -1, -1, 30 * 86_400, where + ".cache_ttl_seconds", problems);
         return problems.size() == before ? new RouteConfig(alias, strategy, List.copyOf(targets), when, ttl) : null;
@@ -132,7 +203,8 @@ public final class GatewayConfigParser {
             return 0;
         }
         if (!value.isNumber() || value.asDouble() < 0 || value.asDouble() > 1) {
-            problems.add("gateway.cache.semantic_threshold = '" + value + "': expected 0 (off) or a similarity up to 1, like 0.95");
+            problems.add("gateway.cache.semantic_threshold = '" + value
+                    + "': expected 0 (off) or a similarity up to 1, like 0.95");
             return 0;
         }
         return value.asDouble();
@@ -158,7 +230,8 @@ public final class GatewayConfigParser {
         return out.toString();
     }
 
-    private static int number(JsonNode node, String field, int fallback, int min, int max, String where, List<String> problems) {
+    private static int number(
+            JsonNode node, String field, int fallback, int min, int max, String where, List<String> problems) {
         JsonNode value = node.path(field);
         if (value.isMissingNode() || value.isNull()) {
             return fallback;

@@ -19,6 +19,7 @@ public record ProviderSettings(String name, String kind, String baseUrl, String 
 
     @Override
     public String toString() {
-        return "ProviderSettings[name=" + name + ", kind=" + kind + ", baseUrl=" + baseUrl + ", apiKey=" + Secrets.mask(apiKey) + "]";
+        return "ProviderSettings[name=" + name + ", kind=" + kind + ", baseUrl=" + baseUrl + ", apiKey="
+                + Secrets.mask(apiKey) + "]";
     }
 }

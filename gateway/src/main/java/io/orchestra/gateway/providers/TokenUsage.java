@@ -5,7 +5,8 @@ package io.orchestra.gateway.providers;
  * OpenAI counts); {@code cachedTokens} are prompt tokens read from the provider's cache,
  * {@code cacheWriteTokens} those written to it, {@code reasoningTokens} part of the completion.
  */
-public record TokenUsage(int promptTokens, int completionTokens, int cachedTokens, int cacheWriteTokens, int reasoningTokens) {
+public record TokenUsage(
+        int promptTokens, int completionTokens, int cachedTokens, int cacheWriteTokens, int reasoningTokens) {
     public static final TokenUsage NONE = new TokenUsage(0, 0, 0, 0, 0);
 
     public int totalTokens() {

@@ -34,7 +34,10 @@ public final class Translation {
     /** Splits an inline image URL; one that is not {@code data:<media type>;base64,<data>} is the caller's mistake (400). */
     public static DataUrl dataUrl(String url) {
         int comma = url.indexOf(',');
-        if (!url.startsWith("data:") || comma < 0 || !url.substring(0, comma).endsWith(";base64") || comma == url.length() - 1) {
+        if (!url.startsWith("data:")
+                || comma < 0
+                || !url.substring(0, comma).endsWith(";base64")
+                || comma == url.length() - 1) {
             throw invalidImage("an inline image must be a data URL of the form data:<media type>;base64,<data>");
         }
         return new DataUrl(url.substring(5, comma - ";base64".length()), url.substring(comma + 1));

@@ -12,7 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * trial's success closes it, its failure opens it again.
  */
 public final class CircuitBreakers {
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     /** A breaker's state for /api/routes/status and metrics. */
     public record Status(State state, int recentFailures, long openedAtMillis) {}

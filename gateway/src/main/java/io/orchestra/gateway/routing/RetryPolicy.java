@@ -21,8 +21,10 @@ public record RetryPolicy(int retries, long backoffMillis, long maxBackoffMillis
             return (long) (Double.parseDouble(header.trim()) * 1000);
         } catch (NumberFormatException e) {
             try {
-                long at = java.time.ZonedDateTime.parse(header.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant().toEpochMilli();
+                long at = java.time.ZonedDateTime.parse(
+                                header.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant()
+                        .toEpochMilli();
                 return Math.max(0, at - System.currentTimeMillis());
             } catch (java.time.format.DateTimeParseException ignored) {
                 return null;

@@ -17,7 +17,8 @@ public final class Router {
      * @param headers a request header by lower-case name (null if absent)
      * @param keyTags the calling key's tags
      */
-    public static Optional<RouteConfig> route(List<RouteConfig> routes, String alias, Function<String, String> headers, List<String> keyTags) {
+    public static Optional<RouteConfig> route(
+            List<RouteConfig> routes, String alias, Function<String, String> headers, List<String> keyTags) {
         for (RouteConfig route : routes) {
             if (!route.alias().equals(alias)) {
                 continue;
@@ -46,7 +47,8 @@ public final class Router {
         if (!route.strategy().equals("loadbalance")) {
             return route.targets();
         }
-        List<Target> remaining = new ArrayList<>(route.targets().stream().filter(t -> t.weight() > 0).toList());
+        List<Target> remaining = new ArrayList<>(
+                route.targets().stream().filter(t -> t.weight() > 0).toList());
         List<Target> ordered = new ArrayList<>();
         while (!remaining.isEmpty()) {
             int total = remaining.stream().mapToInt(Target::weight).sum();

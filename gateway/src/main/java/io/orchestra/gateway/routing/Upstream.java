@@ -43,7 +43,8 @@ public final class Upstream {
     /** A provider URL parsed once, with its Host header: Jetty otherwise rebuilds the URI of every request to derive it. */
     private record Destination(java.net.URI uri, String host) {}
 
-    private final java.util.concurrent.ConcurrentHashMap<String, Destination> destinations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Destination> destinations =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private Request request(UpstreamRequest upstream) {
         Destination destination = destinations.get(upstream.url());
@@ -55,7 +56,8 @@ public final class Upstream {
             }
         }
         String host = destination.host();
-        Request request = client.newRequest(destination.uri()).method(HttpMethod.POST)
+        Request request = client.newRequest(destination.uri())
+                .method(HttpMethod.POST)
                 .body(new BytesRequestContent("application/json", upstream.body()));
         request.headers(h -> {
             h.put(org.eclipse.jetty.http.HttpHeader.HOST, host);
@@ -67,13 +69,16 @@ public final class Upstream {
     /** A whole response within {@code timeoutMillis}; non-2xx statuses come back as replies, not failures. */
     public Reply send(UpstreamRequest upstream, long timeoutMillis) throws UpstreamFailure {
         try {
-            ContentResponse response = request(upstream).timeout(timeoutMillis, TimeUnit.MILLISECONDS).send();
+            ContentResponse response = request(upstream)
+                    .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                    .send();
             return new Reply(response.getStatus(), response.getHeaders().get("Retry-After"), response.getContent());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, "interrupted", null);
         } catch (TimeoutException e) {
-            throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, "timed out after " + timeoutMillis + " ms", null);
+            throw new UpstreamFailure(
+                    UpstreamFailure.Kind.TIMEOUT, 0, "timed out after " + timeoutMillis + " ms", null);
         } catch (ExecutionException e) {
             throw failure(e.getCause());
         }
@@ -93,7 +98,8 @@ public final class Upstream {
             throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, "interrupted", null);
         } catch (TimeoutException e) {
             request.abort(e);
-            throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, "no response within " + firstByteMillis + " ms", null);
+            throw new UpstreamFailure(
+                    UpstreamFailure.Kind.TIMEOUT, 0, "no response within " + firstByteMillis + " ms", null);
         } catch (ExecutionException e) {
             throw failure(e.getCause());
         }
@@ -104,16 +110,25 @@ public final class Upstream {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root instanceof ConnectException || root instanceof UnresolvedAddressException || root instanceof UnknownHostException) {
+        if (root instanceof ConnectException
+                || root instanceof UnresolvedAddressException
+                || root instanceof UnknownHostException) {
             return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, 0, "cannot connect", null);
         }
         if (cause instanceof org.eclipse.jetty.client.HttpResponseException rejected) {
-            return new UpstreamFailure(UpstreamFailure.Kind.STATUS, rejected.getResponse().getStatus(),
-                    "upstream returned HTTP " + rejected.getResponse().getStatus(), null);
+            return new UpstreamFailure(
+                    UpstreamFailure.Kind.STATUS,
+                    rejected.getResponse().getStatus(),
+                    "upstream returned HTTP " + rejected.getResponse().getStatus(),
+                    null);
         }
         if (root instanceof TimeoutException) {
             return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, "timed out", null);
         }
-        return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, 0, "connection failed (" + root.getClass().getSimpleName() + ")", null);
+        return new UpstreamFailure(
+                UpstreamFailure.Kind.CONNECT,
+                0,
+                "connection failed (" + root.getClass().getSimpleName() + ")",
+                null);
     }
 }

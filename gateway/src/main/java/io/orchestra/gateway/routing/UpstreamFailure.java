@@ -2,7 +2,12 @@ package io.orchestra.gateway.routing;
 
 /** Why an attempt at a target failed, and whether trying again (here or elsewhere) makes sense. */
 public final class UpstreamFailure extends Exception {
-    public enum Kind { CONNECT, TIMEOUT, STATUS, STREAM }
+    public enum Kind {
+        CONNECT,
+        TIMEOUT,
+        STATUS,
+        STREAM
+    }
 
     private final Kind kind;
     private final int status;

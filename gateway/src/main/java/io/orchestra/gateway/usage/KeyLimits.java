@@ -1,7 +1,8 @@
 package io.orchestra.gateway.usage;
 
 /** A key's budgets (USD) and rate limits; null means unlimited. */
-public record KeyLimits(Double dailyBudgetUsd, Double monthlyBudgetUsd, Integer requestsPerMinute, Integer tokensPerMinute) {
+public record KeyLimits(
+        Double dailyBudgetUsd, Double monthlyBudgetUsd, Integer requestsPerMinute, Integer tokensPerMinute) {
     public static final KeyLimits NONE = new KeyLimits(null, null, null, null);
 
     /** Every problem with these limits, worded by the API's field names, so the API and the UI say the same. */

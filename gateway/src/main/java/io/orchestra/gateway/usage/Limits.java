@@ -52,11 +52,16 @@ public final class Limits {
         if (cached != null && cached.expiresAt > now) {
             return cached.limits;
         }
-        KeyLimits limits = database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM gateway_key_limits WHERE key_id = :id")
-                .bind("id", keyId)
-                .map((rs, ctx) -> new KeyLimits(nullableDouble(rs, "daily_budget_usd"), nullableDouble(rs, "monthly_budget_usd"),
-                        nullableInt(rs, "requests_per_minute"), nullableInt(rs, "tokens_per_minute")))
-                .findOne()).orElse(KeyLimits.NONE);
+        KeyLimits limits = database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM gateway_key_limits WHERE key_id = :id")
+                        .bind("id", keyId)
+                        .map((rs, ctx) -> new KeyLimits(
+                                nullableDouble(rs, "daily_budget_usd"),
+                                nullableDouble(rs, "monthly_budget_usd"),
+                                nullableInt(rs, "requests_per_minute"),
+                                nullableInt(rs, "tokens_per_minute")))
+                        .findOne())
+                .orElse(KeyLimits.NONE);
         cache.put(keyId, new Cached(limits, now + 2_000));
         return limits;
     }
@@ -64,12 +69,19 @@ public final class Limits {
     public void set(String keyId, KeyLimits limits) {
         long now = clock.millis();
         database.jdbi().useTransaction(h -> {
-            h.createUpdate("DELETE FROM gateway_key_limits WHERE key_id = :id").bind("id", keyId).execute();
+            h.createUpdate("DELETE FROM gateway_key_limits WHERE key_id = :id")
+                    .bind("id", keyId)
+                    .execute();
             h.createUpdate("""
                             INSERT INTO gateway_key_limits (key_id, daily_budget_usd, monthly_budget_usd, requests_per_minute, tokens_per_minute, updated_at)
                             VALUES (:id, :daily, :monthly, :rpm, :tpm, :now)""")
-                    .bind("id", keyId).bind("daily", limits.dailyBudgetUsd()).bind("monthly", limits.monthlyBudgetUsd())
-                    .bind("rpm", limits.requestsPerMinute()).bind("tpm", limits.tokensPerMinute()).bind("now", now).execute();
+                    .bind("id", keyId)
+                    .bind("daily", limits.dailyBudgetUsd())
+                    .bind("monthly", limits.monthlyBudgetUsd())
+                    .bind("rpm", limits.requestsPerMinute())
+                    .bind("tpm", limits.tokensPerMinute())
+                    .bind("now", now)
+                    .execute();
         });
         cache.remove(keyId);
     }
@@ -79,19 +91,21 @@ public final class Limits {
         KeyLimits limits = limits(keyId);
         if (limits.requestsPerMinute() != null
                 && counters.addToWindow("rpm:" + keyId, 1, MINUTE) > limits.requestsPerMinute()) {
-            throw rateLimited("rate limit of " + limits.requestsPerMinute() + " requests per minute reached for this key");
+            throw rateLimited(
+                    "rate limit of " + limits.requestsPerMinute() + " requests per minute reached for this key");
         }
-        if (limits.tokensPerMinute() != null && counters.window("tpm:" + keyId, MINUTE) + estimatedTokens > limits.tokensPerMinute()) {
+        if (limits.tokensPerMinute() != null
+                && counters.window("tpm:" + keyId, MINUTE) + estimatedTokens > limits.tokensPerMinute()) {
             throw rateLimited("token limit of " + limits.tokensPerMinute() + " tokens per minute reached for this key");
         }
         if (!limits.hasBudget()) {
-            return () -> { };
+            return () -> {};
         }
         checkBudget(keyId, limits);
         double remaining = remaining(keyId, limits);
         Double typical = typicalCost.get(keyId);
         if (typical != null && remaining > 10 * typical) {
-            return () -> { };
+            return () -> {};
         }
         // Close to the budget (or no cost seen yet): one call at a time for this key on this replica.
         Semaphore gate = nearBudget.computeIfAbsent(keyId, k -> new Semaphore(1));
@@ -115,9 +129,11 @@ public final class Limits {
     private void checkBudget(String keyId, KeyLimits limits) {
         ZonedDateTime now = clock.instant().atZone(ZoneOffset.UTC);
         if (limits.dailyBudgetUsd() != null && counters.spend(dayKey(keyId, now)) >= micro(limits.dailyBudgetUsd())) {
-            throw rateLimited("daily budget of $" + limits.dailyBudgetUsd() + " is spent for this key; it resets at 00:00 UTC");
+            throw rateLimited(
+                    "daily budget of $" + limits.dailyBudgetUsd() + " is spent for this key; it resets at 00:00 UTC");
         }
-        if (limits.monthlyBudgetUsd() != null && counters.spend(monthKey(keyId, now)) >= micro(limits.monthlyBudgetUsd())) {
+        if (limits.monthlyBudgetUsd() != null
+                && counters.spend(monthKey(keyId, now)) >= micro(limits.monthlyBudgetUsd())) {
             throw rateLimited("monthly budget of $" + limits.monthlyBudgetUsd() + " is spent for this key");
         }
     }
@@ -151,7 +167,11 @@ public final class Limits {
     /** Spend so far (USD) for /api/usage and the UI. */
     public Map<String, Double> spent(String keyId) {
         ZonedDateTime now = clock.instant().atZone(ZoneOffset.UTC);
-        return Map.of("today", counters.spend(dayKey(keyId, now)) / 1e6, "this_month", counters.spend(monthKey(keyId, now)) / 1e6);
+        return Map.of(
+                "today",
+                counters.spend(dayKey(keyId, now)) / 1e6,
+                "this_month",
+                counters.spend(monthKey(keyId, now)) / 1e6);
     }
 
     private static String dayKey(String keyId, ZonedDateTime now) {
@@ -179,5 +199,4 @@ public final class Limits {
         int value = rs.getInt(column);
         return rs.wasNull() ? null : value;
     }
-
 }

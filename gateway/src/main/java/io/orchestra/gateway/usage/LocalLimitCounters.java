@@ -22,7 +22,8 @@ public final class LocalLimitCounters implements LimitCounters {
         if (counters.size() > 100_000) {
             counters.clear();
         }
-        return counters.computeIfAbsent(windowKey(name, windowMillis), k -> new AtomicLong()).addAndGet(amount);
+        return counters.computeIfAbsent(windowKey(name, windowMillis), k -> new AtomicLong())
+                .addAndGet(amount);
     }
 
     @Override

@@ -50,8 +50,13 @@ public final class PriceTable {
         table.path("models").properties().forEach(e -> {
             JsonNode p = e.getValue();
             double input = p.path("input").asDouble(0);
-            prices.put(e.getKey(), new Price(input, p.path("cached_input").asDouble(input), p.path("cache_write").asDouble(input),
-                    p.path("output").asDouble(0)));
+            prices.put(
+                    e.getKey(),
+                    new Price(
+                            input,
+                            p.path("cached_input").asDouble(input),
+                            p.path("cache_write").asDouble(input),
+                            p.path("output").asDouble(0)));
         });
     }
 
@@ -79,10 +84,16 @@ public final class PriceTable {
     }
 
     public double cost(String model, TokenUsage usage) {
-        return price(model).map(p -> {
-            double uncached = Math.max(0, usage.promptTokens() - usage.cachedTokens() - usage.cacheWriteTokens());
-            return (uncached * p.input() + usage.cachedTokens() * p.cachedInput() + usage.cacheWriteTokens() * p.cacheWrite()
-                    + usage.completionTokens() * p.output()) / 1_000_000.0;
-        }).orElse(0.0);
+        return price(model)
+                .map(p -> {
+                    double uncached =
+                            Math.max(0, usage.promptTokens() - usage.cachedTokens() - usage.cacheWriteTokens());
+                    return (uncached * p.input()
+                                    + usage.cachedTokens() * p.cachedInput()
+                                    + usage.cacheWriteTokens() * p.cacheWrite()
+                                    + usage.completionTokens() * p.output())
+                            / 1_000_000.0;
+                })
+                .orElse(0.0);
     }
 }

@@ -27,7 +27,10 @@ public final class RedisLimitCounters implements LimitCounters {
 
     @Override
     public long addToWindow(String name, long amount, long windowMillis) {
-        return (Long) redis.eval(ADD, List.of(windowKey(name, windowMillis)), List.of(Long.toString(amount), Long.toString(windowMillis * 2)));
+        return (Long) redis.eval(
+                ADD,
+                List.of(windowKey(name, windowMillis)),
+                List.of(Long.toString(amount), Long.toString(windowMillis * 2)));
     }
 
     @Override
@@ -38,7 +41,8 @@ public final class RedisLimitCounters implements LimitCounters {
 
     @Override
     public long addSpend(String name, long microUsd, long ttlMillis) {
-        return (Long) redis.eval(ADD, List.of(prefix + "spend:" + name), List.of(Long.toString(microUsd), Long.toString(ttlMillis)));
+        return (Long) redis.eval(
+                ADD, List.of(prefix + "spend:" + name), List.of(Long.toString(microUsd), Long.toString(ttlMillis)));
     }
 
     @Override

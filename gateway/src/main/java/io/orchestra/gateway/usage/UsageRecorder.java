@@ -113,13 +113,27 @@ public final class UsageRecorder implements AutoCloseable {
                             :completionTokens, :cachedTokens, :reasoningTokens, :costUsd, :latencyMs, :firstTokenMs, :attempts, :cache,
                             :error, :createdAt)""");
                 for (RequestRecord r : batch) {
-                    insert.bind("id", r.id()).bind("keyId", r.keyId()).bind("owner", r.owner()).bind("alias", r.alias())
-                            .bind("provider", r.provider()).bind("model", r.model()).bind("endpoint", r.endpoint())
-                            .bind("stream", r.stream() ? 1 : 0).bind("status", r.status()).bind("promptTokens", r.promptTokens())
-                            .bind("completionTokens", r.completionTokens()).bind("cachedTokens", r.cachedTokens())
-                            .bind("reasoningTokens", r.reasoningTokens()).bind("costUsd", r.costUsd()).bind("latencyMs", r.latencyMs())
-                            .bind("firstTokenMs", r.firstTokenMs()).bind("attempts", r.attempts()).bind("cache", r.cache())
-                            .bind("error", r.error()).bind("createdAt", r.createdAt()).add();
+                    insert.bind("id", r.id())
+                            .bind("keyId", r.keyId())
+                            .bind("owner", r.owner())
+                            .bind("alias", r.alias())
+                            .bind("provider", r.provider())
+                            .bind("model", r.model())
+                            .bind("endpoint", r.endpoint())
+                            .bind("stream", r.stream() ? 1 : 0)
+                            .bind("status", r.status())
+                            .bind("promptTokens", r.promptTokens())
+                            .bind("completionTokens", r.completionTokens())
+                            .bind("cachedTokens", r.cachedTokens())
+                            .bind("reasoningTokens", r.reasoningTokens())
+                            .bind("costUsd", r.costUsd())
+                            .bind("latencyMs", r.latencyMs())
+                            .bind("firstTokenMs", r.firstTokenMs())
+                            .bind("attempts", r.attempts())
+                            .bind("cache", r.cache())
+                            .bind("error", r.error())
+                            .bind("createdAt", r.createdAt())
+                            .add();
                 }
                 insert.execute();
             });

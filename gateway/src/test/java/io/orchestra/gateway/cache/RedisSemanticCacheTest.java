@@ -14,8 +14,16 @@ import redis.clients.jedis.JedisPooled;
 /** The Redis semantic cache stays bounded: per scope in Redis, and in total in each replica's mirror. */
 class RedisSemanticCacheTest {
     /** Unit vectors on distinct axes, so only the same text is similar. */
-    static final Map<String, float[]> AXES = Map.of("a", new float[] {1, 0, 0, 0}, "b", new float[] {0, 1, 0, 0},
-            "c", new float[] {0, 0, 1, 0}, "d", new float[] {0, 0, 0, 1});
+    static final Map<String, float[]> AXES = Map.of(
+            "a",
+            new float[] {1, 0, 0, 0},
+            "b",
+            new float[] {0, 1, 0, 0},
+            "c",
+            new float[] {0, 0, 1, 0},
+            "d",
+            new float[] {0, 0, 0, 1});
+
     static final Function<String, float[]> EMBED = AXES::get;
 
     @Test

@@ -75,14 +75,23 @@ class GatewayConfigParserTest {
                 """), problems);
         assertThat(problems).hasSize(11);
         assertThat(String.join("\n", problems))
-                .contains("gateway.providers.odd.kind = 'cohere'", "gateway.providers.bad.base_url", "gateway.routes[0].alias",
-                        "gateway.routes[0].targets: at least one target", "gateway.routes[1].strategy = 'random'",
-                        "gateway.routes[1].targets[0].provider = 'nope'", "gateway.routes[1].targets[0].model: required",
-                        "gateway.routes[1].targets[0].weight", "gateway.routes[2].when.equals", "gateway.retry.attempts = '99'",
+                .contains(
+                        "gateway.providers.odd.kind = 'cohere'",
+                        "gateway.providers.bad.base_url",
+                        "gateway.routes[0].alias",
+                        "gateway.routes[0].targets: at least one target",
+                        "gateway.routes[1].strategy = 'random'",
+                        "gateway.routes[1].targets[0].provider = 'nope'",
+                        "gateway.routes[1].targets[0].model: required",
+                        "gateway.routes[1].targets[0].weight",
+                        "gateway.routes[2].when.equals",
+                        "gateway.retry.attempts = '99'",
                         "gateway.cache.semantic_threshold")
                 .doesNotContain("sk-secret", "sk-inline-secret");
         assertThat(config.routes()).isEmpty();
-        assertThat(config.retries()).as("a bad value keeps the default").isEqualTo(GatewayConfig.empty().retries());
+        assertThat(config.retries())
+                .as("a bad value keeps the default")
+                .isEqualTo(GatewayConfig.empty().retries());
     }
 
     @Test
@@ -99,16 +108,36 @@ class GatewayConfigParserTest {
         assertThat(problems).isEmpty();
         Map<String, String> headers = new HashMap<>();
         headers.put("x-tier", "cheap");
-        assertThat(Router.route(config.routes(), "m", headers::get, List.of("research")).orElseThrow().targets().get(0).provider()).isEqualTo("c");
-        assertThat(Router.route(config.routes(), "m", name -> null, List.of("research")).orElseThrow().targets().get(0).provider()).isEqualTo("b");
-        assertThat(Router.route(config.routes(), "m", name -> null, List.of()).orElseThrow().targets().get(0).provider()).isEqualTo("a");
-        assertThat(Router.route(config.routes(), "other", name -> null, List.of())).isEmpty();
+        assertThat(Router.route(config.routes(), "m", headers::get, List.of("research"))
+                        .orElseThrow()
+                        .targets()
+                        .get(0)
+                        .provider())
+                .isEqualTo("c");
+        assertThat(Router.route(config.routes(), "m", name -> null, List.of("research"))
+                        .orElseThrow()
+                        .targets()
+                        .get(0)
+                        .provider())
+                .isEqualTo("b");
+        assertThat(Router.route(config.routes(), "m", name -> null, List.of())
+                        .orElseThrow()
+                        .targets()
+                        .get(0)
+                        .provider())
+                .isEqualTo("a");
+        assertThat(Router.route(config.routes(), "other", name -> null, List.of()))
+                .isEmpty();
     }
 
     @Test
     void loadBalancingDrawsByWeightAndKeepsWeightZeroTargetsAsLastFallbacks() {
-        RouteConfig route = new RouteConfig("m", "loadbalance", List.of(new Target("a", "x", 9, 1000), new Target("b", "y", 1, 1000),
-                new Target("c", "z", 0, 1000)), null, -1);
+        RouteConfig route = new RouteConfig(
+                "m",
+                "loadbalance",
+                List.of(new Target("a", "x", 9, 1000), new Target("b", "y", 1, 1000), new Target("c", "z", 0, 1000)),
+                null,
+                -1);
         int aFirst = 0;
         for (int i = 0; i < 2000; i++) {
             List<Target> order = Router.order(route);

@@ -48,7 +48,9 @@ class CircuitBreakersTest {
         breakers.failure("a");
         clock.advance(10_001);
         breakers.failure("a");
-        assertThat(breakers.allow("a")).as("the first two failures left the window").isTrue();
+        assertThat(breakers.allow("a"))
+                .as("the first two failures left the window")
+                .isTrue();
         breakers.failure("a");
         breakers.failure("a");
         assertThat(breakers.allow("a")).isFalse();

@@ -16,8 +16,12 @@ class RetryPolicyTest {
             assertThat(policy.delayMillis(2, null)).isBetween(200L, 400L);
             assertThat(policy.delayMillis(10, null)).isBetween(1_000L, 2_000L);
         }
-        assertThat(java.util.stream.IntStream.range(0, 200).mapToLong(i -> policy.delayMillis(3, null)).distinct().count())
-                .as("jittered, not fixed").isGreaterThan(1);
+        assertThat(java.util.stream.IntStream.range(0, 200)
+                        .mapToLong(i -> policy.delayMillis(3, null))
+                        .distinct()
+                        .count())
+                .as("jittered, not fixed")
+                .isGreaterThan(1);
     }
 
     @Test
@@ -33,9 +37,11 @@ class RetryPolicyTest {
         assertThat(RetryPolicy.parseRetryAfter("0.5")).isEqualTo(500L);
         assertThat(RetryPolicy.parseRetryAfter(null)).isNull();
         assertThat(RetryPolicy.parseRetryAfter("soon")).isNull();
-        String inTenSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(10));
+        String inTenSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(10));
         assertThat(RetryPolicy.parseRetryAfter(inTenSeconds)).isBetween(8_000L, 10_000L);
-        String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(10));
+        String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(10));
         assertThat(RetryPolicy.parseRetryAfter(past)).isZero();
     }
 }

@@ -26,7 +26,8 @@ class PriceTableTest {
         assertThat(shipped.price("gpt-4o-mini-2024-07-18")).isEqualTo(shipped.price("gpt-4o-mini"));
         assertThat(shipped.price("openrouter/gpt-4o")).isEqualTo(shipped.price("gpt-4o"));
         assertThat(shipped.price("no-such-model")).isEmpty();
-        assertThat(shipped.cost("no-such-model", new TokenUsage(10, 10, 0, 0, 0))).isZero();
+        assertThat(shipped.cost("no-such-model", new TokenUsage(10, 10, 0, 0, 0)))
+                .isZero();
     }
 
     @Test

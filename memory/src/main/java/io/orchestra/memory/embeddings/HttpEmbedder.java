@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class HttpEmbedder implements Embedder, AutoCloseable {
     /** Where and how to call the endpoint; {@code toString} masks the key. */
-    public record Settings(URI url, String model, Optional<String> apiKey, int dimensions, int batchSize, long timeoutMillis) {
+    public record Settings(
+            URI url, String model, Optional<String> apiKey, int dimensions, int batchSize, long timeoutMillis) {
         @Override
         public String toString() {
             return "HttpEmbedder.Settings[url=" + Secrets.maskUrl(url.toString()) + ", model=" + model + ", apiKey="
@@ -75,7 +76,8 @@ public final class HttpEmbedder implements Embedder, AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", settings.model());
         body.put("input", texts);
-        var request = client.newRequest(endpoint).method(HttpMethod.POST)
+        var request = client.newRequest(endpoint)
+                .method(HttpMethod.POST)
                 .timeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> h.put(HttpHeader.ACCEPT, "application/json"))
                 .body(new StringRequestContent("application/json", Json.write(body)));
@@ -90,7 +92,9 @@ public final class HttpEmbedder implements Embedder, AutoCloseable {
             throw failure(502, "interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw failure(cause instanceof TimeoutException ? 504 : 502, "cannot be reached (" + cause.getClass().getSimpleName() + ")");
+            throw failure(
+                    cause instanceof TimeoutException ? 504 : 502,
+                    "cannot be reached (" + cause.getClass().getSimpleName() + ")");
         }
         if (response.getStatus() / 100 != 2) {
             throw failure(502, "answered HTTP " + response.getStatus() + ": " + snippet(response.getContentAsString()));
@@ -106,7 +110,8 @@ public final class HttpEmbedder implements Embedder, AutoCloseable {
             throw failure(502, "answered with something that is not JSON");
         }
         if (!data.isArray() || data.size() != expected) {
-            throw failure(502, "returned " + (data.isArray() ? data.size() : 0) + " embeddings for " + expected + " inputs");
+            throw failure(
+                    502, "returned " + (data.isArray() ? data.size() : 0) + " embeddings for " + expected + " inputs");
         }
         float[][] out = new float[expected][];
         for (int i = 0; i < expected; i++) {
@@ -117,8 +122,10 @@ public final class HttpEmbedder implements Embedder, AutoCloseable {
                 throw failure(502, "returned an embedding without a valid index or vector");
             }
             if (values.size() != settings.dimensions()) {
-                throw failure(502, "returned " + values.size() + "-dimensional vectors but orchestra.embeddings.dimensions is "
-                        + settings.dimensions());
+                throw failure(
+                        502,
+                        "returned " + values.size() + "-dimensional vectors but orchestra.embeddings.dimensions is "
+                                + settings.dimensions());
             }
             float[] vector = new float[values.size()];
             for (int j = 0; j < vector.length; j++) {
@@ -135,7 +142,10 @@ public final class HttpEmbedder implements Embedder, AutoCloseable {
     }
 
     private ProblemException failure(int status, String what) {
-        return new ProblemException(status, "embeddings-failed", "Embeddings endpoint failed",
+        return new ProblemException(
+                status,
+                "embeddings-failed",
+                "Embeddings endpoint failed",
                 "the embeddings endpoint " + Secrets.maskUrl(endpoint.toString()) + " " + what);
     }
 

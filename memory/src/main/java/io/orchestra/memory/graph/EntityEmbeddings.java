@@ -54,20 +54,26 @@ public final class EntityEmbeddings {
 
     private int step() {
         long top = database.jdbi().withHandle(ChangeLog::current);
-        List<Stale> stale = database.jdbi().withHandle(h -> h.createQuery("""
+        List<Stale> stale = database.jdbi()
+                .withHandle(h -> h.createQuery("""
                         SELECT c.item_id, c.seq FROM vector_changes c LEFT JOIN memory_entity_vectors v ON v.entity_id = c.item_id
                         WHERE c.collection = 'graph' AND c.seq > :cursor AND (v.entity_id IS NULL OR v.source_seq < c.seq)
                         ORDER BY c.seq LIMIT :n""")
-                .bind("cursor", cursor).bind("n", batch)
-                .map((rs, ctx) -> new Stale(rs.getString("item_id"), rs.getLong("seq"))).list());
+                        .bind("cursor", cursor)
+                        .bind("n", batch)
+                        .map((rs, ctx) -> new Stale(rs.getString("item_id"), rs.getLong("seq")))
+                        .list());
         if (stale.isEmpty()) {
             cursor = Math.max(cursor, top);
             return 0;
         }
         Map<String, Source> sources = load(stale.stream().map(Stale::id).toList());
-        List<Stale> present = stale.stream().filter(s -> sources.containsKey(s.id())).toList();
-        List<float[]> vectors = present.isEmpty() ? List.of()
-                : embedder.embed(present.stream().map(s -> text(sources.get(s.id()))).toList());
+        List<Stale> present =
+                stale.stream().filter(s -> sources.containsKey(s.id())).toList();
+        List<float[]> vectors = present.isEmpty()
+                ? List.of()
+                : embedder.embed(
+                        present.stream().map(s -> text(sources.get(s.id()))).toList());
         long now = clock.millis();
         database.jdbi().useTransaction(h -> {
             for (int i = 0; i < present.size(); i++) {
@@ -79,47 +85,67 @@ public final class EntityEmbeddings {
                                 ON CONFLICT (entity_id) DO UPDATE SET embedding = excluded.embedding, source_seq = excluded.source_seq,
                                     updated_at = excluded.updated_at
                                 WHERE memory_entity_vectors.source_seq < excluded.source_seq""")
-                        .bind("id", s.id()).bind("owner", source.owner()).bind("embedding", Vectors.encode(vectors.get(i)))
-                        .bind("seq", s.seq()).bind("now", now).execute();
+                        .bind("id", s.id())
+                        .bind("owner", source.owner())
+                        .bind("embedding", Vectors.encode(vectors.get(i)))
+                        .bind("seq", s.seq())
+                        .bind("now", now)
+                        .execute();
                 if (stored > 0) {
                     index.put(h, s.id(), source.owner(), vectors.get(i));
                 }
             }
             for (Stale s : stale) {
                 if (!sources.containsKey(s.id())) {
-                    // Deleted entity: drop its vector, and its change row (ids are never reused, so nothing later can need it).
-                    h.createUpdate("DELETE FROM memory_entity_vectors WHERE entity_id = :id").bind("id", s.id()).execute();
-                    h.createUpdate("DELETE FROM vector_changes WHERE collection = 'graph' AND item_id = :id AND seq = :seq")
-                            .bind("id", s.id()).bind("seq", s.seq()).execute();
+                    // Deleted entity: drop its vector, and its change row (ids are never reused, so nothing later can
+                    // need it).
+                    h.createUpdate("DELETE FROM memory_entity_vectors WHERE entity_id = :id")
+                            .bind("id", s.id())
+                            .execute();
+                    h.createUpdate(
+                                    "DELETE FROM vector_changes WHERE collection = 'graph' AND item_id = :id AND seq = :seq")
+                            .bind("id", s.id())
+                            .bind("seq", s.seq())
+                            .execute();
                 }
             }
         });
-        cursor = stale.size() < batch ? Math.max(stale.getLast().seq(), top) : stale.getLast().seq();
+        cursor = stale.size() < batch
+                ? Math.max(stale.getLast().seq(), top)
+                : stale.getLast().seq();
         return stale.size();
     }
 
     private Map<String, Source> load(List<String> ids) {
         return database.jdbi().withHandle(h -> {
             Map<String, String[]> entities = new HashMap<>();
-            h.createQuery("SELECT id, owner, name, entity_type FROM memory_entities WHERE id IN (<ids>)").bindList("ids", ids)
-                    .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("owner"), rs.getString("name"), rs.getString("entity_type")})
+            h.createQuery("SELECT id, owner, name, entity_type FROM memory_entities WHERE id IN (<ids>)")
+                    .bindList("ids", ids)
+                    .map((rs, ctx) -> new String[] {
+                        rs.getString("id"), rs.getString("owner"), rs.getString("name"), rs.getString("entity_type")
+                    })
                     .forEach(row -> entities.put(row[0], row));
             Map<String, List<String>> observations = new HashMap<>();
             if (!entities.isEmpty()) {
-                h.createQuery("SELECT entity_id, content FROM memory_observations WHERE entity_id IN (<ids>) ORDER BY created_at, id")
+                h.createQuery(
+                                "SELECT entity_id, content FROM memory_observations WHERE entity_id IN (<ids>) ORDER BY created_at, id")
                         .bindList("ids", List.copyOf(entities.keySet()))
                         .map((rs, ctx) -> Map.entry(rs.getString("entity_id"), rs.getString("content")))
-                        .forEach(e -> observations.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+                        .forEach(e -> observations
+                                .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                                .add(e.getValue()));
             }
             Map<String, Source> out = new HashMap<>();
-            entities.forEach((id, row) -> out.put(id, new Source(row[1], row[2], row[3], observations.getOrDefault(id, List.of()))));
+            entities.forEach((id, row) ->
+                    out.put(id, new Source(row[1], row[2], row[3], observations.getOrDefault(id, List.of()))));
             return out;
         });
     }
 
     /** What an entity means, as one passage: "Ada Lovelace (person): Wrote the first program. Born 1815." */
     static String text(Source source) {
-        String text = source.name() + " (" + source.type() + ")" + (source.observations().isEmpty() ? "" : ": " + String.join(". ", source.observations()));
+        String text = source.name() + " (" + source.type() + ")"
+                + (source.observations().isEmpty() ? "" : ": " + String.join(". ", source.observations()));
         return text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
     }
 }

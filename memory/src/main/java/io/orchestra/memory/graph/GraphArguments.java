@@ -35,7 +35,10 @@ public final class GraphArguments {
         }
         List<Entity> out = new ArrayList<>();
         for (JsonNode e : node) {
-            out.add(new Entity(text(e, "name"), text(e, "entityType"), e.has("observations") ? strings(e.path("observations")) : List.of()));
+            out.add(new Entity(
+                    text(e, "name"),
+                    text(e, "entityType"),
+                    e.has("observations") ? strings(e.path("observations")) : List.of()));
         }
         return out;
     }

@@ -20,7 +20,8 @@ public final class GraphFiles {
     private static final int BATCH = 1000;
 
     /** What an import did. */
-    public record ImportResult(int entitiesCreated, int observationsAdded, int relationsCreated, int skipped, List<String> problems) {}
+    public record ImportResult(
+            int entitiesCreated, int observationsAdded, int relationsCreated, int skipped, List<String> problems) {}
 
     private final KnowledgeGraph graph;
 
@@ -46,13 +47,24 @@ public final class GraphFiles {
             try {
                 JsonNode node = Json.tree(line);
                 switch (node.path("type").asString("")) {
-                    case "entity" -> entities.add(new Entity(node.path("name").asString(), node.path("entityType").asString(),
-                            node.has("observations") ? GraphArguments.strings(node.path("observations")) : List.of()));
-                    case "relation" -> relations.add(new Relation(node.path("from").asString(), node.path("to").asString(),
-                            node.path("relationType").asString()));
+                    case "entity" ->
+                        entities.add(new Entity(
+                                node.path("name").asString(),
+                                node.path("entityType").asString(),
+                                node.has("observations")
+                                        ? GraphArguments.strings(node.path("observations"))
+                                        : List.of()));
+                    case "relation" ->
+                        relations.add(new Relation(
+                                node.path("from").asString(),
+                                node.path("to").asString(),
+                                node.path("relationType").asString()));
                     default -> {
                         skipped++;
-                        note(problems, "line " + lines + ": unknown type '" + node.path("type").asString("") + "'");
+                        note(
+                                problems,
+                                "line " + lines + ": unknown type '"
+                                        + node.path("type").asString("") + "'");
                     }
                 }
             } catch (JacksonException | IllegalArgumentException e) {
@@ -80,10 +92,13 @@ public final class GraphFiles {
                 // One dangling relation must not sink the batch: fall back to one at a time.
                 for (Relation relation : batch) {
                     try {
-                        relationsCreated += graph.createRelations(owner, List.of(relation)).size();
+                        relationsCreated +=
+                                graph.createRelations(owner, List.of(relation)).size();
                     } catch (GraphException single) {
                         skipped++;
-                        note(problems, "relation " + relation.from() + " -> " + relation.to() + ": " + single.getMessage());
+                        note(
+                                problems,
+                                "relation " + relation.from() + " -> " + relation.to() + ": " + single.getMessage());
                     }
                 }
             }
@@ -97,7 +112,8 @@ public final class GraphFiles {
             return new int[] {0, 0};
         }
         List<Entity> created = graph.createEntities(owner, entities);
-        int observations = created.stream().mapToInt(e -> e.observations().size()).sum();
+        int observations =
+                created.stream().mapToInt(e -> e.observations().size()).sum();
         // Entities that already existed still get the file's observations (merged, duplicates skipped).
         List<ObservationBatch> merges = new ArrayList<>();
         java.util.Set<String> fresh = new java.util.HashSet<>();
@@ -108,7 +124,9 @@ public final class GraphFiles {
             }
         }
         if (!merges.isEmpty()) {
-            observations += graph.addObservations(owner, merges).stream().mapToInt(b -> b.contents().size()).sum();
+            observations += graph.addObservations(owner, merges).stream()
+                    .mapToInt(b -> b.contents().size())
+                    .sum();
         }
         entities.clear();
         return new int[] {created.size(), observations};

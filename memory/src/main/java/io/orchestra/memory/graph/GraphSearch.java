@@ -26,7 +26,8 @@ public final class GraphSearch {
     private final VectorIndex index;
     private final double minSimilarity;
 
-    public GraphSearch(KnowledgeGraph graph, Database database, Embedder embedder, VectorIndex index, double minSimilarity) {
+    public GraphSearch(
+            KnowledgeGraph graph, Database database, Embedder embedder, VectorIndex index, double minSimilarity) {
         this.graph = graph;
         this.database = database;
         this.embedder = embedder;
@@ -44,7 +45,8 @@ public final class GraphSearch {
             throw new IllegalArgumentException("limit must be at least 1 and offset at least 0");
         }
         if (hybrid && index == null) {
-            throw new GraphException("semantic search is off on this server: set orchestra.memory.graph.semantic=true to compute entity embeddings");
+            throw new GraphException(
+                    "semantic search is off on this server: set orchestra.memory.graph.semantic=true to compute entity embeddings");
         }
         Graph page = graph.searchNodes(owner, query, limit, offset);
         if (!hybrid || page.entities().size() == limit) {
@@ -52,8 +54,11 @@ public final class GraphSearch {
         }
         // The substring matches end on this page (or before it): how many there are in all.
         List<Entity> substring = page.entities().isEmpty() && offset > 0
-                ? graph.searchNodes(owner, query, offset, 0).entities() : page.entities();
-        int substringTotal = page.entities().isEmpty() && offset > 0 ? substring.size() : offset + page.entities().size();
+                ? graph.searchNodes(owner, query, offset, 0).entities()
+                : page.entities();
+        int substringTotal = page.entities().isEmpty() && offset > 0
+                ? substring.size()
+                : offset + page.entities().size();
         Set<String> matched = new HashSet<>();
         if (page.entities().isEmpty() || offset == 0) {
             substring.forEach(e -> matched.add(e.name()));
@@ -73,7 +78,8 @@ public final class GraphSearch {
         Graph opened = graph.openNodes(owner, names);
         Map<String, Entity> byName = new HashMap<>();
         opened.entities().forEach(e -> byName.put(e.name(), e));
-        List<Entity> ordered = names.stream().filter(byName::containsKey).map(byName::get).toList();
+        List<Entity> ordered =
+                names.stream().filter(byName::containsKey).map(byName::get).toList();
         return new Graph(ordered, opened.relations());
     }
 
@@ -83,15 +89,23 @@ public final class GraphSearch {
             return List.of();
         }
         float[] vector = embedder.embed(query);
-        List<Neighbour> neighbours = database.jdbi().withHandle(h -> index.nearest(h, owner, vector, count + matched.size()));
-        List<String> ids = neighbours.stream().filter(n -> n.score() >= minSimilarity).map(Neighbour::id).toList();
+        List<Neighbour> neighbours =
+                database.jdbi().withHandle(h -> index.nearest(h, owner, vector, count + matched.size()));
+        List<String> ids = neighbours.stream()
+                .filter(n -> n.score() >= minSimilarity)
+                .map(Neighbour::id)
+                .toList();
         if (ids.isEmpty()) {
             return List.of();
         }
         Map<String, String> names = new HashMap<>();
-        database.jdbi().useHandle(h -> h.createQuery("SELECT id, name FROM memory_entities WHERE owner = :owner AND id IN (<ids>)")
-                .bind("owner", owner).bindList("ids", ids)
-                .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getString("name"))).forEach(e -> names.put(e.getKey(), e.getValue())));
+        database.jdbi()
+                .useHandle(h -> h.createQuery(
+                                "SELECT id, name FROM memory_entities WHERE owner = :owner AND id IN (<ids>)")
+                        .bind("owner", owner)
+                        .bindList("ids", ids)
+                        .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getString("name")))
+                        .forEach(e -> names.put(e.getKey(), e.getValue())));
         List<String> out = new ArrayList<>();
         for (String id : ids) {
             String name = names.get(id);

@@ -55,9 +55,14 @@ public final class KnowledgeGraph {
             for (Entity entity : fresh) {
                 String id = Ids.newId("ent");
                 ids.add(id);
-                insert.bind("id", id).bind("owner", owner).bind("name", entity.name()).bind("type", entity.entityType())
-                        .bind("nameLower", SubstringSearch.fold(entity.name())).bind("typeLower", SubstringSearch.fold(entity.entityType()))
-                        .bind("now", now).add();
+                insert.bind("id", id)
+                        .bind("owner", owner)
+                        .bind("name", entity.name())
+                        .bind("type", entity.entityType())
+                        .bind("nameLower", SubstringSearch.fold(entity.name()))
+                        .bind("typeLower", SubstringSearch.fold(entity.entityType()))
+                        .bind("now", now)
+                        .add();
             }
             int[] inserted = fresh.isEmpty() ? new int[0] : insert.execute();
             List<Entity> created = new ArrayList<>();
@@ -67,7 +72,9 @@ public final class KnowledgeGraph {
                     continue;
                 }
                 Entity entity = fresh.get(i);
-                List<String> contents = entity.observations() == null ? List.of() : List.copyOf(new LinkedHashSet<>(entity.observations()));
+                List<String> contents = entity.observations() == null
+                        ? List.of()
+                        : List.copyOf(new LinkedHashSet<>(entity.observations()));
                 for (String content : contents) {
                     observations.add(ids.get(i), content);
                 }
@@ -108,8 +115,13 @@ public final class KnowledgeGraph {
                     INSERT INTO memory_relations (id, owner, from_name, to_name, relation_type, created_at)
                     VALUES (:id, :owner, :from, :to, :type, :now) ON CONFLICT DO NOTHING""");
             for (Relation r : unique) {
-                insert.bind("id", Ids.newId("rel")).bind("owner", owner).bind("from", r.from()).bind("to", r.to())
-                        .bind("type", r.relationType()).bind("now", now).add();
+                insert.bind("id", Ids.newId("rel"))
+                        .bind("owner", owner)
+                        .bind("from", r.from())
+                        .bind("to", r.to())
+                        .bind("type", r.relationType())
+                        .bind("now", now)
+                        .add();
             }
             int[] inserted = insert.execute();
             List<Relation> created = new ArrayList<>();
@@ -158,7 +170,9 @@ public final class KnowledgeGraph {
             }
             if (!ids.isEmpty()) {
                 h.createUpdate("UPDATE memory_entities SET updated_at = :now WHERE id IN (<ids>)")
-                        .bind("now", now).bindList("ids", List.copyOf(new LinkedHashSet<>(ids.values()))).execute();
+                        .bind("now", now)
+                        .bindList("ids", List.copyOf(new LinkedHashSet<>(ids.values())))
+                        .execute();
             }
             return added;
         });
@@ -168,12 +182,19 @@ public final class KnowledgeGraph {
     public void deleteEntities(String owner, List<String> names) {
         transaction(h -> {
             for (String name : names) {
-                h.createUpdate("DELETE FROM memory_relations WHERE owner = :owner AND (from_name = :name OR to_name = :name)")
-                        .bind("owner", owner).bind("name", name).execute();
+                h.createUpdate(
+                                "DELETE FROM memory_relations WHERE owner = :owner AND (from_name = :name OR to_name = :name)")
+                        .bind("owner", owner)
+                        .bind("name", name)
+                        .execute();
                 Optional<String> id = entityId(h, owner, name);
                 if (id.isPresent()) {
-                    h.createUpdate("DELETE FROM memory_observations WHERE entity_id = :id").bind("id", id.get()).execute();
-                    h.createUpdate("DELETE FROM memory_entities WHERE id = :id").bind("id", id.get()).execute();
+                    h.createUpdate("DELETE FROM memory_observations WHERE entity_id = :id")
+                            .bind("id", id.get())
+                            .execute();
+                    h.createUpdate("DELETE FROM memory_entities WHERE id = :id")
+                            .bind("id", id.get())
+                            .execute();
                 }
             }
             return null;
@@ -189,7 +210,9 @@ public final class KnowledgeGraph {
                 }
                 for (String content : batch.contents()) {
                     h.createUpdate("DELETE FROM memory_observations WHERE entity_id = :id AND content_hash = :hash")
-                            .bind("id", id.get()).bind("hash", hash(content)).execute();
+                            .bind("id", id.get())
+                            .bind("hash", hash(content))
+                            .execute();
                 }
             }
             return null;
@@ -202,7 +225,11 @@ public final class KnowledgeGraph {
                 h.createUpdate("""
                                 DELETE FROM memory_relations
                                 WHERE owner = :owner AND from_name = :from AND to_name = :to AND relation_type = :type""")
-                        .bind("owner", owner).bind("from", r.from()).bind("to", r.to()).bind("type", r.relationType()).execute();
+                        .bind("owner", owner)
+                        .bind("from", r.from())
+                        .bind("to", r.to())
+                        .bind("type", r.relationType())
+                        .execute();
             }
             return null;
         });
@@ -213,8 +240,12 @@ public final class KnowledgeGraph {
         return database.jdbi().withHandle(h -> {
             List<String[]> rows = h.createQuery("""
                             SELECT id, name, entity_type FROM memory_entities WHERE owner = :owner ORDER BY name LIMIT :limit OFFSET :offset""")
-                    .bind("owner", owner).bind("limit", limit).bind("offset", offset)
-                    .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")}).list();
+                    .bind("owner", owner)
+                    .bind("limit", limit)
+                    .bind("offset", offset)
+                    .map((rs, ctx) ->
+                            new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")})
+                    .list();
             List<Entity> entities = withObservations(h, rows);
             Set<String> names = new HashSet<>();
             entities.forEach(e -> names.add(e.name()));
@@ -245,8 +276,11 @@ public final class KnowledgeGraph {
             }
             List<String[]> rows = h.createQuery("""
                             SELECT id, name, entity_type FROM memory_entities WHERE owner = :owner AND name IN (<names>) ORDER BY name""")
-                    .bind("owner", owner).bindList("names", names)
-                    .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")}).list();
+                    .bind("owner", owner)
+                    .bindList("names", names)
+                    .map((rs, ctx) ->
+                            new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")})
+                    .list();
             List<Entity> entities = withObservations(h, rows);
             Set<String> found = new HashSet<>();
             entities.forEach(e -> found.add(e.name()));
@@ -255,8 +289,11 @@ public final class KnowledgeGraph {
     }
 
     public long countEntities(String owner) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM memory_entities WHERE owner = :owner")
-                .bind("owner", owner).mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM memory_entities WHERE owner = :owner")
+                        .bind("owner", owner)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     /**
@@ -295,7 +332,9 @@ public final class KnowledgeGraph {
             h.createQuery("SELECT entity_id, content FROM memory_observations WHERE entity_id IN (<ids>) ORDER BY seq")
                     .bindList("ids", slice)
                     .map((rs, ctx) -> Map.entry(rs.getString("entity_id"), rs.getString("content")))
-                    .forEach(e -> observations.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+                    .forEach(e -> observations
+                            .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                            .add(e.getValue()));
         }
         List<Entity> entities = new ArrayList<>();
         for (String[] row : rows) {
@@ -309,28 +348,34 @@ public final class KnowledgeGraph {
      * read_graph), or with at least one (as the reference's search_nodes and open_nodes answer);
      * every relation of the owner when {@code all}.
      */
-    private static List<Relation> relationsOf(Handle h, String owner, Collection<String> names, boolean all, boolean eitherEnd) {
+    private static List<Relation> relationsOf(
+            Handle h, String owner, Collection<String> names, boolean all, boolean eitherEnd) {
         if (!all && names.isEmpty()) {
             return List.of();
         }
         Map<String, Relation> out = new LinkedHashMap<>();
         if (all) {
-            h.createQuery("SELECT from_name, to_name, relation_type FROM memory_relations WHERE owner = :owner ORDER BY created_at, id")
+            h.createQuery(
+                            "SELECT from_name, to_name, relation_type FROM memory_relations WHERE owner = :owner ORDER BY created_at, id")
                     .bind("owner", owner)
-                    .map((rs, ctx) -> new Relation(rs.getString("from_name"), rs.getString("to_name"), rs.getString("relation_type")))
+                    .map((rs, ctx) -> new Relation(
+                            rs.getString("from_name"), rs.getString("to_name"), rs.getString("relation_type")))
                     .forEach(r -> out.put(r.toString(), r));
             return List.copyOf(out.values());
         }
         List<String> list = List.copyOf(names);
         // A UNION, not an OR: each half uses its own index (an OR of two IN lists made SQLite scan every relation).
-        String columns = "SELECT from_name, to_name, relation_type, created_at, id FROM memory_relations WHERE owner = :owner AND ";
-        String sql = columns + "from_name IN (<names>)" + (eitherEnd ? " UNION " + columns + "to_name IN (<names>)" : "")
-                + " ORDER BY created_at, id";
+        String columns =
+                "SELECT from_name, to_name, relation_type, created_at, id FROM memory_relations WHERE owner = :owner AND ";
+        String sql = columns + "from_name IN (<names>)"
+                + (eitherEnd ? " UNION " + columns + "to_name IN (<names>)" : "") + " ORDER BY created_at, id";
         for (int from = 0; from < list.size(); from += 500) {
             List<String> slice = list.subList(from, Math.min(list.size(), from + 500));
             h.createQuery(sql)
-                    .bind("owner", owner).bindList("names", slice)
-                    .map((rs, ctx) -> new Relation(rs.getString("from_name"), rs.getString("to_name"), rs.getString("relation_type")))
+                    .bind("owner", owner)
+                    .bindList("names", slice)
+                    .map((rs, ctx) -> new Relation(
+                            rs.getString("from_name"), rs.getString("to_name"), rs.getString("relation_type")))
                     .forEach(r -> {
                         if (eitherEnd || names.contains(r.to())) {
                             out.put(r.toString(), r);
@@ -342,7 +387,10 @@ public final class KnowledgeGraph {
 
     private static Optional<String> entityId(Handle h, String owner, String name) {
         return h.createQuery("SELECT id FROM memory_entities WHERE owner = :owner AND name = :name")
-                .bind("owner", owner).bind("name", name).mapTo(String.class).findOne();
+                .bind("owner", owner)
+                .bind("name", name)
+                .mapTo(String.class)
+                .findOne();
     }
 
     /** Names to ids of those entities of the owner that exist, looked up 500 at a time. */
@@ -351,7 +399,8 @@ public final class KnowledgeGraph {
         List<String> list = List.copyOf(names);
         for (int from = 0; from < list.size(); from += 500) {
             h.createQuery("SELECT name, id FROM memory_entities WHERE owner = :owner AND name IN (<names>)")
-                    .bind("owner", owner).bindList("names", list.subList(from, Math.min(list.size(), from + 500)))
+                    .bind("owner", owner)
+                    .bindList("names", list.subList(from, Math.min(list.size(), from + 500)))
                     .map((rs, ctx) -> Map.entry(rs.getString("name"), rs.getString("id")))
                     .forEach(e -> ids.put(e.getKey(), e.getValue()));
         }
@@ -378,8 +427,14 @@ public final class KnowledgeGraph {
 
         /** Queues one observation; returns its slot in the result of {@link #execute}. */
         int add(String entityId, String content) {
-            batch.bind("id", Ids.newId("obs")).bind("entity", entityId).bind("owner", owner).bind("content", content)
-                    .bind("contentLower", SubstringSearch.fold(content)).bind("hash", hash(content)).bind("now", now).add();
+            batch.bind("id", Ids.newId("obs"))
+                    .bind("entity", entityId)
+                    .bind("owner", owner)
+                    .bind("content", content)
+                    .bind("contentLower", SubstringSearch.fold(content))
+                    .bind("hash", hash(content))
+                    .bind("now", now)
+                    .add();
             contents.add(content);
             return contents.size() - 1;
         }
@@ -411,7 +466,8 @@ public final class KnowledgeGraph {
 
     static String hash(String content) {
         try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

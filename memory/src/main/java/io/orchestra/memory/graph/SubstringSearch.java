@@ -76,7 +76,11 @@ public final class SubstringSearch {
         } else {
             statement = h.createQuery(RANKED.formatted(SQLITE_SCAN, "instr"));
         }
-        return statement.bind("owner", owner).bind("q", q).bind("limit", limit).bind("offset", offset)
+        return statement
+                .bind("owner", owner)
+                .bind("q", q)
+                .bind("limit", limit)
+                .bind("offset", offset)
                 .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")})
                 .list();
     }

@@ -16,14 +16,20 @@ public final class ChangeLog {
 
     /** The counter now: everything at or below it has committed (or will never appear). */
     public static long current(Handle h) {
-        return h.createQuery("SELECT value FROM vector_sequence WHERE id = 1").mapTo(Long.class).one();
+        return h.createQuery("SELECT value FROM vector_sequence WHERE id = 1")
+                .mapTo(Long.class)
+                .one();
     }
 
     /** Up to {@code limit} changes of {@code collection} after {@code seq}, in order. */
     public static List<Change> after(Handle h, String collection, long seq, int limit) {
-        return h.createQuery("SELECT item_id, seq FROM vector_changes WHERE collection = :c AND seq > :seq ORDER BY seq LIMIT :limit")
-                .bind("c", collection).bind("seq", seq).bind("limit", limit)
-                .map((rs, ctx) -> new Change(rs.getString("item_id"), rs.getLong("seq"))).list();
+        return h.createQuery(
+                        "SELECT item_id, seq FROM vector_changes WHERE collection = :c AND seq > :seq ORDER BY seq LIMIT :limit")
+                .bind("c", collection)
+                .bind("seq", seq)
+                .bind("limit", limit)
+                .map((rs, ctx) -> new Change(rs.getString("item_id"), rs.getLong("seq")))
+                .list();
     }
 
     /**
@@ -33,7 +39,10 @@ public final class ChangeLog {
      */
     public static int prune(Handle h, VectorCollection collection, long before) {
         return h.createUpdate("DELETE FROM vector_changes WHERE collection = :c AND changed_at < :before AND NOT EXISTS"
-                        + " (SELECT 1 FROM " + collection.table() + " t WHERE t." + collection.idColumn() + " = vector_changes.item_id)")
-                .bind("c", collection.name()).bind("before", before).execute();
+                        + " (SELECT 1 FROM " + collection.table() + " t WHERE t." + collection.idColumn()
+                        + " = vector_changes.item_id)")
+                .bind("c", collection.name())
+                .bind("before", before)
+                .execute();
     }
 }

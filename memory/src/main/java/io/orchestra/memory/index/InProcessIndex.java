@@ -39,7 +39,8 @@ public final class InProcessIndex implements VectorIndex {
      * @param tuning when to use a graph, and its degree and beams
      * @param retention how long change rows of deleted items are kept; a follower idle for half of it rebuilds
      */
-    public InProcessIndex(Database database, VectorCollection collection, Clock clock, Tuning tuning, Duration retention) {
+    public InProcessIndex(
+            Database database, VectorCollection collection, Clock clock, Tuning tuning, Duration retention) {
         this.database = database;
         this.collection = collection;
         this.clock = clock;
@@ -102,9 +103,10 @@ public final class InProcessIndex implements VectorIndex {
         // Read the counter first: a change committed after it has a higher seq and is applied by the next catch-up.
         long at = ChangeLog.current(h);
         h.createQuery("SELECT " + collection.idColumn() + " AS id, owner, embedding FROM " + collection.table())
-                    .setFetchSize(1000)
-                    .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("owner"), rs.getString("embedding")})
-                .forEach(row -> byOwner.computeIfAbsent(row[1], o -> new LinkedHashMap<>()).put(row[0], Vectors.decode(row[2])));
+                .setFetchSize(1000)
+                .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("owner"), rs.getString("embedding")})
+                .forEach(row -> byOwner.computeIfAbsent(row[1], o -> new LinkedHashMap<>())
+                        .put(row[0], Vectors.decode(row[2])));
         Map<String, OwnerVectors> fresh = new HashMap<>();
         byOwner.forEach((owner, items) -> {
             OwnerVectors vectors = new OwnerVectors(tuning);
@@ -121,13 +123,18 @@ public final class InProcessIndex implements VectorIndex {
         } finally {
             lock.writeLock().unlock();
         }
-        LOG.info("vector index {} built from the table: {} items of {} owners in {} ms", collection.name(),
-                fresh.values().stream().mapToInt(OwnerVectors::size).sum(), fresh.size(), (System.nanoTime() - started) / 1_000_000);
+        LOG.info(
+                "vector index {} built from the table: {} items of {} owners in {} ms",
+                collection.name(),
+                fresh.values().stream().mapToInt(OwnerVectors::size).sum(),
+                fresh.size(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Re-reads each changed item: present means add or replace, absent means delete. */
     private void apply(Handle h, List<ChangeLog.Change> changes) {
-        List<String> ids = changes.stream().map(ChangeLog.Change::itemId).distinct().toList();
+        List<String> ids =
+                changes.stream().map(ChangeLog.Change::itemId).distinct().toList();
         Map<String, String[]> rows = new LinkedHashMap<>();
         h.createQuery("SELECT " + collection.idColumn() + " AS id, owner, embedding FROM " + collection.table()
                         + " WHERE " + collection.idColumn() + " IN (<ids>)")
@@ -142,7 +149,8 @@ public final class InProcessIndex implements VectorIndex {
                 if (row == null) {
                     owners.values().forEach(o -> o.remove(id));
                 } else {
-                    owners.computeIfAbsent(row[1], o -> new OwnerVectors(tuning)).put(id, Vectors.decode(row[2]));
+                    owners.computeIfAbsent(row[1], o -> new OwnerVectors(tuning))
+                            .put(id, Vectors.decode(row[2]));
                 }
             }
         } finally {
@@ -156,9 +164,13 @@ public final class InProcessIndex implements VectorIndex {
         try {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("engine", "in-process (jvector HNSW)");
-            out.put("items", owners.values().stream().mapToInt(OwnerVectors::size).sum());
+            out.put(
+                    "items",
+                    owners.values().stream().mapToInt(OwnerVectors::size).sum());
             out.put("owners", owners.size());
-            out.put("graphs", owners.values().stream().filter(OwnerVectors::usesGraph).count());
+            out.put(
+                    "graphs",
+                    owners.values().stream().filter(OwnerVectors::usesGraph).count());
             out.put("sequence", cursor);
             out.put("rebuilds", rebuilds);
             return out;

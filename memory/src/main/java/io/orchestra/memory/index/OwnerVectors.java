@@ -38,6 +38,7 @@ final class OwnerVectors {
      * normalised so the cosine is a plain dot product, a third of the arithmetic of jvector's cosine.
      */
     private final List<VectorFloat<?>> vectors = new ArrayList<>();
+
     private final Set<Integer> deletedInGraph = new HashSet<>();
     private int dimension = -1;
     private boolean loading;
@@ -60,7 +61,8 @@ final class OwnerVectors {
         if (dimension < 0) {
             dimension = vector.length;
         } else if (vector.length != dimension) {
-            // A different model's vector cannot be compared with the others: leave it out rather than fail every search.
+            // A different model's vector cannot be compared with the others: leave it out rather than fail every
+            // search.
             remove(id);
             return;
         }
@@ -125,8 +127,13 @@ final class OwnerVectors {
             return out;
         }
         // Ask for searchBeam results (the beam is as wide as the results asked for) and keep the best k.
-        SearchResult result = GraphSearcher.search(q, Math.max(k, tuning.searchBeam()), values,
-                VectorSimilarityFunction.DOT_PRODUCT, graph.getGraph(), ordinal -> ordinal < ids.size() && ids.get(ordinal) != null);
+        SearchResult result = GraphSearcher.search(
+                q,
+                Math.max(k, tuning.searchBeam()),
+                values,
+                VectorSimilarityFunction.DOT_PRODUCT,
+                graph.getGraph(),
+                ordinal -> ordinal < ids.size() && ids.get(ordinal) != null);
         for (SearchResult.NodeScore node : result.getNodes()) {
             if (out.size() == k) {
                 break;
@@ -155,8 +162,11 @@ final class OwnerVectors {
         deletedInGraph.clear();
         // The builder's worker threads read the list; nothing writes it until the build returns.
         values = new ListRandomAccessVectorValues(vectors, dimension);
-        graph = new GraphIndexBuilder(values, VectorSimilarityFunction.DOT_PRODUCT, tuning.degree(), tuning.buildBeam(), 1.2f, 1.2f, true);
-        java.util.stream.IntStream.range(0, live.size()).parallel().forEach(ordinal -> graph.addGraphNode(ordinal, vectors.get(ordinal)));
+        graph = new GraphIndexBuilder(
+                values, VectorSimilarityFunction.DOT_PRODUCT, tuning.degree(), tuning.buildBeam(), 1.2f, 1.2f, true);
+        java.util.stream.IntStream.range(0, live.size())
+                .parallel()
+                .forEach(ordinal -> graph.addGraphNode(ordinal, vectors.get(ordinal)));
         // Completes the concurrent insertions and enforces the degree limit before the first search.
         graph.cleanup();
     }

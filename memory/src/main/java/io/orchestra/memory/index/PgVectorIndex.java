@@ -33,8 +33,11 @@ public final class PgVectorIndex implements VectorIndex {
         if (database.kind() != DatabaseKind.POSTGRES) {
             return false;
         }
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM pg_available_extensions WHERE name = 'vector'")
-                .mapTo(Integer.class).one() > 0);
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM pg_available_extensions WHERE name = 'vector'")
+                                .mapTo(Integer.class)
+                                .one()
+                        > 0);
     }
 
     public PgVectorIndex(Database database, VectorCollection collection, int dimensions) {
@@ -44,7 +47,9 @@ public final class PgVectorIndex implements VectorIndex {
         this.side = collection.table() + "_pgvector";
         this.version = database.jdbi().inTransaction(h -> {
             h.execute("CREATE EXTENSION IF NOT EXISTS vector");
-            return h.createQuery("SELECT extversion FROM pg_extension WHERE extname = 'vector'").mapTo(String.class).one();
+            return h.createQuery("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+                    .mapTo(String.class)
+                    .one();
         });
         this.iterativeScan = atLeast(version, 0, 8);
         database.jdbi().useTransaction(this::createSideTable);
@@ -55,14 +60,19 @@ public final class PgVectorIndex implements VectorIndex {
         Integer existing = h.createQuery("""
                         SELECT a.atttypmod FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
                         WHERE c.relname = :table AND a.attname = 'embedding' AND c.relnamespace = current_schema()::regnamespace""")
-                .bind("table", side).mapTo(Integer.class).findOne().orElse(null);
+                .bind("table", side)
+                .mapTo(Integer.class)
+                .findOne()
+                .orElse(null);
         if (existing != null && existing != dimensions) {
             // The embedding model changed: the old vectors cannot answer queries of the new size.
             h.execute("DROP TABLE " + side);
         }
-        h.execute("CREATE TABLE IF NOT EXISTS " + side + " (item_id VARCHAR(40) PRIMARY KEY REFERENCES " + collection.table()
-                + " (" + collection.idColumn() + ") ON DELETE CASCADE, owner VARCHAR(200) NOT NULL, embedding vector(" + dimensions + ") NOT NULL)");
-        h.execute("CREATE INDEX IF NOT EXISTS " + side + "_hnsw ON " + side + " USING hnsw (embedding vector_cosine_ops)");
+        h.execute("CREATE TABLE IF NOT EXISTS " + side + " (item_id VARCHAR(40) PRIMARY KEY REFERENCES "
+                + collection.table() + " (" + collection.idColumn()
+                + ") ON DELETE CASCADE, owner VARCHAR(200) NOT NULL, embedding vector(" + dimensions + ") NOT NULL)");
+        h.execute("CREATE INDEX IF NOT EXISTS " + side + "_hnsw ON " + side
+                + " USING hnsw (embedding vector_cosine_ops)");
         h.execute("CREATE INDEX IF NOT EXISTS " + side + "_owner ON " + side + " (owner)");
     }
 
@@ -71,9 +81,13 @@ public final class PgVectorIndex implements VectorIndex {
         int copied = 0;
         while (true) {
             int batch = database.jdbi().inTransaction(h -> {
-                List<String[]> rows = h.createQuery("SELECT t." + collection.idColumn() + " AS id, t.owner, t.embedding FROM " + collection.table()
-                                + " t WHERE NOT EXISTS (SELECT 1 FROM " + side + " s WHERE s.item_id = t." + collection.idColumn() + ") LIMIT 1000")
-                        .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("owner"), rs.getString("embedding")}).list();
+                List<String[]> rows = h.createQuery(
+                                "SELECT t." + collection.idColumn() + " AS id, t.owner, t.embedding FROM "
+                                        + collection.table() + " t WHERE NOT EXISTS (SELECT 1 FROM " + side
+                                        + " s WHERE s.item_id = t." + collection.idColumn() + ") LIMIT 1000")
+                        .map((rs, ctx) ->
+                                new String[] {rs.getString("id"), rs.getString("owner"), rs.getString("embedding")})
+                        .list();
                 int stored = 0;
                 for (String[] row : rows) {
                     if (store(h, row[0], row[1], Vectors.decode(row[2]))) {
@@ -103,7 +117,10 @@ public final class PgVectorIndex implements VectorIndex {
         }
         h.createUpdate("INSERT INTO " + side + " (item_id, owner, embedding) VALUES (:id, :owner, CAST(:v AS vector))"
                         + " ON CONFLICT (item_id) DO UPDATE SET owner = EXCLUDED.owner, embedding = EXCLUDED.embedding")
-                .bind("id", id).bind("owner", owner).bind("v", literal(vector)).execute();
+                .bind("id", id)
+                .bind("owner", owner)
+                .bind("v", literal(vector))
+                .execute();
         return true;
     }
 
@@ -122,8 +139,11 @@ public final class PgVectorIndex implements VectorIndex {
             List<Neighbour> out = new ArrayList<>();
             h.createQuery("SELECT item_id, 1 - (embedding <=> CAST(:q AS vector)) AS score FROM " + side
                             + " WHERE owner = :owner ORDER BY embedding <=> CAST(:q AS vector) LIMIT :k")
-                    .bind("q", literal(query)).bind("owner", owner).bind("k", k)
-                    .map((rs, ctx) -> new Neighbour(rs.getString("item_id"), rs.getDouble("score"))).forEach(out::add);
+                    .bind("q", literal(query))
+                    .bind("owner", owner)
+                    .bind("k", k)
+                    .map((rs, ctx) -> new Neighbour(rs.getString("item_id"), rs.getDouble("score")))
+                    .forEach(out::add);
             return out;
         });
     }
@@ -132,7 +152,12 @@ public final class PgVectorIndex implements VectorIndex {
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("engine", "pgvector " + version + " (HNSW, cosine)");
-        out.put("items", database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + side).mapTo(Long.class).one()));
+        out.put(
+                "items",
+                database.jdbi()
+                        .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + side)
+                                .mapTo(Long.class)
+                                .one()));
         return out;
     }
 

@@ -6,5 +6,6 @@ package io.orchestra.memory.index;
  */
 public record VectorCollection(String name, String table, String idColumn) {
     public static final VectorCollection MEMORIES = new VectorCollection("memories", "memories", "id");
-    public static final VectorCollection ENTITIES = new VectorCollection("entities", "memory_entity_vectors", "entity_id");
+    public static final VectorCollection ENTITIES =
+            new VectorCollection("entities", "memory_entity_vectors", "entity_id");
 }

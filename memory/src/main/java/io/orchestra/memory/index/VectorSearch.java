@@ -33,10 +33,14 @@ public final class VectorSearch implements AutoCloseable {
     /** @param mode auto, pgvector or in-process; pgvector where it cannot run is a configuration error */
     public static VectorSearch open(Database database, String mode, int dimensions, Clock clock) {
         if (choose(database, mode).equals("pgvector")) {
-            return new VectorSearch("pgvector", new PgVectorIndex(database, VectorCollection.MEMORIES, dimensions),
+            return new VectorSearch(
+                    "pgvector",
+                    new PgVectorIndex(database, VectorCollection.MEMORIES, dimensions),
                     new PgVectorIndex(database, VectorCollection.ENTITIES, dimensions));
         }
-        return new VectorSearch("in-process", inProcess(database, VectorCollection.MEMORIES, clock),
+        return new VectorSearch(
+                "in-process",
+                inProcess(database, VectorCollection.MEMORIES, clock),
                 inProcess(database, VectorCollection.ENTITIES, clock));
     }
 
@@ -44,12 +48,14 @@ public final class VectorSearch implements AutoCloseable {
     public static String choose(Database database, String mode) {
         String wanted = mode == null || mode.isBlank() ? "auto" : mode.trim().toLowerCase(Locale.ROOT);
         if (!List.of("auto", "pgvector", "in-process").contains(wanted)) {
-            throw new ConfigException(List.of("orchestra.memory.vector-engine: '" + mode + "' is not one of auto, pgvector, in-process"));
+            throw new ConfigException(
+                    List.of("orchestra.memory.vector-engine: '" + mode + "' is not one of auto, pgvector, in-process"));
         }
         boolean pgvector = !wanted.equals("in-process") && PgVectorIndex.available(database);
         if (wanted.equals("pgvector") && !pgvector) {
-            throw new ConfigException(List.of("orchestra.memory.vector-engine: pgvector needs a PostgreSQL server with the vector extension ("
-                    + database.kind().wire() + " here); use auto or in-process"));
+            throw new ConfigException(List.of(
+                    "orchestra.memory.vector-engine: pgvector needs a PostgreSQL server with the vector extension ("
+                            + database.kind().wire() + " here); use auto or in-process"));
         }
         return pgvector ? "pgvector" : "in-process";
     }

@@ -5,8 +5,8 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.orchestra.core.json.Json;
-import io.orchestra.memory.graph.GraphArguments;
 import io.orchestra.memory.graph.Graph;
+import io.orchestra.memory.graph.GraphArguments;
 import io.orchestra.memory.graph.GraphException;
 import io.orchestra.memory.graph.GraphSearch;
 import io.orchestra.memory.graph.KnowledgeGraph;
@@ -48,7 +48,11 @@ public final class MemoryTools {
     private final McpJsonMapper mapper;
 
     /** @param owner who is calling, from the transport context (the API key's owner, or the stdio user) */
-    public MemoryTools(KnowledgeGraph graph, GraphSearch search, MemoryStore memories, Function<McpTransportContext, String> owner,
+    public MemoryTools(
+            KnowledgeGraph graph,
+            GraphSearch search,
+            MemoryStore memories,
+            Function<McpTransportContext, String> owner,
             McpJsonMapper mapper) {
         this.graph = graph;
         this.search = search;
@@ -59,15 +63,28 @@ public final class MemoryTools {
 
     public List<SyncToolSpecification> tools() {
         return List.of(
-                tool("create_entities", "Create multiple new entities in the knowledge graph",
-                        "{\"type\":\"object\",\"properties\":{\"entities\":{\"type\":\"array\",\"items\":" + ENTITY + "}},\"required\":[\"entities\"]}",
-                        "{\"type\":\"object\",\"properties\":{\"entities\":{\"type\":\"array\",\"items\":" + ENTITY + "}},\"required\":[\"entities\"]}",
-                        (who, args) -> Map.of("entities", graph.createEntities(who, GraphArguments.entities(args.path("entities"))))),
-                tool("create_relations", "Create multiple new relations between entities in the knowledge graph. Relations should be in active voice",
-                        "{\"type\":\"object\",\"properties\":{\"relations\":{\"type\":\"array\",\"items\":" + RELATION + "}},\"required\":[\"relations\"]}",
-                        "{\"type\":\"object\",\"properties\":{\"relations\":{\"type\":\"array\",\"items\":" + RELATION + "}},\"required\":[\"relations\"]}",
-                        (who, args) -> Map.of("relations", graph.createRelations(who, GraphArguments.relations(args.path("relations"))))),
-                tool("add_observations", "Add new observations to existing entities in the knowledge graph",
+                tool(
+                        "create_entities",
+                        "Create multiple new entities in the knowledge graph",
+                        "{\"type\":\"object\",\"properties\":{\"entities\":{\"type\":\"array\",\"items\":" + ENTITY
+                                + "}},\"required\":[\"entities\"]}",
+                        "{\"type\":\"object\",\"properties\":{\"entities\":{\"type\":\"array\",\"items\":" + ENTITY
+                                + "}},\"required\":[\"entities\"]}",
+                        (who, args) -> Map.of(
+                                "entities", graph.createEntities(who, GraphArguments.entities(args.path("entities"))))),
+                tool(
+                        "create_relations",
+                        "Create multiple new relations between entities in the knowledge graph. Relations should be in active voice",
+                        "{\"type\":\"object\",\"properties\":{\"relations\":{\"type\":\"array\",\"items\":" + RELATION
+                                + "}},\"required\":[\"relations\"]}",
+                        "{\"type\":\"object\",\"properties\":{\"relations\":{\"type\":\"array\",\"items\":" + RELATION
+                                + "}},\"required\":[\"relations\"]}",
+                        (who, args) -> Map.of(
+                                "relations",
+                                graph.createRelations(who, GraphArguments.relations(args.path("relations"))))),
+                tool(
+                        "add_observations",
+                        "Add new observations to existing entities in the knowledge graph",
                         """
                         {"type":"object","properties":{"observations":{"type":"array","items":{"type":"object","properties":{
                          "entityName":{"type":"string","description":"The name of the entity to add the observations to"},
@@ -79,19 +96,25 @@ public final class MemoryTools {
                          "required":["entityName","addedObservations"]}}},"required":["results"]}""",
                         (who, args) -> {
                             List<Map<String, Object>> results = new ArrayList<>();
-                            for (ObservationBatch batch : graph.addObservations(who, GraphArguments.batches(args.path("observations"), "contents"))) {
-                                results.add(Map.of("entityName", batch.entityName(), "addedObservations", batch.contents()));
+                            for (ObservationBatch batch : graph.addObservations(
+                                    who, GraphArguments.batches(args.path("observations"), "contents"))) {
+                                results.add(Map.of(
+                                        "entityName", batch.entityName(), "addedObservations", batch.contents()));
                             }
                             return Map.of("results", results);
                         }),
-                tool("delete_entities", "Delete multiple entities and their associated relations from the knowledge graph",
+                tool(
+                        "delete_entities",
+                        "Delete multiple entities and their associated relations from the knowledge graph",
                         "{\"type\":\"object\",\"properties\":{\"entityNames\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"An array of entity names to delete\"}},\"required\":[\"entityNames\"]}",
                         SUCCESS_OUTPUT,
                         (who, args) -> {
                             graph.deleteEntities(who, GraphArguments.strings(args.path("entityNames")));
                             return Map.of("success", true, "message", "Entities deleted successfully");
                         }),
-                tool("delete_observations", "Delete specific observations from entities in the knowledge graph",
+                tool(
+                        "delete_observations",
+                        "Delete specific observations from entities in the knowledge graph",
                         """
                         {"type":"object","properties":{"deletions":{"type":"array","items":{"type":"object","properties":{
                          "entityName":{"type":"string","description":"The name of the entity containing the observations"},
@@ -99,87 +122,167 @@ public final class MemoryTools {
                          "required":["entityName","observations"],"additionalProperties":false}}},"required":["deletions"]}""",
                         SUCCESS_OUTPUT,
                         (who, args) -> {
-                            graph.deleteObservations(who, GraphArguments.batches(args.path("deletions"), "observations"));
+                            graph.deleteObservations(
+                                    who, GraphArguments.batches(args.path("deletions"), "observations"));
                             return Map.of("success", true, "message", "Observations deleted successfully");
                         }),
-                tool("delete_relations", "Delete multiple relations from the knowledge graph",
-                        "{\"type\":\"object\",\"properties\":{\"relations\":{\"type\":\"array\",\"items\":" + RELATION + ",\"description\":\"An array of relations to delete\"}},\"required\":[\"relations\"]}",
+                tool(
+                        "delete_relations",
+                        "Delete multiple relations from the knowledge graph",
+                        "{\"type\":\"object\",\"properties\":{\"relations\":{\"type\":\"array\",\"items\":" + RELATION
+                                + ",\"description\":\"An array of relations to delete\"}},\"required\":[\"relations\"]}",
                         SUCCESS_OUTPUT,
                         (who, args) -> {
                             graph.deleteRelations(who, GraphArguments.relations(args.path("relations")));
                             return Map.of("success", true, "message", "Relations deleted successfully");
                         }),
-                tool("read_graph", "Read the entire knowledge graph (limit and offset page through large graphs)",
+                tool(
+                        "read_graph",
+                        "Read the entire knowledge graph (limit and offset page through large graphs)",
                         "{\"type\":\"object\",\"properties\":{\"limit\":{\"type\":\"integer\",\"minimum\":1},\"offset\":{\"type\":\"integer\",\"minimum\":0}}}",
                         GRAPH_OUTPUT,
-                        (who, args) -> graphMap(graph.readGraph(who, args.path("limit").asInt(100_000), args.path("offset").asInt(0)))),
-                tool("search_nodes", "Search for nodes in the knowledge graph based on a query (ranked substring matches; with semantic=true, then entities similar in meaning)",
+                        (who, args) -> graphMap(graph.readGraph(
+                                who,
+                                args.path("limit").asInt(100_000),
+                                args.path("offset").asInt(0)))),
+                tool(
+                        "search_nodes",
+                        "Search for nodes in the knowledge graph based on a query (ranked substring matches; with semantic=true, then entities similar in meaning)",
                         "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\",\"description\":\"The search query to match against entity names, types, and observation content\"},"
                                 + "\"limit\":{\"type\":\"integer\",\"minimum\":1},\"offset\":{\"type\":\"integer\",\"minimum\":0},"
                                 + "\"semantic\":{\"type\":\"boolean\",\"description\":\"After the substring matches, also return entities similar in meaning (default false: the reference server's matches)\"}},\"required\":[\"query\"]}",
                         GRAPH_OUTPUT,
-                        (who, args) -> graphMap(search.search(who, GraphArguments.text(args, "query"), args.path("limit").asInt(100), args.path("offset").asInt(0),
+                        (who, args) -> graphMap(search.search(
+                                who,
+                                GraphArguments.text(args, "query"),
+                                args.path("limit").asInt(100),
+                                args.path("offset").asInt(0),
                                 args.path("semantic").asBoolean(false)))),
-                tool("open_nodes", "Open specific nodes in the knowledge graph by their names",
+                tool(
+                        "open_nodes",
+                        "Open specific nodes in the knowledge graph by their names",
                         "{\"type\":\"object\",\"properties\":{\"names\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"An array of entity names to retrieve\"}},\"required\":[\"names\"]}",
                         GRAPH_OUTPUT,
                         (who, args) -> graphMap(graph.openNodes(who, GraphArguments.strings(args.path("names"))))),
-                tool("remember", "Remember a free-text fact; a near-duplicate of an existing memory is merged into it",
+                tool(
+                        "remember",
+                        "Remember a free-text fact; a near-duplicate of an existing memory is merged into it",
                         """
                         {"type":"object","properties":{"text":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},
                          "importance":{"type":"number","minimum":0,"maximum":1},"ttl_seconds":{"type":"integer","minimum":1}},"required":["text"]}""",
                         "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"merged\":{\"type\":\"boolean\"}},\"required\":[\"id\",\"merged\"]}",
                         (who, args) -> {
-                            MemoryStore.Remembered r = memories.remember(who, null, null, GraphArguments.text(args, "text"),
+                            MemoryStore.Remembered r = memories.remember(
+                                    who,
+                                    null,
+                                    null,
+                                    GraphArguments.text(args, "text"),
                                     args.has("tags") ? GraphArguments.strings(args.path("tags")) : List.of(),
-                                    args.path("importance").asDouble(0.5), args.has("ttl_seconds") ? args.path("ttl_seconds").asLong() : null);
+                                    args.path("importance").asDouble(0.5),
+                                    args.has("ttl_seconds")
+                                            ? args.path("ttl_seconds").asLong()
+                                            : null);
                             return Map.of("id", r.memory().id(), "merged", r.merged());
                         }),
-                tool("recall", "Recall the memories most relevant to a query (semantic and keyword), best first",
+                tool(
+                        "recall",
+                        "Recall the memories most relevant to a query (semantic and keyword), best first",
                         """
                         {"type":"object","properties":{"query":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":50},
                          "tags":{"type":"array","items":{"type":"string"}}},"required":["query"]}""",
                         "{\"type\":\"object\",\"properties\":{\"memories\":{\"type\":\"array\"}},\"required\":[\"memories\"]}",
-                        (who, args) -> Map.of("memories", memories.recall(who, GraphArguments.text(args, "query"), args.path("limit").asInt(10),
-                                List.of(), args.has("tags") ? GraphArguments.strings(args.path("tags")) : List.of(), null, null).stream()
-                                .map(r -> Map.of("id", r.memory().id(), "text", r.memory().text(), "tags", r.memory().tags(), "score", r.score()))
-                                .toList())),
-                tool("forget", "Forget a memory by id",
-                        "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},\"required\":[\"id\"]}", SUCCESS_OUTPUT,
+                        (who, args) -> Map.of(
+                                "memories",
+                                memories
+                                        .recall(
+                                                who,
+                                                GraphArguments.text(args, "query"),
+                                                args.path("limit").asInt(10),
+                                                List.of(),
+                                                args.has("tags")
+                                                        ? GraphArguments.strings(args.path("tags"))
+                                                        : List.of(),
+                                                null,
+                                                null)
+                                        .stream()
+                                        .map(r -> Map.of(
+                                                "id",
+                                                r.memory().id(),
+                                                "text",
+                                                r.memory().text(),
+                                                "tags",
+                                                r.memory().tags(),
+                                                "score",
+                                                r.score()))
+                                        .toList())),
+                tool(
+                        "forget",
+                        "Forget a memory by id",
+                        "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},\"required\":[\"id\"]}",
+                        SUCCESS_OUTPUT,
                         (who, args) -> {
                             memories.forget(who, GraphArguments.text(args, "id"));
                             return Map.of("success", true, "message", "Memory forgotten");
                         }),
-                tool("update_memory", "Change a memory's text, tags or importance",
+                tool(
+                        "update_memory",
+                        "Change a memory's text, tags or importance",
                         """
                         {"type":"object","properties":{"id":{"type":"string"},"text":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},
                          "importance":{"type":"number","minimum":0,"maximum":1}},"required":["id"]}""",
                         "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"text\":{\"type\":\"string\"}},\"required\":[\"id\",\"text\"]}",
                         (who, args) -> {
-                            var m = memories.update(who, GraphArguments.text(args, "id"), args.has("text") ? GraphArguments.text(args, "text") : null,
+                            var m = memories.update(
+                                    who,
+                                    GraphArguments.text(args, "id"),
+                                    args.has("text") ? GraphArguments.text(args, "text") : null,
                                     args.has("tags") ? GraphArguments.strings(args.path("tags")) : null,
-                                    args.has("importance") ? args.path("importance").asDouble() : null);
+                                    args.has("importance")
+                                            ? args.path("importance").asDouble()
+                                            : null);
                             return Map.of("id", m.id(), "text", m.text());
                         }));
     }
 
-    private SyncToolSpecification tool(String name, String description, String input, String output,
+    private SyncToolSpecification tool(
+            String name,
+            String description,
+            String input,
+            String output,
             BiFunction<String, JsonNode, Object> handler) {
-        McpSchema.Tool tool = McpSchema.Tool.builder().name(name).description(description)
-                .inputSchema(mapper, input).outputSchema(mapper, output).build();
-        return SyncToolSpecification.builder().tool(tool).callHandler((context, request) -> {
-            try {
-                JsonNode args = Json.mapper().valueToTree(request.arguments() == null ? Map.of() : request.arguments());
-                Object result = handler.apply(owner.apply(context), args);
-                String json = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result);
-                return McpSchema.CallToolResult.builder().addTextContent(json).structuredContent(Json.mapper().convertValue(result, Map.class))
-                        .isError(false).build();
-            } catch (io.orchestra.core.error.ProblemException e) {
-                return McpSchema.CallToolResult.builder().addTextContent(e.getMessage()).isError(true).build();
-            } catch (GraphException | IllegalArgumentException e) {
-                return McpSchema.CallToolResult.builder().addTextContent(e.getMessage()).isError(true).build();
-            }
-        }).build();
+        McpSchema.Tool tool = McpSchema.Tool.builder()
+                .name(name)
+                .description(description)
+                .inputSchema(mapper, input)
+                .outputSchema(mapper, output)
+                .build();
+        return SyncToolSpecification.builder()
+                .tool(tool)
+                .callHandler((context, request) -> {
+                    try {
+                        JsonNode args =
+                                Json.mapper().valueToTree(request.arguments() == null ? Map.of() : request.arguments());
+                        Object result = handler.apply(owner.apply(context), args);
+                        String json =
+                                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result);
+                        return McpSchema.CallToolResult.builder()
+                                .addTextContent(json)
+                                .structuredContent(Json.mapper().convertValue(result, Map.class))
+                                .isError(false)
+                                .build();
+                    } catch (io.orchestra.core.error.ProblemException e) {
+                        return McpSchema.CallToolResult.builder()
+                                .addTextContent(e.getMessage())
+                                .isError(true)
+                                .build();
+                    } catch (GraphException | IllegalArgumentException e) {
+                        return McpSchema.CallToolResult.builder()
+                                .addTextContent(e.getMessage())
+                                .isError(true)
+                                .build();
+                    }
+                })
+                .build();
     }
 
     private static Map<String, Object> graphMap(Graph graph) {
@@ -188,5 +291,4 @@ public final class MemoryTools {
         out.put("relations", graph.relations());
         return out;
     }
-
 }

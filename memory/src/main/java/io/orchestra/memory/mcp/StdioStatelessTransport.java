@@ -34,7 +34,8 @@ public final class StdioStatelessTransport implements McpStatelessServerTranspor
     private volatile McpStatelessServerHandler handler;
     private volatile boolean closed;
 
-    public StdioStatelessTransport(InputStream in, OutputStream out, McpJsonMapper mapper, McpTransportContext context) {
+    public StdioStatelessTransport(
+            InputStream in, OutputStream out, McpJsonMapper mapper, McpTransportContext context) {
         this.in = in;
         this.out = out;
         this.mapper = mapper;
@@ -66,15 +67,23 @@ public final class StdioStatelessTransport implements McpStatelessServerTranspor
         try {
             message = McpSchema.deserializeJsonRpcMessage(mapper, line);
         } catch (IOException | RuntimeException e) {
-            write(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, null, null,
-                    new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.PARSE_ERROR, "parse error: " + e.getMessage(), null)));
+            write(new McpSchema.JSONRPCResponse(
+                    McpSchema.JSONRPC_VERSION,
+                    null,
+                    null,
+                    new McpSchema.JSONRPCResponse.JSONRPCError(
+                            McpSchema.ErrorCodes.PARSE_ERROR, "parse error: " + e.getMessage(), null)));
             return;
         }
         try {
             if (message instanceof McpSchema.JSONRPCRequest request) {
                 McpSchema.JSONRPCResponse response = handler.handleRequest(context, request)
-                        .onErrorResume(e -> Mono.just(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), null,
-                                new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, e.getMessage(), null))))
+                        .onErrorResume(e -> Mono.just(new McpSchema.JSONRPCResponse(
+                                McpSchema.JSONRPC_VERSION,
+                                request.id(),
+                                null,
+                                new McpSchema.JSONRPCResponse.JSONRPCError(
+                                        McpSchema.ErrorCodes.INTERNAL_ERROR, e.getMessage(), null))))
                         .block();
                 write(response);
             } else if (message instanceof McpSchema.JSONRPCNotification notification) {

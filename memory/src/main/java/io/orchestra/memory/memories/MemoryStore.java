@@ -49,7 +49,14 @@ public final class MemoryStore {
         this.clock = clock;
     }
 
-    public Remembered remember(String owner, String agent, String sessionId, String text, List<String> tags, double importance, Long ttlSeconds) {
+    public Remembered remember(
+            String owner,
+            String agent,
+            String sessionId,
+            String text,
+            List<String> tags,
+            double importance,
+            Long ttlSeconds) {
         validate(text, tags, importance);
         float[] vector = embedder.embed(text);
         long now = clock.millis();
@@ -60,15 +67,21 @@ public final class MemoryStore {
                 Row row = duplicate.get();
                 Set<String> merged = new LinkedHashSet<>(row.memory().tags());
                 merged.addAll(tags);
-                String keep = text.length() >= row.memory().text().length() ? text : row.memory().text();
+                String keep = text.length() >= row.memory().text().length()
+                        ? text
+                        : row.memory().text();
                 float[] kept = keep.equals(text) ? vector : row.vector();
                 h.createUpdate("""
                                 UPDATE memories SET text = :text, tags = :tags, importance = :importance, embedding = :embedding,
                                        updated_at = :now, expires_at = :expires WHERE id = :id""")
-                        .bind("text", keep).bind("tags", Json.write(List.copyOf(merged)))
+                        .bind("text", keep)
+                        .bind("tags", Json.write(List.copyOf(merged)))
                         .bind("importance", Math.max(importance, row.memory().importance()))
-                        .bind("embedding", Vectors.encode(kept)).bind("now", now)
-                        .bind("expires", expires).bind("id", row.memory().id()).execute();
+                        .bind("embedding", Vectors.encode(kept))
+                        .bind("now", now)
+                        .bind("expires", expires)
+                        .bind("id", row.memory().id())
+                        .execute();
                 index.put(h, row.memory().id(), owner, kept);
                 return new Remembered(find(h, owner, row.memory().id()).orElseThrow(), true);
             }
@@ -76,9 +89,17 @@ public final class MemoryStore {
             h.createUpdate("""
                             INSERT INTO memories (id, owner, agent, session_id, text, tags, importance, embedding, created_at, updated_at, expires_at)
                             VALUES (:id, :owner, :agent, :session, :text, :tags, :importance, :embedding, :now, :now, :expires)""")
-                    .bind("id", id).bind("owner", owner).bind("agent", agent).bind("session", sessionId).bind("text", text)
-                    .bind("tags", Json.write(tags)).bind("importance", importance).bind("embedding", Vectors.encode(vector))
-                    .bind("now", now).bind("expires", expires).execute();
+                    .bind("id", id)
+                    .bind("owner", owner)
+                    .bind("agent", agent)
+                    .bind("session", sessionId)
+                    .bind("text", text)
+                    .bind("tags", Json.write(tags))
+                    .bind("importance", importance)
+                    .bind("embedding", Vectors.encode(vector))
+                    .bind("now", now)
+                    .bind("expires", expires)
+                    .execute();
             index.put(h, id, owner, vector);
             return new Remembered(find(h, owner, id).orElseThrow(), false);
         });
@@ -92,9 +113,15 @@ public final class MemoryStore {
     private Optional<Row> duplicateOf(Handle h, String owner, String agent, float[] vector) {
         for (int fetch = 10; ; fetch *= 4) {
             List<Neighbour> near = index.nearest(h, owner, vector, fetch);
-            List<Neighbour> similar = near.stream().filter(n -> n.score() >= DUPLICATE - 0.01).toList();
-            Optional<Row> best = rowsById(h, owner, similar.stream().map(Neighbour::id).toList(),
-                    agent == null ? List.of() : List.of(agent), agent == null).stream()
+            List<Neighbour> similar =
+                    near.stream().filter(n -> n.score() >= DUPLICATE - 0.01).toList();
+            Optional<Row> best = rowsById(
+                            h,
+                            owner,
+                            similar.stream().map(Neighbour::id).toList(),
+                            agent == null ? List.of() : List.of(agent),
+                            agent == null)
+                    .stream()
                     .filter(r -> Embedder.cosine(vector, r.vector()) >= DUPLICATE)
                     .max(Comparator.comparingDouble(r -> Embedder.cosine(vector, r.vector())));
             if (best.isPresent() || near.size() < fetch || similar.size() < near.size()) {
@@ -107,9 +134,12 @@ public final class MemoryStore {
      * The top {@code k} memories for a query among the owner's shared memories and those of the
      * given agents; optionally only those with every tag, and created within a time range.
      */
-    public List<Recalled> recall(String owner, String query, int k, List<String> agents, List<String> tags, Instant since, Instant until) {
+    public List<Recalled> recall(
+            String owner, String query, int k, List<String> agents, List<String> tags, Instant since, Instant until) {
         float[] q = embedder.embed(query);
-        List<String> words = List.of(query.toLowerCase(Locale.ROOT).split("\\W+")).stream().filter(w -> w.length() > 2).toList();
+        List<String> words = List.of(query.toLowerCase(Locale.ROOT).split("\\W+")).stream()
+                .filter(w -> w.length() > 2)
+                .toList();
         for (int fetch = Math.max(CANDIDATES, 5 * k); ; fetch *= 4) {
             int asked = fetch;
             List<Recalled> scored = new ArrayList<>();
@@ -121,11 +151,15 @@ public final class MemoryStore {
             });
             for (Row row : candidates) {
                 Memory m = row.memory();
-                if (!m.tags().containsAll(tags) || (since != null && m.createdAt().isBefore(since)) || (until != null && m.createdAt().isAfter(until))) {
+                if (!m.tags().containsAll(tags)
+                        || (since != null && m.createdAt().isBefore(since))
+                        || (until != null && m.createdAt().isAfter(until))) {
                     continue;
                 }
                 String lower = m.text().toLowerCase(Locale.ROOT);
-                double keyword = words.isEmpty() ? 0 : (double) words.stream().filter(lower::contains).count() / words.size();
+                double keyword = words.isEmpty()
+                        ? 0
+                        : (double) words.stream().filter(lower::contains).count() / words.size();
                 double score = 0.8 * Embedder.cosine(q, row.vector()) + 0.2 * keyword + 0.05 * m.importance();
                 scored.add(new Recalled(m, Math.round(score * 1000) / 1000.0));
             }
@@ -138,22 +172,31 @@ public final class MemoryStore {
     }
 
     public List<Memory> list(String owner, int limit) {
-        return database.jdbi().withHandle(h -> h.createQuery("""
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("""
                         SELECT * FROM memories WHERE owner = :owner AND (expires_at IS NULL OR expires_at > :now)
                         ORDER BY updated_at DESC, id LIMIT :limit""")
-                .bind("owner", owner).bind("now", clock.millis()).bind("limit", limit).map((rs, ctx) -> map(rs)).list());
+                        .bind("owner", owner)
+                        .bind("now", clock.millis())
+                        .bind("limit", limit)
+                        .map((rs, ctx) -> map(rs))
+                        .list());
     }
 
     public void forget(String owner, String id) {
-        int rows = database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM memories WHERE id = :id AND owner = :owner")
-                .bind("id", id).bind("owner", owner).execute());
+        int rows = database.jdbi()
+                .withHandle(h -> h.createUpdate("DELETE FROM memories WHERE id = :id AND owner = :owner")
+                        .bind("id", id)
+                        .bind("owner", owner)
+                        .execute());
         if (rows == 0) {
             throw ProblemException.notFound("no memory with id '" + id + "'");
         }
     }
 
     public Memory update(String owner, String id, String text, List<String> tags, Double importance) {
-        Memory current = database.jdbi().withHandle(h -> find(h, owner, id))
+        Memory current = database.jdbi()
+                .withHandle(h -> find(h, owner, id))
                 .orElseThrow(() -> ProblemException.notFound("no memory with id '" + id + "'"));
         String newText = text == null ? current.text() : text;
         List<String> newTags = tags == null ? current.tags() : tags;
@@ -162,9 +205,16 @@ public final class MemoryStore {
         String embedding = text == null ? null : Vectors.encode(embedder.embed(newText));
         return database.jdbi().inTransaction(h -> {
             h.createUpdate("UPDATE memories SET text = :text, tags = :tags, importance = :importance, updated_at = :now"
-                            + (embedding == null ? "" : ", embedding = :embedding") + " WHERE id = :id AND owner = :owner")
-                    .bind("text", newText).bind("tags", Json.write(newTags)).bind("importance", newImportance).bind("now", clock.millis())
-                    .bind("embedding", embedding).bind("id", id).bind("owner", owner).execute();
+                            + (embedding == null ? "" : ", embedding = :embedding")
+                            + " WHERE id = :id AND owner = :owner")
+                    .bind("text", newText)
+                    .bind("tags", Json.write(newTags))
+                    .bind("importance", newImportance)
+                    .bind("now", clock.millis())
+                    .bind("embedding", embedding)
+                    .bind("id", id)
+                    .bind("owner", owner)
+                    .execute();
             if (embedding != null) {
                 index.put(h, id, owner, Vectors.decode(embedding));
             }
@@ -179,13 +229,16 @@ public final class MemoryStore {
         if (ids != null && ids.isEmpty()) {
             return List.of();
         }
-        StringBuilder sql = new StringBuilder("SELECT * FROM memories WHERE owner = :owner AND (expires_at IS NULL OR expires_at > :now)");
+        StringBuilder sql = new StringBuilder(
+                "SELECT * FROM memories WHERE owner = :owner AND (expires_at IS NULL OR expires_at > :now)");
         if (ids != null) {
             sql.append(" AND id IN (<ids>)");
         }
         if (agents != null) {
-            sql.append(agents.isEmpty() ? (includeShared ? " AND agent IS NULL" : " AND 1 = 0")
-                    : " AND (agent IN (<agents>)" + (includeShared ? " OR agent IS NULL)" : ")"));
+            sql.append(
+                    agents.isEmpty()
+                            ? (includeShared ? " AND agent IS NULL" : " AND 1 = 0")
+                            : " AND (agent IN (<agents>)" + (includeShared ? " OR agent IS NULL)" : ")"));
         }
         var query = h.createQuery(sql.toString()).bind("owner", owner).bind("now", clock.millis());
         if (agents != null && !agents.isEmpty()) {
@@ -194,7 +247,8 @@ public final class MemoryStore {
         if (ids != null) {
             query.bindList("ids", ids);
         }
-        return query.map((rs, ctx) -> new Row(map(rs), Vectors.decode(rs.getString("embedding")))).list();
+        return query.map((rs, ctx) -> new Row(map(rs), Vectors.decode(rs.getString("embedding"))))
+                .list();
     }
 
     /** The live rows among {@code ids} that are the owner's and in the given agents' scope (as {@link #rows}). */
@@ -208,16 +262,26 @@ public final class MemoryStore {
     }
 
     private Optional<Memory> find(org.jdbi.v3.core.Handle h, String owner, String id) {
-        return h.createQuery("SELECT * FROM memories WHERE id = :id AND owner = :owner").bind("id", id).bind("owner", owner)
-                .map((rs, ctx) -> map(rs)).findOne();
+        return h.createQuery("SELECT * FROM memories WHERE id = :id AND owner = :owner")
+                .bind("id", id)
+                .bind("owner", owner)
+                .map((rs, ctx) -> map(rs))
+                .findOne();
     }
 
     private static Memory map(ResultSet rs) throws SQLException {
         long expires = rs.getLong("expires_at");
         Instant expiresAt = rs.wasNull() ? null : Instant.ofEpochMilli(expires);
-        return new Memory(rs.getString("id"), rs.getString("agent"), rs.getString("session_id"), rs.getString("text"),
-                Json.mapper().readValue(rs.getString("tags"), new TypeReference<List<String>>() {}), rs.getDouble("importance"),
-                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")), expiresAt);
+        return new Memory(
+                rs.getString("id"),
+                rs.getString("agent"),
+                rs.getString("session_id"),
+                rs.getString("text"),
+                Json.mapper().readValue(rs.getString("tags"), new TypeReference<List<String>>() {}),
+                rs.getDouble("importance"),
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                Instant.ofEpochMilli(rs.getLong("updated_at")),
+                expiresAt);
     }
 
     private static void validate(String text, List<String> tags, double importance) {

@@ -40,7 +40,8 @@ class HttpEmbedderTest {
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/embeddings", exchange -> {
-            JsonNode body = Json.mapper().readTree(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            JsonNode body = Json.mapper()
+                    .readTree(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             requests.add(body);
             authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             try {
@@ -48,13 +49,28 @@ class HttpEmbedderTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            // Answers in reverse order, as servers may: the client must sort by index. Vector: [len, 1, 0] unnormalised.
+            // Answers in reverse order, as servers may: the client must sort by index. Vector: [len, 1, 0]
+            // unnormalised.
             List<Map<String, Object>> data = new ArrayList<>();
             for (int i = 0; i < body.path("input").size(); i++) {
-                data.add(Map.of("object", "embedding", "index", i, "embedding", List.of(body.path("input").get(i).asString().length(), 1, 0)));
+                data.add(Map.of(
+                        "object",
+                        "embedding",
+                        "index",
+                        i,
+                        "embedding",
+                        List.of(body.path("input").get(i).asString().length(), 1, 0)));
             }
             Collections.reverse(data);
-            byte[] out = (override != null ? override : Json.write(Map.of("object", "list", "data", data, "model", body.path("model").asString())))
+            byte[] out = (override != null
+                            ? override
+                            : Json.write(Map.of(
+                                    "object",
+                                    "list",
+                                    "data",
+                                    data,
+                                    "model",
+                                    body.path("model").asString())))
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, out.length);
@@ -71,8 +87,13 @@ class HttpEmbedderTest {
     }
 
     HttpEmbedder embedder(int dimensions, int batch, long timeout) {
-        return new HttpEmbedder(new HttpEmbedder.Settings(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1"), "text-embed",
-                Optional.of(KEY), dimensions, batch, timeout));
+        return new HttpEmbedder(new HttpEmbedder.Settings(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1"),
+                "text-embed",
+                Optional.of(KEY),
+                dimensions,
+                batch,
+                timeout));
     }
 
     @Test
@@ -85,8 +106,12 @@ class HttpEmbedderTest {
             assertThat(authorizations).allMatch(("Bearer " + KEY)::equals);
             for (int i = 0; i < 5; i++) {
                 double length = i + 1;
-                assertThat(vectors.get(i)[0]).isCloseTo((float) (length / Math.sqrt(length * length + 1)), org.assertj.core.data.Offset.offset(1e-6f));
-                assertThat(Embedder.cosine(vectors.get(i), vectors.get(i))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+                assertThat(vectors.get(i)[0])
+                        .isCloseTo(
+                                (float) (length / Math.sqrt(length * length + 1)),
+                                org.assertj.core.data.Offset.offset(1e-6f));
+                assertThat(Embedder.cosine(vectors.get(i), vectors.get(i)))
+                        .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
             }
         }
     }
@@ -98,23 +123,33 @@ class HttpEmbedderTest {
             override = "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\"}}";
             assertThatThrownBy(() -> embedder.embed("x")).isInstanceOfSatisfying(ProblemException.class, e -> {
                 assertThat(e.status()).isEqualTo(502);
-                assertThat(e.getMessage()).contains("HTTP 401").contains("Incorrect API key").doesNotContain(KEY);
+                assertThat(e.getMessage())
+                        .contains("HTTP 401")
+                        .contains("Incorrect API key")
+                        .doesNotContain(KEY);
             });
             status = 200;
             override = "not json";
-            assertThatThrownBy(() -> embedder.embed("x")).isInstanceOf(ProblemException.class).hasMessageContaining("not JSON");
+            assertThatThrownBy(() -> embedder.embed("x"))
+                    .isInstanceOf(ProblemException.class)
+                    .hasMessageContaining("not JSON");
             override = null;
             delayMillis = 2_000;
-            assertThatThrownBy(() -> embedder.embed("x")).isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.status()).isEqualTo(504));
+            assertThatThrownBy(() -> embedder.embed("x"))
+                    .isInstanceOfSatisfying(
+                            ProblemException.class, e -> assertThat(e.status()).isEqualTo(504));
             assertThat(embedder.toString()).doesNotContain(KEY);
         }
         try (HttpEmbedder wrongSize = embedder(384, 16, 5_000)) {
-            assertThatThrownBy(() -> wrongSize.embed("x")).isInstanceOf(ProblemException.class)
+            assertThatThrownBy(() -> wrongSize.embed("x"))
+                    .isInstanceOf(ProblemException.class)
                     .hasMessageContaining("3-dimensional vectors but orchestra.embeddings.dimensions is 384");
         }
         server.stop(0);
         try (HttpEmbedder down = embedder(3, 16, 2_000)) {
-            assertThatThrownBy(() -> down.embed("x")).isInstanceOf(ProblemException.class).hasMessageContaining("cannot be reached");
+            assertThatThrownBy(() -> down.embed("x"))
+                    .isInstanceOf(ProblemException.class)
+                    .hasMessageContaining("cannot be reached");
         }
     }
 
@@ -122,16 +157,33 @@ class HttpEmbedderTest {
     void configurationChoosesTheProviderAndListsEveryProblem() {
         Function<String, Optional<String>> none = key -> Optional.empty();
         assertThat(MemoryModule.embedder(none, Path.of("target"))).isInstanceOf(LocalEmbedder.class);
-        Map<String, String> bad = Map.of("orchestra.embeddings.provider", "http", "orchestra.embeddings.url", "ftp://x",
-                "orchestra.embeddings.dimensions", "zero", "orchestra.embeddings.api-key", KEY);
+        Map<String, String> bad = Map.of(
+                "orchestra.embeddings.provider",
+                "http",
+                "orchestra.embeddings.url",
+                "ftp://x",
+                "orchestra.embeddings.dimensions",
+                "zero",
+                "orchestra.embeddings.api-key",
+                KEY);
         assertThatThrownBy(() -> MemoryModule.embedder(key -> Optional.ofNullable(bad.get(key)), Path.of("target")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.problems()).hasSize(3).anyMatch(p -> p.startsWith("orchestra.embeddings.url"))
-                            .anyMatch(p -> p.startsWith("orchestra.embeddings.model")).anyMatch(p -> p.startsWith("orchestra.embeddings.dimensions"));
+                    assertThat(e.problems())
+                            .hasSize(3)
+                            .anyMatch(p -> p.startsWith("orchestra.embeddings.url"))
+                            .anyMatch(p -> p.startsWith("orchestra.embeddings.model"))
+                            .anyMatch(p -> p.startsWith("orchestra.embeddings.dimensions"));
                     assertThat(e.getMessage()).doesNotContain(KEY);
                 });
-        Map<String, String> good = Map.of("orchestra.embeddings.provider", "HTTP", "orchestra.embeddings.url",
-                "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/", "orchestra.embeddings.model", "m", "orchestra.embeddings.dimensions", "3");
+        Map<String, String> good = Map.of(
+                "orchestra.embeddings.provider",
+                "HTTP",
+                "orchestra.embeddings.url",
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/",
+                "orchestra.embeddings.model",
+                "m",
+                "orchestra.embeddings.dimensions",
+                "3");
         Embedder http = MemoryModule.embedder(key -> Optional.ofNullable(good.get(key)), Path.of("target"));
         assertThat(http.dimensions()).isEqualTo(3);
         assertThat(http.embed("hello")).hasSize(3);

@@ -30,21 +30,38 @@ class GraphSearchTest {
             KnowledgeGraph graph = new KnowledgeGraph(db, Clock.systemUTC());
             EntityEmbeddings embeddings = new EntityEmbeddings(db, EMBEDDER, vectors.entities(), Clock.systemUTC(), 64);
             GraphSearch search = new GraphSearch(graph, db, EMBEDDER, vectors.entities(), 0.3);
-            graph.createEntities("alice", List.of(
-                    new Entity("Ada_Lovelace", "person", List.of("Wrote the first computer program", "Worked with Charles Babbage")),
-                    new Entity("Grace_Hopper", "person", List.of("Created the first compiler", "Rear admiral in the US Navy")),
-                    new Entity("Sourdough", "recipe", List.of("Flour, water, salt and a starter; bake at 250 degrees")),
-                    new Entity("Programming_Club", "organization", List.of("Meets on Fridays"))));
+            graph.createEntities(
+                    "alice",
+                    List.of(
+                            new Entity(
+                                    "Ada_Lovelace",
+                                    "person",
+                                    List.of("Wrote the first computer program", "Worked with Charles Babbage")),
+                            new Entity(
+                                    "Grace_Hopper",
+                                    "person",
+                                    List.of("Created the first compiler", "Rear admiral in the US Navy")),
+                            new Entity(
+                                    "Sourdough",
+                                    "recipe",
+                                    List.of("Flour, water, salt and a starter; bake at 250 degrees")),
+                            new Entity("Programming_Club", "organization", List.of("Meets on Fridays"))));
             graph.createRelations("alice", List.of(new Relation("Ada_Lovelace", "Grace_Hopper", "inspired")));
-            graph.createEntities("bob", List.of(new Entity("Linus_Torvalds", "person", List.of("Wrote the Linux kernel, a famous computer program"))));
+            graph.createEntities(
+                    "bob",
+                    List.of(new Entity(
+                            "Linus_Torvalds", "person", List.of("Wrote the Linux kernel, a famous computer program"))));
 
             // Before the embeddings exist, search is the substring search exactly.
-            assertThat(names(search.search("alice", "programming", 10, 0, true))).containsExactly("Programming_Club");
+            assertThat(names(search.search("alice", "programming", 10, 0, true)))
+                    .containsExactly("Programming_Club");
             assertThat(embeddings.refresh()).isEqualTo(5);
 
             Graph found = search.search("alice", "programming", 10, 0, true);
             assertThat(names(found).getFirst()).isEqualTo("Programming_Club");
-            assertThat(names(found)).contains("Ada_Lovelace", "Grace_Hopper").doesNotContain("Sourdough", "Linus_Torvalds");
+            assertThat(names(found))
+                    .contains("Ada_Lovelace", "Grace_Hopper")
+                    .doesNotContain("Sourdough", "Linus_Torvalds");
             assertThat(found.relations()).containsExactly(new Relation("Ada_Lovelace", "Grace_Hopper", "inspired"));
 
             // Paging walks the same ranking: page by page equals the whole list.
@@ -54,14 +71,23 @@ class GraphSearchTest {
                 paged.addAll(names(search.search("alice", "programming", 1, offset, true)));
             }
             assertThat(paged).isEqualTo(whole);
-            assertThat(search.search("alice", "programming", 10, whole.size(), true).entities()).isEmpty();
+            assertThat(search.search("alice", "programming", 10, whole.size(), true)
+                            .entities())
+                    .isEmpty();
 
             // Observations change the embedding (off the write path), deletions remove it.
-            graph.addObservations("alice", List.of(new ObservationBatch("Sourdough", List.of("Written as a Python program that schedules the baking"))));
+            graph.addObservations(
+                    "alice",
+                    List.of(new ObservationBatch(
+                            "Sourdough", List.of("Written as a Python program that schedules the baking"))));
             graph.deleteEntities("alice", List.of("Grace_Hopper"));
             assertThat(embeddings.refresh()).isEqualTo(2);
-            assertThat(names(search.search("alice", "software program", 10, 0, true))).doesNotContain("Grace_Hopper");
-            int stored = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM memory_entity_vectors").mapTo(Integer.class).one());
+            assertThat(names(search.search("alice", "software program", 10, 0, true)))
+                    .doesNotContain("Grace_Hopper");
+            int stored = db.jdbi()
+                    .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM memory_entity_vectors")
+                            .mapTo(Integer.class)
+                            .one());
             assertThat(stored).isEqualTo(4);
             assertThat(embeddings.refresh()).isZero();
         }

@@ -45,23 +45,36 @@ class KnowledgeGraphTest {
     @ValueSource(strings = {"sqlite", "postgres"})
     void behavesLikeTheReferenceServer(String kind) throws Exception {
         withGraph(kind, graph -> {
-            List<Entity> created = graph.createEntities("alice", List.of(
-                    new Entity("John_Smith", "person", List.of("Speaks fluent Spanish", "Graduated in 2019")),
-                    new Entity("Anthropic", "organization", List.of()),
-                    new Entity("John_Smith", "person", List.of("duplicate in the same call"))));
+            List<Entity> created = graph.createEntities(
+                    "alice",
+                    List.of(
+                            new Entity("John_Smith", "person", List.of("Speaks fluent Spanish", "Graduated in 2019")),
+                            new Entity("Anthropic", "organization", List.of()),
+                            new Entity("John_Smith", "person", List.of("duplicate in the same call"))));
             assertThat(created).extracting(Entity::name).containsExactly("John_Smith", "Anthropic");
-            assertThat(graph.createEntities("alice", List.of(new Entity("Anthropic", "organization", List.of())))).isEmpty();
+            assertThat(graph.createEntities("alice", List.of(new Entity("Anthropic", "organization", List.of()))))
+                    .isEmpty();
 
-            assertThat(graph.createRelations("alice", List.of(new Relation("John_Smith", "Anthropic", "works_at"),
-                    new Relation("John_Smith", "Anthropic", "works_at")))).hasSize(1);
-            assertThatThrownBy(() -> graph.createRelations("alice", List.of(new Relation("John_Smith", "Nobody", "knows"))))
-                    .isInstanceOf(GraphException.class).hasMessage("Entity with name Nobody not found");
+            assertThat(graph.createRelations(
+                            "alice",
+                            List.of(
+                                    new Relation("John_Smith", "Anthropic", "works_at"),
+                                    new Relation("John_Smith", "Anthropic", "works_at"))))
+                    .hasSize(1);
+            assertThatThrownBy(() ->
+                            graph.createRelations("alice", List.of(new Relation("John_Smith", "Nobody", "knows"))))
+                    .isInstanceOf(GraphException.class)
+                    .hasMessage("Entity with name Nobody not found");
 
-            List<ObservationBatch> added = graph.addObservations("alice", List.of(
-                    new ObservationBatch("John_Smith", List.of("Speaks fluent Spanish", "Prefers morning meetings"))));
+            List<ObservationBatch> added = graph.addObservations(
+                    "alice",
+                    List.of(new ObservationBatch(
+                            "John_Smith", List.of("Speaks fluent Spanish", "Prefers morning meetings"))));
             assertThat(added.get(0).contents()).containsExactly("Prefers morning meetings");
-            assertThatThrownBy(() -> graph.addObservations("alice", List.of(new ObservationBatch("Ghost", List.of("boo")))))
-                    .isInstanceOf(GraphException.class).hasMessage("Entity with name Ghost not found");
+            assertThatThrownBy(() ->
+                            graph.addObservations("alice", List.of(new ObservationBatch("Ghost", List.of("boo")))))
+                    .isInstanceOf(GraphException.class)
+                    .hasMessage("Entity with name Ghost not found");
 
             Graph found = graph.searchNodes("alice", "spanish", 10, 0);
             assertThat(found.entities()).extracting(Entity::name).containsExactly("John_Smith");
@@ -69,13 +82,19 @@ class KnowledgeGraphTest {
             assertThat(found.relations()).containsExactly(new Relation("John_Smith", "Anthropic", "works_at"));
             assertThat(graph.openNodes("alice", List.of("Anthropic")).relations())
                     .containsExactly(new Relation("John_Smith", "Anthropic", "works_at"));
-            assertThat(graph.searchNodes("alice", "ANTHROP", 10, 0).entities()).extracting(Entity::name).containsExactly("Anthropic");
+            assertThat(graph.searchNodes("alice", "ANTHROP", 10, 0).entities())
+                    .extracting(Entity::name)
+                    .containsExactly("Anthropic");
             Graph both = graph.openNodes("alice", List.of("John_Smith", "Anthropic", "Missing"));
             assertThat(both.entities()).hasSize(2);
             assertThat(both.relations()).containsExactly(new Relation("John_Smith", "Anthropic", "works_at"));
 
-            graph.deleteObservations("alice", List.of(new ObservationBatch("John_Smith", List.of("Graduated in 2019"))));
-            assertThat(graph.openNodes("alice", List.of("John_Smith")).entities().get(0).observations())
+            graph.deleteObservations(
+                    "alice", List.of(new ObservationBatch("John_Smith", List.of("Graduated in 2019"))));
+            assertThat(graph.openNodes("alice", List.of("John_Smith"))
+                            .entities()
+                            .get(0)
+                            .observations())
                     .containsExactly("Speaks fluent Spanish", "Prefers morning meetings");
 
             graph.deleteEntities("alice", List.of("Anthropic"));
@@ -105,8 +124,11 @@ class KnowledgeGraphTest {
                     int n = i;
                     futures.add(pool.submit(() -> {
                         graph.addObservations("alice", List.of(new ObservationBatch("Shared", List.of("fact " + n))));
-                        graph.createEntities("alice", List.of(new Entity("Thing " + n, "thing", List.of("made by writer " + n)),
-                                new Entity("Common", "thing", List.of())));
+                        graph.createEntities(
+                                "alice",
+                                List.of(
+                                        new Entity("Thing " + n, "thing", List.of("made by writer " + n)),
+                                        new Entity("Common", "thing", List.of())));
                         return null;
                     }));
                 }
@@ -114,7 +136,11 @@ class KnowledgeGraphTest {
                     future.get();
                 }
             }
-            assertThat(graph.openNodes("alice", List.of("Shared")).entities().get(0).observations()).hasSize(50);
+            assertThat(graph.openNodes("alice", List.of("Shared"))
+                            .entities()
+                            .get(0)
+                            .observations())
+                    .hasSize(50);
             assertThat(graph.countEntities("alice")).isEqualTo(52);
         });
     }

@@ -37,9 +37,15 @@ class SubstringSearchTest {
         TestPostgres.Fresh fresh = kind.equals("postgres") ? TestPostgres.freshDatabase() : null;
         DatabaseSettings settings = fresh != null
                 ? new DatabaseSettings(fresh.jdbcUrl(), Optional.empty(), Optional.empty(), 10)
-                : new DatabaseSettings("jdbc:sqlite:" + dir.resolve("search.db"), Optional.empty(), Optional.empty(), 4);
+                : new DatabaseSettings(
+                        "jdbc:sqlite:" + dir.resolve("search.db"), Optional.empty(), Optional.empty(), 4);
         try (Database db = Database.open(settings, "search-test")) {
-            Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration").target(target).load().migrate();
+            Flyway.configure()
+                    .dataSource(db.dataSource())
+                    .locations("classpath:db/migration")
+                    .target(target)
+                    .load()
+                    .migrate();
             body.run(new KnowledgeGraph(db, Clock.systemUTC()), db);
         } finally {
             if (fresh != null) {
@@ -53,8 +59,10 @@ class SubstringSearchTest {
         String q = query.toLowerCase(Locale.ROOT);
         Set<String> out = new TreeSet<>();
         for (Entity e : entities) {
-            if (e.name().toLowerCase(Locale.ROOT).contains(q) || e.entityType().toLowerCase(Locale.ROOT).contains(q)
-                    || e.observations().stream().anyMatch(o -> o.toLowerCase(Locale.ROOT).contains(q))) {
+            if (e.name().toLowerCase(Locale.ROOT).contains(q)
+                    || e.entityType().toLowerCase(Locale.ROOT).contains(q)
+                    || e.observations().stream()
+                            .anyMatch(o -> o.toLowerCase(Locale.ROOT).contains(q))) {
                 out.add(e.name());
             }
         }
@@ -86,11 +94,47 @@ class SubstringSearchTest {
             graph.createEntities("alice", TRICKY);
             graph.createEntities("bob", List.of(new Entity("Bob's quasar", "astronomy", List.of("100% sure_thing!"))));
             List<String> queries = List.of(
-                    "%", "_", "!", "0% s", "e_t", "g!", "%_", "100%", "\"hi\"", "\"", "say \"", // wildcards and quotes are plain text
-                    "école", "ÉCOLE", "polyTECH", "zürich", "ZÜRICH", "STRASSE", "straße", "ΟΔΟΣ", "οδος", "οδοσ", "αθηνάς",
-                    "İSTANBUL", "istanbul", "🚀", "🚀 l", "et 🚀", // Unicode case rules, astral characters
-                    "quasar", "QUASARS", "ars", "e", "é", "q", "qu", "", " ", "  ", "nothing like this",
-                    "100% SURE_THING!", "say \"hi\" twice", "100 percent surely"); // long: the index gets some trigrams
+                    "%",
+                    "_",
+                    "!",
+                    "0% s",
+                    "e_t",
+                    "g!",
+                    "%_",
+                    "100%",
+                    "\"hi\"",
+                    "\"",
+                    "say \"", // wildcards and quotes are plain text
+                    "école",
+                    "ÉCOLE",
+                    "polyTECH",
+                    "zürich",
+                    "ZÜRICH",
+                    "STRASSE",
+                    "straße",
+                    "ΟΔΟΣ",
+                    "οδος",
+                    "οδοσ",
+                    "αθηνάς",
+                    "İSTANBUL",
+                    "istanbul",
+                    "🚀",
+                    "🚀 l",
+                    "et 🚀", // Unicode case rules, astral characters
+                    "quasar",
+                    "QUASARS",
+                    "ars",
+                    "e",
+                    "é",
+                    "q",
+                    "qu",
+                    "",
+                    " ",
+                    "  ",
+                    "nothing like this",
+                    "100% SURE_THING!",
+                    "say \"hi\" twice",
+                    "100 percent surely"); // long: the index gets some trigrams
             for (String query : queries) {
                 assertThat(found(graph, query)).as("query [%s]", query).isEqualTo(referenceMatches(TRICKY, query));
             }
@@ -105,9 +149,12 @@ class SubstringSearchTest {
     void ranksExactNameThenPrefixThenNameThenTypeThenObservationAndPages(String kind) throws Exception {
         withGraph(kind, "latest", (graph, db) -> {
             graph.createEntities("alice", TRICKY);
-            List<String> ranked = graph.searchNodes("alice", "QUASAR", 10, 0).entities().stream().map(Entity::name).toList();
+            List<String> ranked = graph.searchNodes("alice", "QUASAR", 10, 0).entities().stream()
+                    .map(Entity::name)
+                    .toList();
             assertThat(ranked).containsExactly("quasar", "quasars and more", "big quasar", "Observer", "Zeta");
-            assertThat(graph.searchNodes("alice", "quasar", 2, 2).entities()).extracting(Entity::name)
+            assertThat(graph.searchNodes("alice", "quasar", 2, 2).entities())
+                    .extracting(Entity::name)
                     .containsExactly("big quasar", "Observer");
             assertThat(graph.searchNodes("alice", "quasar", 2, 10).entities()).isEmpty();
         });
@@ -125,9 +172,13 @@ class SubstringSearchTest {
             graph.deleteEntities("alice", List.of("ÉCOLE Polytechnique"));
             assertThat(found(graph, "zürich")).isEmpty();
             assertThat(found(graph, "poly")).isEmpty();
-            graph.createEntities("alice", List.of(new Entity("ÉCOLE Polytechnique", "organization", List.of("back in Zürich"))));
+            graph.createEntities(
+                    "alice", List.of(new Entity("ÉCOLE Polytechnique", "organization", List.of("back in Zürich"))));
             assertThat(found(graph, "back in zür")).containsExactly("ÉCOLE Polytechnique");
-            assertThat(graph.openNodes("alice", List.of("Plain")).entities().get(0).observations())
+            assertThat(graph.openNodes("alice", List.of("Plain"))
+                            .entities()
+                            .get(0)
+                            .observations())
                     .as("observations keep the order they were added in")
                     .containsExactly("100 percent surely", "sure thing", "say hi twice", "Ünïcode added later");
         });
@@ -144,7 +195,9 @@ class SubstringSearchTest {
             for (int o = random.nextInt(4); o > 0; o--) {
                 observations.add(randomText(random, alphabet, 1 + random.nextInt(24)));
             }
-            entities.add(new Entity("n" + i + randomText(random, alphabet, random.nextInt(5)), "t" + randomText(random, alphabet, random.nextInt(4)),
+            entities.add(new Entity(
+                    "n" + i + randomText(random, alphabet, random.nextInt(5)),
+                    "t" + randomText(random, alphabet, random.nextInt(4)),
                     observations));
         }
         withGraph(kind, "latest", (graph, db) -> {
@@ -155,7 +208,10 @@ class SubstringSearchTest {
                 String query = randomText(random, alphabet, random.nextInt(6));
                 if (k % 2 == 1) {
                     Entity e = entities.get(random.nextInt(entities.size()));
-                    String text = e.observations().isEmpty() ? e.name() : e.observations().get(random.nextInt(e.observations().size()));
+                    String text = e.observations().isEmpty()
+                            ? e.name()
+                            : e.observations()
+                                    .get(random.nextInt(e.observations().size()));
                     int[] points = text.codePoints().toArray();
                     int from = random.nextInt(points.length);
                     query = new String(points, from, random.nextInt(points.length - from + 1));
@@ -171,15 +227,22 @@ class SubstringSearchTest {
     void migrationIndexesRowsWrittenBeforeIt(String kind) throws Exception {
         withGraph(kind, "21", (graph, db) -> { // the graph tables exist (V20), the search columns not yet
             db.jdbi().useHandle(h -> {
-                h.execute("INSERT INTO memory_entities (id, owner, name, entity_type, created_at, updated_at) VALUES ('ent_1', 'alice', 'ÉCOLE Polytechnique', 'organization', 1, 1)");
-                h.execute("INSERT INTO memory_observations (id, entity_id, owner, content, content_hash, created_at) VALUES ('obs_b', 'ent_1', 'alice', 'Founded 1855', 'h1', 2)");
-                h.execute("INSERT INTO memory_observations (id, entity_id, owner, content, content_hash, created_at) VALUES ('obs_a', 'ent_1', 'alice', 'In ZÜRICH', 'h2', 3)");
+                h.execute(
+                        "INSERT INTO memory_entities (id, owner, name, entity_type, created_at, updated_at) VALUES ('ent_1', 'alice', 'ÉCOLE Polytechnique', 'organization', 1, 1)");
+                h.execute(
+                        "INSERT INTO memory_observations (id, entity_id, owner, content, content_hash, created_at) VALUES ('obs_b', 'ent_1', 'alice', 'Founded 1855', 'h1', 2)");
+                h.execute(
+                        "INSERT INTO memory_observations (id, entity_id, owner, content, content_hash, created_at) VALUES ('obs_a', 'ent_1', 'alice', 'In ZÜRICH', 'h2', 3)");
             });
             db.migrate();
             assertThat(found(graph, "école poly")).containsExactly("ÉCOLE Polytechnique");
             assertThat(found(graph, "zürich")).containsExactly("ÉCOLE Polytechnique");
-            graph.addObservations("alice", List.of(new ObservationBatch("ÉCOLE Polytechnique", List.of("Has a library"))));
-            assertThat(graph.openNodes("alice", List.of("ÉCOLE Polytechnique")).entities().get(0).observations())
+            graph.addObservations(
+                    "alice", List.of(new ObservationBatch("ÉCOLE Polytechnique", List.of("Has a library"))));
+            assertThat(graph.openNodes("alice", List.of("ÉCOLE Polytechnique"))
+                            .entities()
+                            .get(0)
+                            .observations())
                     .containsExactly("Founded 1855", "In ZÜRICH", "Has a library");
         });
     }

@@ -32,13 +32,16 @@ class VectorSearchTest {
                 Database db = place.open();
                 VectorSearch search = VectorSearch.open(db, "auto", DIM, Clock.systemUTC())) {
             assertThat(search.engine()).isEqualTo(kind.equals("pgvector") ? "pgvector" : "in-process");
-            assertThat(search.describe().get("memories").toString()).contains(kind.equals("pgvector") ? "pgvector" : "jvector");
+            assertThat(search.describe().get("memories").toString())
+                    .contains(kind.equals("pgvector") ? "pgvector" : "jvector");
             if (!kind.equals("pgvector")) {
                 assertThatThrownBy(() -> VectorSearch.open(db, "pgvector", DIM, Clock.systemUTC()))
-                        .isInstanceOf(ConfigException.class).hasMessageContaining("vector extension");
+                        .isInstanceOf(ConfigException.class)
+                        .hasMessageContaining("vector extension");
             }
             assertThatThrownBy(() -> VectorSearch.open(db, "faiss", DIM, Clock.systemUTC()))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("auto, pgvector, in-process");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("auto, pgvector, in-process");
             assertThat(VectorSearch.choose(db, "in-process")).isEqualTo("in-process");
         }
     }
@@ -60,16 +63,24 @@ class VectorSearchTest {
             List<Neighbour> found = near(db, search, "alice", query, 10);
             List<String> exact = exactTop(alice, query, 10);
             assertThat(found).extracting(Neighbour::id).containsExactlyElementsOf(exact);
-            assertThat(found.getFirst().score()).isCloseTo(cosine(query, alice.get(Integer.parseInt(exact.getFirst().substring(1)))),
-                    org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(found.getFirst().score())
+                    .isCloseTo(
+                            cosine(
+                                    query,
+                                    alice.get(Integer.parseInt(exact.getFirst().substring(1)))),
+                            org.assertj.core.data.Offset.offset(1e-4));
             // Bob's vector is its own nearest neighbour, but only for bob.
-            float[] bobs = Vectors.decode(db.jdbi().withHandle(h -> h.createQuery("SELECT embedding FROM memories WHERE id = 'b5'")
-                    .mapTo(String.class).one()));
+            float[] bobs = Vectors.decode(db.jdbi()
+                    .withHandle(h -> h.createQuery("SELECT embedding FROM memories WHERE id = 'b5'")
+                            .mapTo(String.class)
+                            .one()));
             List<Neighbour> all = near(db, search, "alice", bobs, 600);
             assertThat(all).extracting(Neighbour::id).allMatch(id -> id.startsWith("a"));
             // In process, an owner this small is searched exactly; pgvector's HNSW scan may stop short of every row.
             assertThat(all).hasSizeBetween(kind.equals("pgvector") ? 200 : 300, 300);
-            assertThat(near(db, search, "bob", bobs, 1)).extracting(Neighbour::id).containsExactly("b5");
+            assertThat(near(db, search, "bob", bobs, 1))
+                    .extracting(Neighbour::id)
+                    .containsExactly("b5");
             assertThat(near(db, search, "carol", bobs, 5)).isEmpty();
         }
     }
@@ -88,17 +99,23 @@ class VectorSearchTest {
                 assertThat(near(two, second, "alice", v, 5)).isEmpty();
                 write(one, first, "m1", "alice", v);
                 write(one, first, "m2", "alice", unit(random));
-                assertThat(near(two, second, "alice", v, 1)).extracting(Neighbour::id).containsExactly("m1");
+                assertThat(near(two, second, "alice", v, 1))
+                        .extracting(Neighbour::id)
+                        .containsExactly("m1");
 
                 float[] moved = unit(random);
                 one.jdbi().useTransaction(h -> {
-                    h.createUpdate("UPDATE memories SET embedding = :e WHERE id = 'm1'").bind("e", Vectors.encode(moved)).execute();
+                    h.createUpdate("UPDATE memories SET embedding = :e WHERE id = 'm1'")
+                            .bind("e", Vectors.encode(moved))
+                            .execute();
                     first.memories().put(h, "m1", "alice", moved);
                 });
-                assertThat(near(two, second, "alice", moved, 1).getFirst().score()).isCloseTo(1.0,
-                        org.assertj.core.data.Offset.offset(1e-4));
+                assertThat(near(two, second, "alice", moved, 1).getFirst().score())
+                        .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
                 one.jdbi().useHandle(h -> h.execute("DELETE FROM memories WHERE id = 'm1'"));
-                assertThat(near(two, second, "alice", moved, 5)).extracting(Neighbour::id).containsExactly("m2");
+                assertThat(near(two, second, "alice", moved, 5))
+                        .extracting(Neighbour::id)
+                        .containsExactly("m2");
             } finally {
                 if (two != one) {
                     two.close();
@@ -113,26 +130,33 @@ class VectorSearchTest {
         try (TestDatabases.Place place = TestDatabases.create(kind, dir)) {
             Random random = new Random(3);
             float[] v = unit(random);
-            try (Database db = place.open(); VectorSearch search = VectorSearch.open(db, "auto", DIM, Clock.systemUTC())) {
+            try (Database db = place.open();
+                    VectorSearch search = VectorSearch.open(db, "auto", DIM, Clock.systemUTC())) {
                 write(db, search, "kept", "alice", v);
                 write(db, search, "other", "alice", unit(random));
             }
-            try (Database db = place.open(); VectorSearch search = VectorSearch.open(db, "auto", DIM, Clock.systemUTC())) {
-                assertThat(near(db, search, "alice", v, 1)).extracting(Neighbour::id).containsExactly("kept");
+            try (Database db = place.open();
+                    VectorSearch search = VectorSearch.open(db, "auto", DIM, Clock.systemUTC())) {
+                assertThat(near(db, search, "alice", v, 1))
+                        .extracting(Neighbour::id)
+                        .containsExactly("kept");
             }
         }
     }
 
     @Test
     void pgvectorCopiesInVectorsWrittenWhileTheInProcessEngineRan() {
-        try (TestDatabases.Place place = TestDatabases.create("pgvector", dir); Database db = place.open()) {
+        try (TestDatabases.Place place = TestDatabases.create("pgvector", dir);
+                Database db = place.open()) {
             Random random = new Random(5);
             float[] v = unit(random);
             try (VectorSearch local = VectorSearch.open(db, "in-process", DIM, Clock.systemUTC())) {
                 write(db, local, "early", "alice", v);
             }
             try (VectorSearch pg = VectorSearch.open(db, "pgvector", DIM, Clock.systemUTC())) {
-                assertThat(near(db, pg, "alice", v, 1)).extracting(Neighbour::id).containsExactly("early");
+                assertThat(near(db, pg, "alice", v, 1))
+                        .extracting(Neighbour::id)
+                        .containsExactly("early");
             }
         }
     }
@@ -140,8 +164,10 @@ class VectorSearchTest {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
     void deletedItemsLeaveTheLogAfterTheRetentionAndAnIdleFollowerRebuilds(String kind) throws Exception {
-        try (TestDatabases.Place place = TestDatabases.create(kind, dir); Database db = place.open()) {
-            InProcessIndex index = new InProcessIndex(db, VectorCollection.MEMORIES, Clock.systemUTC(), Tuning.DEFAULT, java.time.Duration.ofMillis(400));
+        try (TestDatabases.Place place = TestDatabases.create(kind, dir);
+                Database db = place.open()) {
+            InProcessIndex index = new InProcessIndex(
+                    db, VectorCollection.MEMORIES, Clock.systemUTC(), Tuning.DEFAULT, java.time.Duration.ofMillis(400));
             Random random = new Random(17);
             float[] v = unit(random);
             db.jdbi().useTransaction(h -> insert(h, "gone", "alice", v));
@@ -152,7 +178,8 @@ class VectorSearchTest {
             assertThat(index.prune()).isZero();
             Thread.sleep(500);
             assertThat(index.prune()).isEqualTo(1);
-            // The follower has been idle longer than half the retention: it rebuilds from the table rather than trust the pruned log.
+            // The follower has been idle longer than half the retention: it rebuilds from the table rather than trust
+            // the pruned log.
             List<Neighbour> after = db.jdbi().withHandle(h -> index.nearest(h, "alice", v, 5));
             assertThat(after).extracting(Neighbour::id).containsExactly("kept");
             assertThat(index.describe()).containsEntry("rebuilds", 2L);
@@ -176,19 +203,27 @@ class VectorSearchTest {
             int hits = 0;
             for (int q = 0; q < 50; q++) {
                 float[] query = unit(random);
-                List<String> found = near(db, search, "alice", query, 10).stream().map(Neighbour::id).toList();
-                hits += (int) exactTop(vectors, query, 10).stream().filter(found::contains).count();
+                List<String> found = near(db, search, "alice", query, 10).stream()
+                        .map(Neighbour::id)
+                        .toList();
+                hits += (int) exactTop(vectors, query, 10).stream()
+                        .filter(found::contains)
+                        .count();
             }
             assertThat(search.memories().describe()).containsEntry("graphs", 1L);
             assertThat(hits / 500.0).isGreaterThanOrEqualTo(0.9);
             // Deleting through the table removes the item from graph results too.
             float[] first = vectors.getFirst();
             db.jdbi().useHandle(h -> h.execute("DELETE FROM memories WHERE id = 'a0'"));
-            assertThat(near(db, search, "alice", first, 10)).extracting(Neighbour::id).doesNotContain("a0");
+            assertThat(near(db, search, "alice", first, 10))
+                    .extracting(Neighbour::id)
+                    .doesNotContain("a0");
             // A write after the graph was built goes into the graph.
             float[] fresh = unit(random);
             write(db, search, "fresh", "alice", fresh);
-            assertThat(near(db, search, "alice", fresh, 1)).extracting(Neighbour::id).containsExactly("fresh");
+            assertThat(near(db, search, "alice", fresh, 1))
+                    .extracting(Neighbour::id)
+                    .containsExactly("fresh");
         }
     }
 
@@ -207,7 +242,10 @@ class VectorSearchTest {
         h.createUpdate("""
                         INSERT INTO memories (id, owner, text, tags, importance, embedding, created_at, updated_at)
                         VALUES (:id, :owner, 'x', '[]', 0.5, :e, 0, 0)""")
-                .bind("id", id).bind("owner", owner).bind("e", Vectors.encode(vector)).execute();
+                .bind("id", id)
+                .bind("owner", owner)
+                .bind("e", Vectors.encode(vector))
+                .execute();
     }
 
     static List<String> exactTop(List<float[]> vectors, float[] query, int k) {
@@ -215,7 +253,8 @@ class VectorSearchTest {
         for (int i = 0; i < vectors.size(); i++) {
             order.add(i);
         }
-        order.sort(Comparator.comparingDouble((Integer i) -> cosine(query, vectors.get(i))).reversed());
+        order.sort(Comparator.comparingDouble((Integer i) -> cosine(query, vectors.get(i)))
+                .reversed());
         return order.subList(0, k).stream().map(i -> "a" + i).toList();
     }
 

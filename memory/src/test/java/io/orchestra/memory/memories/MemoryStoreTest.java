@@ -28,37 +28,71 @@ class MemoryStoreTest {
                 Database db = place.open();
                 VectorSearch vectors = VectorSearch.open(db, "auto", EMBEDDER.dimensions(), Clock.systemUTC())) {
             MemoryStore store = new MemoryStore(db, EMBEDDER, vectors.memories(), Clock.systemUTC());
-            store.remember("alice", null, null, "Alice's favourite programming language is Rust", List.of("prefs"), 0.5, null);
+            store.remember(
+                    "alice", null, null, "Alice's favourite programming language is Rust", List.of("prefs"), 0.5, null);
             store.remember("alice", null, null, "The team meets every Tuesday at 10am", List.of("work"), 0.5, null);
             store.remember("alice", "coder", null, "The build uses Maven with the wrapper", List.of("work"), 0.5, null);
             store.remember("alice", null, null, "A short lived note about a programming language", List.of(), 0.5, 1L);
-            store.remember("bob", null, null, "Bob's favourite programming language is Rust", List.of("prefs"), 0.5, null);
+            store.remember(
+                    "bob", null, null, "Bob's favourite programming language is Rust", List.of("prefs"), 0.5, null);
 
-            MemoryStore.Remembered again = store.remember("alice", null, null, "Alice's favourite programming language is Rust!", List.of("lang"), 0.9, null);
+            MemoryStore.Remembered again = store.remember(
+                    "alice", null, null, "Alice's favourite programming language is Rust!", List.of("lang"), 0.9, null);
             assertThat(again.merged()).isTrue();
             assertThat(again.memory().tags()).containsExactly("prefs", "lang");
             assertThat(again.memory().importance()).isEqualTo(0.9);
             // The same fact in another scope (a persona's own memory) is not merged into the shared one.
-            assertThat(store.remember("alice", "coder", null, "Alice's favourite programming language is Rust", List.of(), 0.5, null).merged()).isFalse();
+            assertThat(store.remember(
+                                    "alice",
+                                    "coder",
+                                    null,
+                                    "Alice's favourite programming language is Rust",
+                                    List.of(),
+                                    0.5,
+                                    null)
+                            .merged())
+                    .isFalse();
 
-            List<Recalled> recalled = store.recall("alice", "which programming language does she like?", 5, List.of(), List.of(), null, null);
-            assertThat(recalled.getFirst().memory().text()).isEqualTo("Alice's favourite programming language is Rust!");
+            List<Recalled> recalled = store.recall(
+                    "alice", "which programming language does she like?", 5, List.of(), List.of(), null, null);
+            assertThat(recalled.getFirst().memory().text())
+                    .isEqualTo("Alice's favourite programming language is Rust!");
             assertThat(recalled).extracting(r -> r.memory().agent()).containsOnlyNulls();
             assertThat(store.recall("alice", "build tool", 5, List.of("coder"), List.of("work"), null, null))
-                    .extracting(r -> r.memory().text()).containsExactlyInAnyOrder("The build uses Maven with the wrapper", "The team meets every Tuesday at 10am");
-            assertThat(store.recall("alice", "programming", 5, List.of(), List.of("work"), null, null)).extracting(r -> r.memory().text())
+                    .extracting(r -> r.memory().text())
+                    .containsExactlyInAnyOrder(
+                            "The build uses Maven with the wrapper", "The team meets every Tuesday at 10am");
+            assertThat(store.recall("alice", "programming", 5, List.of(), List.of("work"), null, null))
+                    .extracting(r -> r.memory().text())
                     .containsExactly("The team meets every Tuesday at 10am");
-            assertThat(store.recall("alice", "programming", 5, List.of(), List.of(), Instant.now().plusSeconds(60), null)).isEmpty();
+            assertThat(store.recall(
+                            "alice",
+                            "programming",
+                            5,
+                            List.of(),
+                            List.of(),
+                            Instant.now().plusSeconds(60),
+                            null))
+                    .isEmpty();
             // Bob never sees Alice's memories, and the reverse.
-            assertThat(store.recall("bob", "programming language", 10, List.of(), List.of(), null, null)).extracting(r -> r.memory().text())
+            assertThat(store.recall("bob", "programming language", 10, List.of(), List.of(), null, null))
+                    .extracting(r -> r.memory().text())
                     .containsExactly("Bob's favourite programming language is Rust");
 
             // Updates re-embed; forgetting removes from the index.
-            String tuesday = store.recall("alice", "weekly meeting", 1, List.of(), List.of(), null, null).getFirst().memory().id();
+            String tuesday = store.recall("alice", "weekly meeting", 1, List.of(), List.of(), null, null)
+                    .getFirst()
+                    .memory()
+                    .id();
             store.update("alice", tuesday, "The team meets every Thursday afternoon for the sprint review", null, null);
-            assertThat(store.recall("alice", "sprint review", 1, List.of(), List.of(), null, null).getFirst().memory().id()).isEqualTo(tuesday);
+            assertThat(store.recall("alice", "sprint review", 1, List.of(), List.of(), null, null)
+                            .getFirst()
+                            .memory()
+                            .id())
+                    .isEqualTo(tuesday);
             store.forget("alice", tuesday);
-            assertThat(store.recall("alice", "sprint review", 10, List.of(), List.of(), null, null)).extracting(r -> r.memory().id())
+            assertThat(store.recall("alice", "sprint review", 10, List.of(), List.of(), null, null))
+                    .extracting(r -> r.memory().id())
                     .doesNotContain(tuesday);
         }
     }
@@ -71,9 +105,11 @@ class MemoryStoreTest {
                 VectorSearch vectors = VectorSearch.open(db, "auto", EMBEDDER.dimensions(), Clock.systemUTC())) {
             MemoryStore store = new MemoryStore(db, EMBEDDER, vectors.memories(), Clock.systemUTC());
             store.remember("alice", null, null, "The wifi password changes every day", List.of(), 0.5, 1L);
-            assertThat(store.recall("alice", "wifi password", 5, List.of(), List.of(), null, null)).hasSize(1);
+            assertThat(store.recall("alice", "wifi password", 5, List.of(), List.of(), null, null))
+                    .hasSize(1);
             Thread.sleep(1100);
-            assertThat(store.recall("alice", "wifi password", 5, List.of(), List.of(), null, null)).isEmpty();
+            assertThat(store.recall("alice", "wifi password", 5, List.of(), List.of(), null, null))
+                    .isEmpty();
         }
     }
 }

@@ -23,8 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
  * answered, why, and the session and run ids.
  */
 public final class ChatRoutes implements RouteGroup {
-    private static final Set<String> FIELDS = Set.of("persona", "message", "messages", "session_id", "stream", "temperature", "max_tokens",
-            "mode");
+    private static final Set<String> FIELDS =
+            Set.of("persona", "message", "messages", "session_id", "stream", "temperature", "max_tokens", "mode");
 
     private final PersonaChat chat;
     private final TeamRunner teams;
@@ -54,7 +54,9 @@ public final class ChatRoutes implements RouteGroup {
         ArrayNode messages;
         if (body.path("message").isString() && !body.path("message").asString().isBlank()) {
             messages = Json.mapper().createArrayNode();
-            messages.addObject().put("role", "user").put("content", body.path("message").asString());
+            messages.addObject()
+                    .put("role", "user")
+                    .put("content", body.path("message").asString());
         } else if (body.path("messages").isArray()) {
             messages = (ArrayNode) body.path("messages");
         } else {
@@ -73,17 +75,26 @@ public final class ChatRoutes implements RouteGroup {
         }
         if (!mode.equals("chat")) {
             String text = messages.get(messages.size() - 1).path("content").asString("");
-            TeamRunner.Triage triage = mode.equals("team") ? new TeamRunner.Triage(true, "team mode was asked for")
+            TeamRunner.Triage triage = mode.equals("team")
+                    ? new TeamRunner.Triage(true, "team mode was asked for")
                     : teams.triage(Requests.principal(ctx), text);
             if (triage.complex()) {
                 teamAnswer(ctx, text, triage);
                 return;
             }
         }
-        PersonaChat.Request request = new PersonaChat.Request(body.path("persona").asString("auto"),
-                body.path("session_id").isString() ? body.path("session_id").asString() : null, messages, body.path("stream").asBoolean(false), options);
+        PersonaChat.Request request = new PersonaChat.Request(
+                body.path("persona").asString("auto"),
+                body.path("session_id").isString() ? body.path("session_id").asString() : null,
+                messages,
+                body.path("stream").asBoolean(false),
+                options);
         if (request.stream()) {
-            chat.stream(Requests.principal(ctx), request, name -> ctx.header(name), new io.orchestra.server.gateway.GatewayRoutes.HttpSink(ctx));
+            chat.stream(
+                    Requests.principal(ctx),
+                    request,
+                    name -> ctx.header(name),
+                    new io.orchestra.server.gateway.GatewayRoutes.HttpSink(ctx));
             return;
         }
         ChatResult result = chat.chat(Requests.principal(ctx), request, name -> ctx.header(name));
@@ -102,8 +113,11 @@ public final class ChatRoutes implements RouteGroup {
             run = runs.get(id, owner);
         }
         if (!run.status().equals("done")) {
-            throw new ProblemException(502, "team-failed", "Team run failed", "the team run " + id + " ended " + run.status()
-                    + (run.error() == null ? "" : ": " + run.error()));
+            throw new ProblemException(
+                    502,
+                    "team-failed",
+                    "Team run failed",
+                    "the team run " + id + " ended " + run.status() + (run.error() == null ? "" : ": " + run.error()));
         }
         ObjectNode body = Json.object();
         body.put("id", "chatcmpl-" + id);
@@ -114,9 +128,15 @@ public final class ChatRoutes implements RouteGroup {
         choice.put("index", 0);
         choice.putObject("message").put("role", "assistant").put("content", run.output());
         choice.put("finish_reason", "stop");
-        body.putObject("usage").put("prompt_tokens", run.promptTokens()).put("completion_tokens", run.completionTokens())
+        body.putObject("usage")
+                .put("prompt_tokens", run.promptTokens())
+                .put("completion_tokens", run.completionTokens())
                 .put("total_tokens", run.promptTokens() + run.completionTokens());
-        body.putObject("orchestra").put("mode", "team").put("run_id", id).put("persona", run.personaId()).put("reason", triage.reason());
+        body.putObject("orchestra")
+                .put("mode", "team")
+                .put("run_id", id)
+                .put("persona", run.personaId())
+                .put("reason", triage.reason());
         ctx.header("x-orchestra-run", id).json(body);
     }
 }

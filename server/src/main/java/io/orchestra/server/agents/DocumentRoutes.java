@@ -36,24 +36,45 @@ public final class DocumentRoutes implements RouteGroup {
     @Override
     public void addRoutes(JavalinDefaultRoutingApi routes) {
         routes.post("/api/documents", this::upload);
-        routes.get("/api/documents", ctx -> ctx.json(Map.of("data", store.list(Requests.principal(ctx).owner(),
-                Requests.queryInt(ctx, "limit", 50, 1, 500), Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE)))));
+        routes.get(
+                "/api/documents",
+                ctx -> ctx.json(Map.of(
+                        "data",
+                        store.list(
+                                Requests.principal(ctx).owner(),
+                                Requests.queryInt(ctx, "limit", 50, 1, 500),
+                                Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE)))));
         routes.get("/api/documents/search", ctx -> {
             String query = ctx.queryParam("q");
             if (query == null || query.isBlank() || query.length() > 2000) {
                 throw ProblemException.badRequest("query parameter 'q' must be 1 to 2000 characters");
             }
             String persona = ctx.queryParam("persona_id");
-            ctx.json(Map.of("query", query, "citations", search.search(Requests.principal(ctx).owner(), query,
-                    Requests.queryInt(ctx, "k", 5, 1, 50), persona == null || persona.isBlank() ? null : persona)));
+            ctx.json(Map.of(
+                    "query",
+                    query,
+                    "citations",
+                    search.search(
+                            Requests.principal(ctx).owner(),
+                            query,
+                            Requests.queryInt(ctx, "k", 5, 1, 50),
+                            persona == null || persona.isBlank() ? null : persona)));
         });
-        routes.get("/api/documents/{id}", ctx -> ctx.json(view(store.get(Requests.pathId(ctx, "id"), Requests.principal(ctx).owner()))));
+        routes.get(
+                "/api/documents/{id}",
+                ctx -> ctx.json(view(store.get(
+                        Requests.pathId(ctx, "id"), Requests.principal(ctx).owner()))));
         routes.get("/api/documents/{id}/chunks", ctx -> {
-            Document document = store.get(Requests.pathId(ctx, "id"), Requests.principal(ctx).owner());
+            Document document = store.get(
+                    Requests.pathId(ctx, "id"), Requests.principal(ctx).owner());
             ctx.json(Map.of("data", store.chunks(document.id(), document.owner())));
         });
-        routes.post("/api/documents/{id}/retry", ctx -> ctx.status(202).json(view(documents.retry(Requests.pathId(ctx, "id"),
-                Requests.principal(ctx).owner()))));
+        routes.post(
+                "/api/documents/{id}/retry",
+                ctx -> ctx.status(202)
+                        .json(view(documents.retry(
+                                Requests.pathId(ctx, "id"),
+                                Requests.principal(ctx).owner()))));
         routes.delete("/api/documents/{id}", ctx -> {
             documents.delete(Requests.pathId(ctx, "id"), Requests.principal(ctx).owner());
             ctx.status(204);
@@ -61,7 +82,8 @@ public final class DocumentRoutes implements RouteGroup {
     }
 
     private void upload(Context ctx) {
-        DocumentService.Upload upload = receive(ctx, documents, Requests.principal(ctx).owner());
+        DocumentService.Upload upload =
+                receive(ctx, documents, Requests.principal(ctx).owner());
         Map<String, Object> body = view(upload.document());
         body.put("duplicate", upload.duplicate());
         ctx.status(upload.duplicate() ? 200 : 201).json(body);
@@ -73,7 +95,10 @@ public final class DocumentRoutes implements RouteGroup {
      */
     public static DocumentService.Upload receive(Context ctx, DocumentService documents, String owner) {
         if (!ctx.isMultipartFormData()) {
-            throw new ProblemException(415, "unsupported-media-type", "Unsupported media type",
+            throw new ProblemException(
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported media type",
                     "upload the file as multipart/form-data with a part named 'file'");
         }
         UploadedFile file;
@@ -85,7 +110,8 @@ public final class DocumentRoutes implements RouteGroup {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            if (String.valueOf(root.getMessage()).contains("max file size") || String.valueOf(root.getMessage()).contains("max length")) {
+            if (String.valueOf(root.getMessage()).contains("max file size")
+                    || String.valueOf(root.getMessage()).contains("max length")) {
                 throw ProblemException.tooLarge("the file is larger than the limit of " + documents.maxBytes()
                         + " bytes (orchestra.http.max-upload-bytes)");
             }
@@ -95,11 +121,14 @@ public final class DocumentRoutes implements RouteGroup {
             throw ProblemException.badRequest("missing the multipart part 'file'");
         }
         String persona = ctx.formParam("persona_id");
-        if (persona != null && !persona.isBlank() && !PersonaParser.ID.matcher(persona).matches()) {
+        if (persona != null
+                && !persona.isBlank()
+                && !PersonaParser.ID.matcher(persona).matches()) {
             throw ProblemException.badRequest("persona_id: not a valid persona id");
         }
         try (InputStream content = file.content()) {
-            return documents.upload(owner, persona == null || persona.isBlank() ? null : persona, file.filename(), content);
+            return documents.upload(
+                    owner, persona == null || persona.isBlank() ? null : persona, file.filename(), content);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

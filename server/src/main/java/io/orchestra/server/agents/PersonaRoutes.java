@@ -35,7 +35,9 @@ public final class PersonaRoutes implements RouteGroup {
         routes.get("/api/personas", this::list);
         routes.post("/api/personas", this::create);
         routes.get("/api/personas/files", ctx -> ctx.json(Map.of("problems", files.problems())), Access.ADMIN);
-        routes.get("/api/personas/{id}", ctx -> ctx.json(view(store.get(Requests.pathId(ctx, "id"), Requests.principal(ctx)))));
+        routes.get(
+                "/api/personas/{id}",
+                ctx -> ctx.json(view(store.get(Requests.pathId(ctx, "id"), Requests.principal(ctx)))));
         routes.put("/api/personas/{id}", this::update);
         routes.delete("/api/personas/{id}", ctx -> {
             store.delete(Requests.pathId(ctx, "id"), Requests.principal(ctx));

@@ -25,9 +25,15 @@ public final class RunRoutes implements RouteGroup {
 
     @Override
     public void addRoutes(JavalinDefaultRoutingApi routes) {
-        routes.get("/api/runs", ctx -> ctx.json(Map.of("data", runs.list(Requests.principal(ctx).owner(),
-                Requests.queryInt(ctx, "limit", 50, 1, 500)))));
-        routes.get("/api/runs/{id}", ctx -> ctx.json(runs.get(Requests.pathId(ctx, "id"), Requests.principal(ctx).owner())));
+        routes.get(
+                "/api/runs",
+                ctx -> ctx.json(Map.of(
+                        "data",
+                        runs.list(Requests.principal(ctx).owner(), Requests.queryInt(ctx, "limit", 50, 1, 500)))));
+        routes.get(
+                "/api/runs/{id}",
+                ctx -> ctx.json(runs.get(
+                        Requests.pathId(ctx, "id"), Requests.principal(ctx).owner())));
         routes.get("/api/runs/{id}/events", this::events);
     }
 
@@ -42,10 +48,22 @@ public final class RunRoutes implements RouteGroup {
         Runnable stop = runs.listen(id, queue::add);
         try {
             Run run = runs.get(id, owner);
-            ctx.contentType("text/event-stream").header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
+            ctx.contentType("text/event-stream")
+                    .header("Cache-Control", "no-cache")
+                    .header("X-Accel-Buffering", "no");
             OutputStream out = ctx.res().getOutputStream();
             for (Run.Step step : run.steps()) {
-                send(out, "step", new RunEvent(id, "step.snapshot", step.seq(), step.kind(), step.name(), step.status(), step.output()));
+                send(
+                        out,
+                        "step",
+                        new RunEvent(
+                                id,
+                                "step.snapshot",
+                                step.seq(),
+                                step.kind(),
+                                step.name(),
+                                step.status(),
+                                step.output()));
             }
             if (!run.status().equals("running")) {
                 send(out, "run", new RunEvent(id, "run.finished", null, null, null, run.status(), run.output()));

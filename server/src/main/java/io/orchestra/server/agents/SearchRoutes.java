@@ -33,9 +33,13 @@ public final class SearchRoutes implements RouteGroup {
         String wanted = ctx.queryParam("providers");
         List<String> providers = wanted == null || wanted.isBlank()
                 ? List.copyOf(search.available())
-                : Arrays.stream(wanted.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+                : Arrays.stream(wanted.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
         if (providers.isEmpty()) {
-            throw ProblemException.unavailable("no web search provider is configured (see orchestra.search.* in docs/configuration.md)");
+            throw ProblemException.unavailable(
+                    "no web search provider is configured (see orchestra.search.* in docs/configuration.md)");
         }
         WebSearch.Outcome outcome = search.search(query.strip(), providers, limit);
         ctx.json(Map.of("query", query.strip(), "results", outcome.results(), "errors", outcome.errors()));

@@ -17,8 +17,14 @@ public final class SessionRoutes implements RouteGroup {
 
     @Override
     public void addRoutes(JavalinDefaultRoutingApi routes) {
-        routes.get("/api/sessions", ctx -> ctx.json(Map.of("data", sessions.list(Requests.principal(ctx).owner(),
-                Requests.queryInt(ctx, "limit", 50, 1, 500), Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE)))));
+        routes.get(
+                "/api/sessions",
+                ctx -> ctx.json(Map.of(
+                        "data",
+                        sessions.list(
+                                Requests.principal(ctx).owner(),
+                                Requests.queryInt(ctx, "limit", 50, 1, 500),
+                                Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE)))));
         routes.get("/api/sessions/{id}", ctx -> {
             String owner = Requests.principal(ctx).owner();
             ChatSession session = sessions.get(Requests.pathId(ctx, "id"), owner);

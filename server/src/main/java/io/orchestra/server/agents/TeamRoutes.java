@@ -39,7 +39,9 @@ public final class TeamRoutes implements RouteGroup {
         String owner = Requests.principal(ctx).owner();
         String id = teams.start(Requests.principal(ctx), task);
         if (!body.path("wait").asBoolean(false)) {
-            ctx.status(202).header("Location", "/api/runs/" + id).json(Map.of("run_id", id, "events", "/api/runs/" + id + "/events"));
+            ctx.status(202)
+                    .header("Location", "/api/runs/" + id)
+                    .json(Map.of("run_id", id, "events", "/api/runs/" + id + "/events"));
             return;
         }
         long deadline = System.nanoTime() + 300_000_000_000L;

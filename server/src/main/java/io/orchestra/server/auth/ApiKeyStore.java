@@ -49,7 +49,8 @@ public final class ApiKeyStore {
     /** Registers a key whose secret was chosen outside (the configured admin key); idempotent. */
     public ApiKey ensure(String name, Role role, String owner, String secret) {
         String hash = hash(secret);
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM api_keys WHERE key_hash = :hash")
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM api_keys WHERE key_hash = :hash")
                         .bind("hash", hash)
                         .map(ApiKeyStore::map)
                         .findOne())
@@ -61,51 +62,57 @@ public final class ApiKeyStore {
         Instant now = clock.instant();
         String prefix = secret.substring(0, Math.min(secret.length(), KEY_PREFIX.length() + 6));
         String effectiveOwner = owner == null || owner.isBlank() ? id : owner;
-        database.jdbi().useHandle(h -> h.createUpdate("""
+        database.jdbi()
+                .useHandle(h -> h.createUpdate("""
                         INSERT INTO api_keys (id, name, role, owner, key_hash, key_prefix, tags, created_at)
                         VALUES (:id, :name, :role, :owner, :hash, :prefix, :tags, :created)""")
-                .bind("id", id)
-                .bind("name", name)
-                .bind("role", role.wire())
-                .bind("owner", effectiveOwner)
-                .bind("hash", hash(secret))
-                .bind("prefix", prefix)
-                .bind("tags", Json.write(tags))
-                .bind("created", now.toEpochMilli())
-                .execute());
+                        .bind("id", id)
+                        .bind("name", name)
+                        .bind("role", role.wire())
+                        .bind("owner", effectiveOwner)
+                        .bind("hash", hash(secret))
+                        .bind("prefix", prefix)
+                        .bind("tags", Json.write(tags))
+                        .bind("created", now.toEpochMilli())
+                        .execute());
         return new CreatedKey(
                 new ApiKey(id, name, role, effectiveOwner, prefix, List.copyOf(tags), now, null, null), secret);
     }
 
     public List<ApiKey> list() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM api_keys ORDER BY created_at, id")
-                .map(ApiKeyStore::map)
-                .list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM api_keys ORDER BY created_at, id")
+                        .map(ApiKeyStore::map)
+                        .list());
     }
 
     public Optional<ApiKey> find(String id) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM api_keys WHERE id = :id")
-                .bind("id", id)
-                .map(ApiKeyStore::map)
-                .findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM api_keys WHERE id = :id")
+                        .bind("id", id)
+                        .map(ApiKeyStore::map)
+                        .findOne());
     }
 
     public boolean hasActiveAdmin() {
-        return database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL")
-                .mapTo(Long.class)
-                .one()) > 0;
+        return database.jdbi()
+                        .withHandle(h -> h.createQuery(
+                                        "SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL")
+                                .mapTo(Long.class)
+                                .one())
+                > 0;
     }
 
     /** Revokes a key; returns it as it now is. Revoking twice is not an error. */
     public ApiKey revoke(String id) {
         ApiKey key = find(id).orElseThrow(() -> ProblemException.notFound("no API key with id '" + id + "'"));
         if (!key.revoked()) {
-            database.jdbi().useHandle(h -> h.createUpdate(
-                            "UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
-                    .bind("now", clock.millis())
-                    .bind("id", id)
-                    .execute());
+            database.jdbi()
+                    .useHandle(h -> h.createUpdate(
+                                    "UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
+                            .bind("now", clock.millis())
+                            .bind("id", id)
+                            .execute());
         }
         cache.clear();
         return find(id).orElseThrow();
@@ -130,11 +137,11 @@ public final class ApiKeyStore {
         if (cached != null && cached.expiresAt > now) {
             return Optional.of(cached.principal);
         }
-        Optional<ApiKey> key = database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT * FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
-                .bind("hash", hash)
-                .map(ApiKeyStore::map)
-                .findOne());
+        Optional<ApiKey> key = database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
+                        .bind("hash", hash)
+                        .map(ApiKeyStore::map)
+                        .findOne());
         if (key.isEmpty()) {
             cache.remove(hash);
             return Optional.empty();
@@ -143,10 +150,11 @@ public final class ApiKeyStore {
             cache.clear();
         }
         cache.put(hash, new Cached(key.get().principal(), now + CACHE_MILLIS));
-        database.jdbi().useHandle(h -> h.createUpdate("UPDATE api_keys SET last_used_at = :now WHERE id = :id")
-                .bind("now", now)
-                .bind("id", key.get().id())
-                .execute());
+        database.jdbi()
+                .useHandle(h -> h.createUpdate("UPDATE api_keys SET last_used_at = :now WHERE id = :id")
+                        .bind("now", now)
+                        .bind("id", key.get().id())
+                        .execute());
         return Optional.of(key.get().principal());
     }
 

@@ -40,10 +40,19 @@ public final class KeyRoutes implements RouteGroup {
         CreateKeyRequest request = Bodies.read(ctx, CreateKeyRequest.class);
         Validation v = validate(request.name(), request.role(), request.owner(), request.tags());
         v.throwIfInvalid();
-        CreatedKey created = keys.create(request.name().trim(), Role.parse(request.role()).orElseThrow(),
-                request.owner(), request.tags() == null ? List.of() : request.tags());
-        ctx.status(201).json(Map.of("key", created.key(), "secret", created.secret(),
-                "notice", "store the secret now: it is shown only once"));
+        CreatedKey created = keys.create(
+                request.name().trim(),
+                Role.parse(request.role()).orElseThrow(),
+                request.owner(),
+                request.tags() == null ? List.of() : request.tags());
+        ctx.status(201)
+                .json(Map.of(
+                        "key",
+                        created.key(),
+                        "secret",
+                        created.secret(),
+                        "notice",
+                        "store the secret now: it is shown only once"));
     }
 
     /** Shared with the CLI so both enforce the same rules. */
@@ -55,7 +64,8 @@ public final class KeyRoutes implements RouteGroup {
         v.check(owner == null || owner.length() <= 200, "owner: at most 200 characters");
         v.check(tags == null || tags.size() <= 50, "tags: at most 50");
         if (tags != null) {
-            tags.forEach(tag -> v.check(tag != null && !tag.isBlank() && tag.length() <= 100,
+            tags.forEach(tag -> v.check(
+                    tag != null && !tag.isBlank() && tag.length() <= 100,
                     "tags: each tag must be 1 to 100 characters"));
         }
         return v;

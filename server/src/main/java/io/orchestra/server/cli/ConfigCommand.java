@@ -21,7 +21,10 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Check an environment's configuration, or compare two.",
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = "Check an environment's configuration, or compare two.",
         subcommands = {ConfigCommand.Check.class, ConfigCommand.Diff.class})
 final class ConfigCommand implements Runnable {
     @Override
@@ -29,13 +32,19 @@ final class ConfigCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Validate a target environment's configuration without starting anything (exit 2 when invalid, 1 when unreachable).")
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Validate a target environment's configuration without starting anything (exit 2 when invalid, 1 when unreachable).")
     static final class Check implements Callable<Integer> {
         @Option(names = "--env", required = true, description = "dev, staging or prod")
         String env;
 
-        @Option(names = "--file", required = true, description = "The environment's orchestra.yaml, e.g. deploy/config/staging.yaml")
+        @Option(
+                names = "--file",
+                required = true,
+                description = "The environment's orchestra.yaml, e.g. deploy/config/staging.yaml")
         Path file;
 
         @Option(names = "--reachability", description = "Also connect to the database and Redis it names.")
@@ -52,8 +61,11 @@ final class ConfigCommand implements Runnable {
             environment.put("ORCHESTRA_ENV", env);
             OrchestraConfig config;
             try {
-                config = new ConfigLoader(file.toAbsolutePath().getParent(), environment,
-                        Map.of("orchestra.config", file.toAbsolutePath().toString())).load();
+                config = new ConfigLoader(
+                                file.toAbsolutePath().getParent(),
+                                environment,
+                                Map.of("orchestra.config", file.toAbsolutePath().toString()))
+                        .load();
             } catch (ConfigException e) {
                 System.out.println(env + ": " + file + " is invalid");
                 e.problems().forEach(p -> System.out.println("  - " + p));
@@ -64,8 +76,11 @@ final class ConfigCommand implements Runnable {
                 System.out.println("  - " + Secrets.maskUrl(e.getMessage()));
                 return 2;
             }
-            System.out.println(env + ": " + file + " is valid (database " + config.database().displayUrl()
-                    + (config.redisUrl().isPresent() ? ", redis " + Secrets.maskUrl(config.redisUrl().get()) : "") + ")");
+            System.out.println(env + ": " + file + " is valid (database "
+                    + config.database().displayUrl()
+                    + (config.redisUrl().isPresent()
+                            ? ", redis " + Secrets.maskUrl(config.redisUrl().get())
+                            : "") + ")");
             if (!reachability) {
                 return 0;
             }
@@ -77,8 +92,11 @@ final class ConfigCommand implements Runnable {
         }
     }
 
-    @Command(name = "diff", mixinStandardHelpOptions = true,
-            description = "List the settings whose presence or value differs between two environments (secrets masked).")
+    @Command(
+            name = "diff",
+            mixinStandardHelpOptions = true,
+            description =
+                    "List the settings whose presence or value differs between two environments (secrets masked).")
     static final class Diff implements Callable<Integer> {
         @Parameters(index = "0", description = "First environment, e.g. dev")
         String first;
@@ -86,7 +104,10 @@ final class ConfigCommand implements Runnable {
         @Parameters(index = "1", description = "Second environment, e.g. prod")
         String second;
 
-        @Option(names = "--dir", defaultValue = "deploy/config", description = "Where <env>.yaml files are (default: deploy/config).")
+        @Option(
+                names = "--dir",
+                defaultValue = "deploy/config",
+                description = "Where <env>.yaml files are (default: deploy/config).")
         Path dir;
 
         @Override
@@ -128,7 +149,9 @@ final class ConfigCommand implements Runnable {
                 return;
             }
             if (node.isObject()) {
-                node.properties().forEach(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
+                node.properties()
+                        .forEach(e ->
+                                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
             } else if (node.isArray()) {
                 for (int i = 0; i < node.size(); i++) {
                     flatten(prefix + "[" + i + "]", node.get(i), out);

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check this environment; exit 1 when anything fails.")
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = "Check this environment; exit 1 when anything fails.")
 final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -14,19 +14,24 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
         description = "Export an owner's memory graph as JSONL (the reference MCP memory server's format).")
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--owner", defaultValue = "admin", description = "Whose memory to export (default: admin).")
     String owner;
 
-    @Option(names = {"-o", "--output"}, description = "Write to this file instead of stdout.")
+    @Option(
+            names = {"-o", "--output"},
+            description = "Write to this file instead of stdout.")
     Path output;
 
     @Override
     public Integer call() {
         long lines = CliDatabase.with(db -> {
-            try (Writer out = output == null ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
+            try (Writer out = output == null
+                    ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
                     : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
                 return new GraphFiles(new KnowledgeGraph(db, Clock.systemUTC())).exportJsonl(owner, out);
             } catch (IOException e) {

@@ -14,8 +14,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Import a memory JSONL file (the reference MCP memory server's memory.jsonl format) into an owner's graph.")
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description =
+                "Import a memory JSONL file (the reference MCP memory server's memory.jsonl format) into an owner's graph.")
 final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "The JSONL file.")
     Path file;
@@ -35,14 +38,20 @@ final class ImportCommand implements Callable<Integer> {
         }
         GraphFiles.ImportResult result = CliDatabase.with(db -> {
             try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                return new GraphFiles(new KnowledgeGraph(db, Clock.systemUTC())).importJsonl(owner, reader, done -> progress(done, total));
+                return new GraphFiles(new KnowledgeGraph(db, Clock.systemUTC()))
+                        .importJsonl(owner, reader, done -> progress(done, total));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
         System.err.println();
-        System.out.printf("imported into '%s': %d entities, %d observations, %d relations; %d lines skipped%n", owner,
-                result.entitiesCreated(), result.observationsAdded(), result.relationsCreated(), result.skipped());
+        System.out.printf(
+                "imported into '%s': %d entities, %d observations, %d relations; %d lines skipped%n",
+                owner,
+                result.entitiesCreated(),
+                result.observationsAdded(),
+                result.relationsCreated(),
+                result.skipped());
         result.problems().forEach(p -> System.out.println("  skipped " + p));
         return 0;
     }

@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage API keys.",
+@Command(
+        name = "keys",
+        mixinStandardHelpOptions = true,
+        description = "Manage API keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 final class KeysCommand implements Runnable {
     @Override
@@ -46,8 +49,10 @@ final class KeysCommand implements Runnable {
                 System.err.println("invalid key:\n  - " + String.join("\n  - ", v.errors()));
                 return 2;
             }
-            CreatedKey created = withStore(store -> store.create(name, Role.parse(role).orElseThrow(), owner, tags == null ? List.of() : tags));
-            System.out.println("created " + created.key().role().wire() + " key " + created.key().id() + " (" + created.key().name() + ")");
+            CreatedKey created = withStore(store ->
+                    store.create(name, Role.parse(role).orElseThrow(), owner, tags == null ? List.of() : tags));
+            System.out.println("created " + created.key().role().wire() + " key "
+                    + created.key().id() + " (" + created.key().name() + ")");
             System.out.println("secret (shown only once): " + created.secret());
             return 0;
         }
@@ -60,8 +65,14 @@ final class KeysCommand implements Runnable {
             List<ApiKey> keys = withStore(ApiKeyStore::list);
             System.out.printf("%-34s %-24s %-7s %-20s %-12s %s%n", "ID", "NAME", "ROLE", "OWNER", "PREFIX", "STATUS");
             for (ApiKey key : keys) {
-                System.out.printf("%-34s %-24s %-7s %-20s %-12s %s%n", key.id(), key.name(), key.role().wire(), key.owner(),
-                        key.prefix() + "…", key.revoked() ? "revoked " + key.revokedAt() : "active");
+                System.out.printf(
+                        "%-34s %-24s %-7s %-20s %-12s %s%n",
+                        key.id(),
+                        key.name(),
+                        key.role().wire(),
+                        key.owner(),
+                        key.prefix() + "…",
+                        key.revoked() ? "revoked " + key.revokedAt() : "active");
             }
         }
     }

@@ -20,16 +20,23 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "mcp", mixinStandardHelpOptions = true,
+@Command(
+        name = "mcp",
+        mixinStandardHelpOptions = true,
         description = "Serve the memory tools over MCP on stdin/stdout (for Claude Desktop and other desktop clients).")
 final class McpCommand implements Callable<Integer> {
-    @Option(names = "--stdio", required = true, description = "Use stdin/stdout (the only transport of this command; HTTP is /mcp on the server).")
+    @Option(
+            names = "--stdio",
+            required = true,
+            description = "Use stdin/stdout (the only transport of this command; HTTP is /mcp on the server).")
     boolean stdio;
 
     @Option(names = "--key", description = "An API key whose owner's memory to serve (default: env ORCHESTRA_MCP_KEY).")
     String key;
 
-    @Option(names = "--owner", description = "Serve this owner's memory without a key (single-user installs; default: admin).")
+    @Option(
+            names = "--owner",
+            description = "Serve this owner's memory without a key (single-user installs; default: admin).")
     String owner;
 
     @Override
@@ -41,20 +48,32 @@ final class McpCommand implements Callable<Integer> {
             String apiKey = key != null ? key : System.getenv("ORCHESTRA_MCP_KEY");
             String who;
             if (apiKey != null && !apiKey.isBlank()) {
-                who = new ApiKeyStore(db, Clock.systemUTC()).authenticate(apiKey).map(p -> p.owner())
+                who = new ApiKeyStore(db, Clock.systemUTC())
+                        .authenticate(apiKey)
+                        .map(p -> p.owner())
                         .orElseThrow(() -> new IllegalArgumentException("the API key is not valid"));
             } else {
                 who = owner == null || owner.isBlank() ? "admin" : owner;
             }
             McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
-            StdioStatelessTransport transport = new StdioStatelessTransport(System.in, protocol, mapper,
-                    McpTransportContext.create(Map.of("owner", who)));
+            StdioStatelessTransport transport = new StdioStatelessTransport(
+                    System.in, protocol, mapper, McpTransportContext.create(Map.of("owner", who)));
             MemoryModule memory = new MemoryModule(db, config, Clock.systemUTC());
             memory.start();
-            MemoryTools tools = new MemoryTools(memory.graph(), memory.search(), memory.memories(), context -> (String) context.get("owner"), mapper);
+            MemoryTools tools = new MemoryTools(
+                    memory.graph(),
+                    memory.search(),
+                    memory.memories(),
+                    context -> (String) context.get("owner"),
+                    mapper);
             // Each request already has its own virtual thread (see the transport): run the tool on it.
-            McpStatelessSyncServer server = McpServer.sync(transport).immediateExecution(true).serverInfo("orchestra-memory", Version.current())
-                    .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).tools(tools.tools()).build();
+            McpStatelessSyncServer server = McpServer.sync(transport)
+                    .immediateExecution(true)
+                    .serverInfo("orchestra-memory", Version.current())
+                    .capabilities(
+                            McpSchema.ServerCapabilities.builder().tools(false).build())
+                    .tools(tools.tools())
+                    .build();
             try {
                 transport.serve();
             } catch (IOException e) {

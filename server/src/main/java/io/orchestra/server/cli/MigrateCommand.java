@@ -11,7 +11,8 @@ final class MigrateCommand implements Runnable {
         OrchestraConfig config = OrchestraCli.loadConfig(true);
         try (Database db = Database.open(config.database(), "orchestra-migrate")) {
             int applied = db.migrate();
-            System.out.println("database " + db.kind().wire() + " " + db.displayUrl() + ": " + applied + " migrations applied, schema up to date");
+            System.out.println("database " + db.kind().wire() + " " + db.displayUrl() + ": " + applied
+                    + " migrations applied, schema up to date");
         }
     }
 }

@@ -44,7 +44,9 @@ public final class OrchestraCli implements Runnable {
                 commandLine.getErr().println(config.getMessage());
                 return 2;
             }
-            commandLine.getErr().println("error: " + io.orchestra.core.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
+            commandLine
+                    .getErr()
+                    .println("error: " + io.orchestra.core.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
             return 1;
         });
         return cli;

@@ -5,7 +5,10 @@ import io.orchestra.server.Orchestra;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the server (migrates the database first).")
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = "Start the server (migrates the database first).")
 final class ServeCommand implements Runnable {
     private static volatile boolean serving;
 
@@ -28,13 +31,17 @@ final class ServeCommand implements Runnable {
                  Use it as 'Authorization: Bearer <key>'. Only its hash is stored.
                 ================================================================
                 """.formatted(key)));
-        System.out.println("Orchestra " + io.orchestra.server.Version.current() + " on http://localhost:" + orchestra.port()
-                + " (profile " + config.env().wire() + ", database " + orchestra.database().kind().wire() + ")");
+        System.out.println("Orchestra " + io.orchestra.server.Version.current() + " on http://localhost:"
+                + orchestra.port() + " (profile " + config.env().wire() + ", database "
+                + orchestra.database().kind().wire() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            orchestra.close();
-            stopped.countDown();
-        }, "orchestra-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            orchestra.close();
+                            stopped.countDown();
+                        },
+                        "orchestra-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -30,14 +30,20 @@ public final class Doctor {
     public List<Check> run() {
         List<Check> checks = new ArrayList<>();
         int feature = Runtime.version().feature();
-        checks.add(new Check("JDK version", feature >= 21, "Java " + Runtime.version(),
+        checks.add(new Check(
+                "JDK version",
+                feature >= 21,
+                "Java " + Runtime.version(),
                 "install a JDK 21 or newer and set JAVA_HOME"));
         OrchestraConfig config;
         try {
             config = loader.load();
             checks.add(new Check("config valid", true, "profile " + config.env().wire(), ""));
         } catch (ConfigException e) {
-            checks.add(new Check("config valid", false, String.join("; ", e.problems()),
+            checks.add(new Check(
+                    "config valid",
+                    false,
+                    String.join("; ", e.problems()),
                     "fix the listed settings in orchestra.yaml, .env or ORCHESTRA_* variables"));
             return checks;
         }
@@ -56,7 +62,10 @@ public final class Doctor {
             socket.bind(new InetSocketAddress(config.host(), config.port()));
             return new Check("port free", true, config.host() + ":" + config.port(), "");
         } catch (IOException e) {
-            return new Check("port free", false, config.host() + ":" + config.port() + " is in use",
+            return new Check(
+                    "port free",
+                    false,
+                    config.host() + ":" + config.port() + " is in use",
                     "stop the process on that port or set ORCHESTRA_PORT / PORT");
         }
     }
@@ -68,7 +77,10 @@ public final class Doctor {
             Files.delete(probe);
             return new Check("data dir writable", true, dir.toAbsolutePath().toString(), "");
         } catch (IOException | RuntimeException e) {
-            return new Check("data dir writable", false, dir.toAbsolutePath() + ": " + e.getClass().getSimpleName(),
+            return new Check(
+                    "data dir writable",
+                    false,
+                    dir.toAbsolutePath() + ": " + e.getClass().getSimpleName(),
                     "make the directory writable or set ORCHESTRA_DATA_DIR");
         }
     }
@@ -85,10 +97,15 @@ public final class Doctor {
             boolean migrated = db.isMigrated();
             String detail = db.kind().wire() + " " + db.displayUrl() + ", " + (nanos / 1_000_000.0) + " ms"
                     + (migrated ? ", migrated" : ", migrations pending");
-            return new Check(requireMigrated ? "database reachable and migrated" : "database reachable", migrated || !requireMigrated, detail,
+            return new Check(
+                    requireMigrated ? "database reachable and migrated" : "database reachable",
+                    migrated || !requireMigrated,
+                    detail,
                     migrated ? "" : "run 'orchestra migrate' (serve also migrates on start)");
         } catch (Exception e) {
-            return new Check("database reachable and migrated", false,
+            return new Check(
+                    "database reachable and migrated",
+                    false,
                     config.database().displayUrl() + ": " + rootMessage(e),
                     "check ORCHESTRA_DB_URL, credentials, and that the server is running");
         }
@@ -99,13 +116,24 @@ public final class Doctor {
         String mode = config.setting("orchestra.memory.vector-engine").orElse("auto");
         try (Database db = Database.open(config.database(), "orchestra-doctor", java.time.Duration.ofSeconds(3))) {
             String engine = io.orchestra.memory.index.VectorSearch.choose(db, mode);
-            return new Check("vector engine", true, engine + (engine.equals("pgvector") ? " (HNSW in PostgreSQL)" : " (jvector HNSW, follows vector_changes)")
-                    + ", orchestra.memory.vector-engine=" + mode, "");
+            return new Check(
+                    "vector engine",
+                    true,
+                    engine
+                            + (engine.equals("pgvector")
+                                    ? " (HNSW in PostgreSQL)"
+                                    : " (jvector HNSW, follows vector_changes)")
+                            + ", orchestra.memory.vector-engine=" + mode,
+                    "");
         } catch (ConfigException e) {
-            return new Check("vector engine", false, String.join("; ", e.problems()),
+            return new Check(
+                    "vector engine",
+                    false,
+                    String.join("; ", e.problems()),
                     "install pgvector on the PostgreSQL server, or set orchestra.memory.vector-engine to auto or in-process");
         } catch (Exception e) {
-            return new Check("vector engine", false, "cannot ask the database: " + rootMessage(e), "see the database check");
+            return new Check(
+                    "vector engine", false, "cannot ask the database: " + rootMessage(e), "see the database check");
         }
     }
 
@@ -115,7 +143,11 @@ public final class Doctor {
             String pong = jedis.ping();
             return new Check("redis reachable", "PONG".equals(pong), io.orchestra.core.config.Secrets.maskUrl(url), "");
         } catch (RuntimeException e) {
-            return new Check("redis reachable", false, io.orchestra.core.config.Secrets.maskUrl(url) + ": " + e.getClass().getSimpleName(),
+            return new Check(
+                    "redis reachable",
+                    false,
+                    io.orchestra.core.config.Secrets.maskUrl(url) + ": "
+                            + e.getClass().getSimpleName(),
                     "start Redis or fix ORCHESTRA_REDIS_URL (unset it to run without Redis on one node)");
         }
     }
@@ -124,7 +156,10 @@ public final class Doctor {
         try {
             Files.createDirectories(dir);
             long free = Files.getFileStore(dir).getUsableSpace();
-            return new Check("disk space", free >= MIN_FREE_BYTES, (free / (1024 * 1024)) + " MiB free",
+            return new Check(
+                    "disk space",
+                    free >= MIN_FREE_BYTES,
+                    (free / (1024 * 1024)) + " MiB free",
                     "free at least 1 GiB on the data directory's disk");
         } catch (IOException e) {
             return new Check("disk space", false, e.getClass().getSimpleName(), "check the data directory");
@@ -150,7 +185,11 @@ public final class Doctor {
                     .append(check.detail())
                     .append('\n');
             if (!check.ok() && !check.fix().isEmpty()) {
-                out.append("       ").append(" ".repeat(width)).append("  fix: ").append(check.fix()).append('\n');
+                out.append("       ")
+                        .append(" ".repeat(width))
+                        .append("  fix: ")
+                        .append(check.fix())
+                        .append('\n');
             }
         }
         return out.toString();

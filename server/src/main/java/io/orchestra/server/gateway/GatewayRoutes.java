@@ -2,9 +2,9 @@ package io.orchestra.server.gateway;
 
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import io.orchestra.agents.chat.PersonaChat;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
-import io.orchestra.agents.chat.PersonaChat;
 import io.orchestra.gateway.ChatResult;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
@@ -68,7 +68,9 @@ public final class GatewayRoutes implements RouteGroup {
 
     /** {@code model: "persona:<id>"} (or {@code persona:auto}) talks to a persona through any OpenAI client. */
     private void personaChat(Context ctx, String persona, ObjectNode request) {
-        String session = request.path("session_id").isString() ? request.path("session_id").asString() : ctx.header("x-orchestra-session");
+        String session = request.path("session_id").isString()
+                ? request.path("session_id").asString()
+                : ctx.header("x-orchestra-session");
         ObjectNode options = request.deepCopy();
         for (String field : new String[] {"model", "messages", "stream", "stream_options", "session_id"}) {
             options.remove(field);
@@ -77,7 +79,8 @@ public final class GatewayRoutes implements RouteGroup {
         if (!messages.isArray()) {
             throw ProblemException.badRequest("'messages' must be an array");
         }
-        PersonaChat.Request chat = new PersonaChat.Request(persona, session, (ArrayNode) messages, request.path("stream").asBoolean(false), options);
+        PersonaChat.Request chat = new PersonaChat.Request(
+                persona, session, (ArrayNode) messages, request.path("stream").asBoolean(false), options);
         if (chat.stream()) {
             personas.stream(Requests.principal(ctx), chat, name -> ctx.header(name), new HttpSink(ctx));
             return;
@@ -179,5 +182,4 @@ public final class GatewayRoutes implements RouteGroup {
             }
         }
     }
-
 }

@@ -72,18 +72,31 @@ public final class RequestLog {
             }
         }
         Integer status = code;
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM requests " + where
-                        + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
-                .bind("from", filter.from()).bind("to", filter.to()).bind("owner", caller.owner()).bind("key", filter.keyId())
-                .bind("model", filter.model()).bind("status", status).bind("limit", limit).bind("offset", offset)
-                .map(mapper).list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM requests " + where
+                                + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
+                        .bind("from", filter.from())
+                        .bind("to", filter.to())
+                        .bind("owner", caller.owner())
+                        .bind("key", filter.keyId())
+                        .bind("model", filter.model())
+                        .bind("status", status)
+                        .bind("limit", limit)
+                        .bind("offset", offset)
+                        .map(mapper)
+                        .list());
     }
 
     /** One call by its log id, if the caller may see it. */
     public Optional<RequestRecord> find(String id, Principal caller) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM requests WHERE id = :id AND (owner = :owner OR :admin = 1)")
-                .bind("id", id).bind("owner", caller.owner()).bind("admin", caller.isAdmin() ? 1 : 0)
-                .map((rs, ctx) -> record(rs)).findOne());
+        return database.jdbi()
+                .withHandle(
+                        h -> h.createQuery("SELECT * FROM requests WHERE id = :id AND (owner = :owner OR :admin = 1)")
+                                .bind("id", id)
+                                .bind("owner", caller.owner())
+                                .bind("admin", caller.isAdmin() ? 1 : 0)
+                                .map((rs, ctx) -> record(rs))
+                                .findOne());
     }
 
     /**
@@ -109,8 +122,12 @@ public final class RequestLog {
 
     /** The latest failed gateway calls of every key (for admins: the Routes page). */
     public List<RequestRecord> recentErrors(int limit) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM requests WHERE status >= 400 ORDER BY created_at DESC LIMIT :limit")
-                .bind("limit", limit).map((rs, ctx) -> record(rs)).list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT * FROM requests WHERE status >= 400 ORDER BY created_at DESC LIMIT :limit")
+                        .bind("limit", limit)
+                        .map((rs, ctx) -> record(rs))
+                        .list());
     }
 
     /** Requests, errors, tokens and cost per key, model, UTC day, UTC hour ("YYYY-MM-DD HH") or provider, in group order. */
@@ -132,15 +149,19 @@ public final class RequestLog {
             default -> day;
         };
         String scope = caller.isAdmin() ? "" : " AND owner = :owner";
-        return database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT " + column + " AS grp, COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,"
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT " + column
+                                + " AS grp, COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,"
                                 + " SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens,"
                                 + " SUM(cached_tokens) AS cached_tokens, SUM(cost_usd) AS cost_usd,"
                                 + " SUM(CASE WHEN cache = 'hit' THEN 1 ELSE 0 END) AS cache_hits"
                                 + " FROM requests WHERE created_at >= :from AND created_at < :to" + scope
                                 + " GROUP BY " + column + " ORDER BY grp")
-                .bind("from", from).bind("to", to).bind("owner", caller.owner())
-                .mapToMap().list());
+                        .bind("from", from)
+                        .bind("to", to)
+                        .bind("owner", caller.owner())
+                        .mapToMap()
+                        .list());
     }
 
     private static int statusCode(String status) {
@@ -154,10 +175,26 @@ public final class RequestLog {
     private static RequestRecord record(ResultSet rs) throws SQLException {
         double firstToken = rs.getDouble("first_token_ms");
         Double firstTokenMs = rs.wasNull() ? null : firstToken;
-        return new RequestRecord(rs.getString("id"), rs.getString("key_id"), rs.getString("owner"), rs.getString("alias"),
-                rs.getString("provider"), rs.getString("model"), rs.getString("endpoint"), rs.getInt("stream") != 0, rs.getInt("status"),
-                rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"), rs.getInt("cached_tokens"), rs.getInt("reasoning_tokens"),
-                rs.getDouble("cost_usd"), rs.getDouble("latency_ms"), firstTokenMs, rs.getInt("attempts"), rs.getString("cache"),
-                rs.getString("error"), rs.getLong("created_at"));
+        return new RequestRecord(
+                rs.getString("id"),
+                rs.getString("key_id"),
+                rs.getString("owner"),
+                rs.getString("alias"),
+                rs.getString("provider"),
+                rs.getString("model"),
+                rs.getString("endpoint"),
+                rs.getInt("stream") != 0,
+                rs.getInt("status"),
+                rs.getInt("prompt_tokens"),
+                rs.getInt("completion_tokens"),
+                rs.getInt("cached_tokens"),
+                rs.getInt("reasoning_tokens"),
+                rs.getDouble("cost_usd"),
+                rs.getDouble("latency_ms"),
+                firstTokenMs,
+                rs.getInt("attempts"),
+                rs.getString("cache"),
+                rs.getString("error"),
+                rs.getLong("created_at"));
     }
 }

@@ -30,16 +30,31 @@ public final class RouteAdminRoutes implements RouteGroup {
     @Override
     public void addRoutes(JavalinDefaultRoutingApi routes) {
         routes.get("/api/routes", this::list, Access.ADMIN);
-        routes.get("/api/routes/status", ctx -> ctx.json(Map.of("circuits", gateway.breakers().statuses(),
-                "cache", gateway.cache().kind(), "semantic_cache", gateway.semanticCache().kind(), "limits", gateway.limits().counters().kind(),
-                "config_problems", gateway.config().lastProblems())), Access.ADMIN);
+        routes.get(
+                "/api/routes/status",
+                ctx -> ctx.json(Map.of(
+                        "circuits",
+                        gateway.breakers().statuses(),
+                        "cache",
+                        gateway.cache().kind(),
+                        "semantic_cache",
+                        gateway.semanticCache().kind(),
+                        "limits",
+                        gateway.limits().counters().kind(),
+                        "config_problems",
+                        gateway.config().lastProblems())),
+                Access.ADMIN);
         routes.put("/api/routes/{alias}", this::save, Access.ADMIN);
-        routes.delete("/api/routes/{alias}", ctx -> {
-            if (!gateway.config().delete(Requests.pathId(ctx, "alias"))) {
-                throw ProblemException.notFound("no stored route '" + ctx.pathParam("alias") + "' (routes from orchestra.yaml are edited there)");
-            }
-            ctx.status(204);
-        }, Access.ADMIN);
+        routes.delete(
+                "/api/routes/{alias}",
+                ctx -> {
+                    if (!gateway.config().delete(Requests.pathId(ctx, "alias"))) {
+                        throw ProblemException.notFound("no stored route '" + ctx.pathParam("alias")
+                                + "' (routes from orchestra.yaml are edited there)");
+                    }
+                    ctx.status(204);
+                },
+                Access.ADMIN);
         routes.get("/api/keys/{id}/limits", ctx -> ctx.json(limitsView(Requests.pathId(ctx, "id"))), Access.ADMIN);
         routes.put("/api/keys/{id}/limits", this::setLimits, Access.ADMIN);
     }
@@ -48,8 +63,12 @@ public final class RouteAdminRoutes implements RouteGroup {
         GatewayConfig config = gateway.config().current();
         ObjectNode body = Json.object();
         var providers = body.putObject("providers");
-        config.providers().forEach((name, p) -> providers.putObject(name).put("kind", p.kind()).put("base_url", p.baseUrl())
-                .put("has_key", p.hasKey()));
+        config.providers()
+                .forEach((name, p) -> providers
+                        .putObject(name)
+                        .put("kind", p.kind())
+                        .put("base_url", p.baseUrl())
+                        .put("has_key", p.hasKey()));
         body.set("routes", Json.mapper().valueToTree(config.routes()));
         ctx.json(body);
     }
@@ -68,13 +87,20 @@ public final class RouteAdminRoutes implements RouteGroup {
         ctx.json(body);
     }
 
-    public record LimitsRequest(Double daily_budget_usd, Double monthly_budget_usd, Integer requests_per_minute, Integer tokens_per_minute) {}
+    public record LimitsRequest(
+            Double daily_budget_usd,
+            Double monthly_budget_usd,
+            Integer requests_per_minute,
+            Integer tokens_per_minute) {}
 
     private void setLimits(Context ctx) {
         String id = Requests.pathId(ctx, "id");
         keys.find(id).orElseThrow(() -> ProblemException.notFound("no API key with id '" + id + "'"));
         LimitsRequest request = Bodies.read(ctx, LimitsRequest.class);
-        KeyLimits limits = new KeyLimits(request.daily_budget_usd(), request.monthly_budget_usd(), request.requests_per_minute(),
+        KeyLimits limits = new KeyLimits(
+                request.daily_budget_usd(),
+                request.monthly_budget_usd(),
+                request.requests_per_minute(),
                 request.tokens_per_minute());
         limits.validate().throwIfInvalid();
         gateway.limits().set(id, limits);

@@ -32,7 +32,8 @@ public final class UsageRoutes implements RouteGroup {
         try {
             return Instant.parse(value).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest("query parameter '" + name + "' must be an ISO-8601 instant like 2026-11-23T00:00:00Z");
+            throw ProblemException.badRequest(
+                    "query parameter '" + name + "' must be an ISO-8601 instant like 2026-11-23T00:00:00Z");
         }
     }
 
@@ -47,8 +48,12 @@ public final class UsageRoutes implements RouteGroup {
     private void requests(Context ctx) {
         Principal caller = Requests.principal(ctx);
         int limit = Requests.queryInt(ctx, "limit", 100, 1, 1000);
-        RequestLog.Filter filter = new RequestLog.Filter(ctx.queryParam("key_id"), ctx.queryParam("model"), ctx.queryParam("status"),
-                since(ctx, "from", 0), Long.MAX_VALUE);
+        RequestLog.Filter filter = new RequestLog.Filter(
+                ctx.queryParam("key_id"),
+                ctx.queryParam("model"),
+                ctx.queryParam("status"),
+                since(ctx, "from", 0),
+                Long.MAX_VALUE);
         ctx.json(Map.of("data", log.rows(caller, filter, limit, 0)));
     }
 }

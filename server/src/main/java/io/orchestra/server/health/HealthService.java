@@ -68,7 +68,10 @@ public final class HealthService {
             database.ping();
             return new Readiness(true, "ready", List.of());
         } catch (Exception e) {
-            return new Readiness(false, "unavailable", List.of("database does not answer: " + e.getClass().getSimpleName()));
+            return new Readiness(
+                    false,
+                    "unavailable",
+                    List.of("database does not answer: " + e.getClass().getSimpleName()));
         }
     }
 
@@ -88,7 +91,8 @@ public final class HealthService {
         report.put("status", allUp ? "up" : "degraded");
         report.put("version", version);
         report.put("profile", config.env().wire());
-        report.put("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
+        report.put(
+                "uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
         report.put("started_at", startedAt.toString());
         report.put("java", Runtime.version().toString());
         Map<String, Map<String, Object>> flat = new LinkedHashMap<>();
@@ -109,10 +113,16 @@ public final class HealthService {
             details.put("kind", database.kind().wire());
             details.put("latency_ms", Math.round(nanos / 10_000.0) / 100.0);
             details.put("migrated", database.isMigrated());
-            details.put("pool_active", database.pool().getHikariPoolMXBean() == null ? 0 : database.pool().getHikariPoolMXBean().getActiveConnections());
+            details.put(
+                    "pool_active",
+                    database.pool().getHikariPoolMXBean() == null
+                            ? 0
+                            : database.pool().getHikariPoolMXBean().getActiveConnections());
             return Component.up(details);
         } catch (Exception e) {
-            return new Component("down", Map.of("kind", database.kind().wire(), "error", e.getClass().getSimpleName()));
+            return new Component(
+                    "down",
+                    Map.of("kind", database.kind().wire(), "error", e.getClass().getSimpleName()));
         }
     }
 
@@ -126,7 +136,8 @@ public final class HealthService {
             Map<String, Object> details = Map.of("path", dir.toString(), "free_bytes", free, "total_bytes", total);
             return new Component(free < 512L * 1024 * 1024 ? "low" : "up", details);
         } catch (IOException e) {
-            return Component.down("data directory not accessible: " + e.getClass().getSimpleName());
+            return Component.down(
+                    "data directory not accessible: " + e.getClass().getSimpleName());
         }
     }
 }

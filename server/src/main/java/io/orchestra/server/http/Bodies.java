@@ -55,7 +55,10 @@ public final class Bodies {
     private static void requireJson(Context ctx) {
         String contentType = ctx.contentType();
         if (contentType != null && !contentType.toLowerCase(Locale.ROOT).contains("json")) {
-            throw new ProblemException(415, "unsupported-media-type", "Unsupported media type",
+            throw new ProblemException(
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported media type",
                     "expected Content-Type application/json, got '" + contentType + "'");
         }
     }
@@ -76,21 +79,27 @@ public final class Bodies {
         String where = path(e);
         if (e instanceof UnrecognizedPropertyException unknown) {
             return ProblemException.badRequest("unknown field '" + unknown.getPropertyName() + "'"
-                    + (unknown.getKnownPropertyIds() == null ? "" : "; known fields: " + unknown.getKnownPropertyIds()));
+                    + (unknown.getKnownPropertyIds() == null
+                            ? ""
+                            : "; known fields: " + unknown.getKnownPropertyIds()));
         }
         if (e instanceof InvalidFormatException invalid) {
-            return ProblemException.badRequest("field " + where + " has the wrong type or format: '"
-                    + invalid.getValue() + "' cannot be read as " + invalid.getTargetType().getSimpleName());
+            return ProblemException.badRequest(
+                    "field " + where + " has the wrong type or format: '" + invalid.getValue() + "' cannot be read as "
+                            + invalid.getTargetType().getSimpleName());
         }
         if (e instanceof MismatchedInputException mismatched) {
-            String target = mismatched.getTargetType() == null ? "the expected type" : mismatched.getTargetType().getSimpleName();
-            return ProblemException.badRequest(where.isEmpty()
-                    ? "request body must be a JSON object matching " + target
-                    : "field " + where + " has the wrong type: expected " + target);
+            String target = mismatched.getTargetType() == null
+                    ? "the expected type"
+                    : mismatched.getTargetType().getSimpleName();
+            return ProblemException.badRequest(
+                    where.isEmpty()
+                            ? "request body must be a JSON object matching " + target
+                            : "field " + where + " has the wrong type: expected " + target);
         }
         String message = e.getOriginalMessage();
-        return ProblemException.badRequest("malformed JSON: " + (message == null ? "cannot parse" : message)
-                + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        return ProblemException.badRequest("malformed JSON: " + (message == null ? "cannot parse" : message) + " (line "
+                + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
     }
 
     private static String path(JacksonException e) {

@@ -55,7 +55,8 @@ public final class HttpServer {
         try {
             java.nio.file.Files.createDirectories(config.dataDir().resolve("tmp"));
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + config.dataDir().resolve("tmp"), e);
+            throw new java.io.UncheckedIOException(
+                    "cannot create " + config.dataDir().resolve("tmp"), e);
         }
         this.app = Javalin.create(javalin -> configure(javalin, groups, servletCustomizers));
     }
@@ -72,11 +73,14 @@ public final class HttpServer {
         javalin.jetty.host = config.host();
         javalin.jetty.port = config.port();
         // Multipart uploads spill to disk past 1 MiB and have their own, larger limit.
-        javalin.jetty.multipartConfig.cacheDirectory(config.dataDir().resolve("tmp").toAbsolutePath().toString());
+        javalin.jetty.multipartConfig.cacheDirectory(
+                config.dataDir().resolve("tmp").toAbsolutePath().toString());
         javalin.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
         javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), io.javalin.config.SizeUnit.BYTES);
-        javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes() + 1024 * 1024, io.javalin.config.SizeUnit.BYTES);
-        javalin.jetty.modifyServer(server -> server.setStopTimeout(Duration.ofSeconds(config.shutdownGraceSeconds()).toMillis()));
+        javalin.jetty.multipartConfig.maxTotalRequestSize(
+                config.maxUploadBytes() + 1024 * 1024, io.javalin.config.SizeUnit.BYTES);
+        javalin.jetty.modifyServer(server -> server.setStopTimeout(
+                Duration.ofSeconds(config.shutdownGraceSeconds()).toMillis()));
         servletCustomizers.forEach(javalin.jetty::modifyServletContextHandler);
         javalin.requestLogger.http(this::logRequest);
 
@@ -88,19 +92,31 @@ public final class HttpServer {
         routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, fromJavalin(e)));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-            Problems.write(ctx, new ProblemException(500, "internal", "Internal error",
-                    "the server failed to handle this request; quote request id " + Requests.requestId(ctx)));
+            Problems.write(
+                    ctx,
+                    new ProblemException(
+                            500,
+                            "internal",
+                            "Internal error",
+                            "the server failed to handle this request; quote request id " + Requests.requestId(ctx)));
         });
         routes.error(404, ctx -> {
             // A handler's own HTML 404 (the UI's "not found" pages) stays; anything else becomes problem+json.
-            if (ctx.result() == null || !isProblem(ctx) && !String.valueOf(ctx.res().getContentType()).startsWith("text/html")) {
+            if (ctx.result() == null
+                    || !isProblem(ctx)
+                            && !String.valueOf(ctx.res().getContentType()).startsWith("text/html")) {
                 Problems.write(ctx, ProblemException.notFound("no route for " + ctx.method() + " " + ctx.path()));
             }
         });
         routes.error(405, ctx -> {
             if (!isProblem(ctx)) {
-                Problems.write(ctx, new ProblemException(405, "method-not-allowed", "Method not allowed",
-                        ctx.method() + " is not allowed on " + ctx.path()));
+                Problems.write(
+                        ctx,
+                        new ProblemException(
+                                405,
+                                "method-not-allowed",
+                                "Method not allowed",
+                                ctx.method() + " is not allowed on " + ctx.path()));
             }
         });
         groups.forEach(group -> group.addRoutes(routes));
@@ -108,16 +124,20 @@ public final class HttpServer {
 
     private static boolean isProblem(Context ctx) {
         String type = ctx.res().getContentType();
-        return type != null && (type.startsWith("application/problem+json") || ctx.path().startsWith("/v1/") && type.startsWith("application/json"));
+        return type != null
+                && (type.startsWith("application/problem+json")
+                        || ctx.path().startsWith("/v1/") && type.startsWith("application/json"));
     }
 
     private static ProblemException fromJavalin(HttpResponseException e) {
         int status = e.getStatus();
         if (status == HttpStatus.CONTENT_TOO_LARGE.getCode()) {
-            return ProblemException.tooLarge("request body exceeds the limit of the server (orchestra.http.max-body-bytes)");
+            return ProblemException.tooLarge(
+                    "request body exceeds the limit of the server (orchestra.http.max-body-bytes)");
         }
         HttpStatus known = HttpStatus.forStatus(status);
-        return new ProblemException(status, known.name().toLowerCase().replace('_', '-'), known.getMessage(), e.getMessage());
+        return new ProblemException(
+                status, known.name().toLowerCase().replace('_', '-'), known.getMessage(), e.getMessage());
     }
 
     private void beginRequest(Context ctx) {
@@ -126,14 +146,17 @@ public final class HttpServer {
         ctx.attribute(Requests.REQUEST_ID, requestId);
         ctx.header(Requests.REQUEST_ID_HEADER, requestId);
         MDC.put("request_id", requestId);
-        traceId(ctx).ifPresent(trace -> MDC.put(CLOUD_PROJECT == null ? "trace_id" : "logging.googleapis.com/trace",
-                CLOUD_PROJECT == null ? trace : "projects/" + CLOUD_PROJECT + "/traces/" + trace));
+        traceId(ctx)
+                .ifPresent(trace -> MDC.put(
+                        CLOUD_PROJECT == null ? "trace_id" : "logging.googleapis.com/trace",
+                        CLOUD_PROJECT == null ? trace : "projects/" + CLOUD_PROJECT + "/traces/" + trace));
         long length = ctx.req().getContentLengthLong();
         boolean multipart = ctx.isMultipartFormData();
         long limit = multipart ? config.maxUploadBytes() + 64 * 1024 : config.maxBodyBytes();
         if (length > limit) {
-            throw ProblemException.tooLarge("request body of " + length + " bytes exceeds the limit of " + limit + " bytes ("
-                    + (multipart ? "orchestra.http.max-upload-bytes" : "orchestra.http.max-body-bytes") + ")");
+            throw ProblemException.tooLarge(
+                    "request body of " + length + " bytes exceeds the limit of " + limit + " bytes ("
+                            + (multipart ? "orchestra.http.max-upload-bytes" : "orchestra.http.max-body-bytes") + ")");
         }
     }
 
@@ -164,24 +187,28 @@ public final class HttpServer {
         ctx.attribute(Requests.PRINCIPAL, principal);
         MDC.put("key_id", principal.keyId());
         if (roles.contains(Access.ADMIN) && !principal.isAdmin()) {
-            throw ProblemException.forbidden("this route needs an admin key; key '" + principal.keyName() + "' is a member key");
+            throw ProblemException.forbidden(
+                    "this route needs an admin key; key '" + principal.keyName() + "' is a member key");
         }
     }
 
     /** One timer per method, route and status, built once (building it per request showed in the gateway's profile). */
     private record TimerKey(String method, String route, int status) {}
 
-    private final java.util.concurrent.ConcurrentHashMap<TimerKey, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<TimerKey, Timer> timers =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private void logRequest(Context ctx, Float millis) {
         String route = routeOf(ctx);
-        timers.computeIfAbsent(new TimerKey(ctx.method().name(), route, ctx.statusCode()), key -> Timer.builder("http.server.requests")
-                        .description("HTTP server requests by route and status")
-                        .tag("method", key.method())
-                        .tag("route", key.route())
-                        .tag("status", Integer.toString(key.status()))
-                        .publishPercentileHistogram()
-                        .register(metrics))
+        timers.computeIfAbsent(
+                        new TimerKey(ctx.method().name(), route, ctx.statusCode()),
+                        key -> Timer.builder("http.server.requests")
+                                .description("HTTP server requests by route and status")
+                                .tag("method", key.method())
+                                .tag("route", key.route())
+                                .tag("status", Integer.toString(key.status()))
+                                .publishPercentileHistogram()
+                                .register(metrics))
                 .record(Duration.ofNanos((long) (millis * 1_000_000)));
         if (!route.equals("/health") && !route.equals("/metrics")) {
             ACCESS.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis * 100) / 100.0);
@@ -212,7 +239,8 @@ public final class HttpServer {
                 network.close();
             }
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(config.shutdownGraceSeconds()).toNanos();
+        long deadline = System.nanoTime()
+                + Duration.ofSeconds(config.shutdownGraceSeconds()).toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
@@ -222,7 +250,10 @@ public final class HttpServer {
             }
         }
         if (inFlight.get() > 0) {
-            LOG.warn("stopping with {} requests still in flight after {}s", inFlight.get(), config.shutdownGraceSeconds());
+            LOG.warn(
+                    "stopping with {} requests still in flight after {}s",
+                    inFlight.get(),
+                    config.shutdownGraceSeconds());
         }
         app.stop();
     }

@@ -10,13 +10,16 @@ public final class Requests {
     static final String REQUEST_ID = "orchestra.requestId";
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
-    private static final java.util.regex.Pattern VALID_REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final java.util.regex.Pattern VALID_REQUEST_ID =
+            java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private Requests() {}
 
     /** The caller's {@code X-Request-Id} when it is safe to echo and log, else a new id. */
     public static String requestIdFor(String incoming) {
-        return incoming != null && VALID_REQUEST_ID.matcher(incoming).matches() ? incoming : io.orchestra.core.util.Ids.newId("req");
+        return incoming != null && VALID_REQUEST_ID.matcher(incoming).matches()
+                ? incoming
+                : io.orchestra.core.util.Ids.newId("req");
     }
 
     /** The authenticated caller; every non-public route has one. */

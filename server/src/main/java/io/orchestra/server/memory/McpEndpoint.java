@@ -50,15 +50,20 @@ public final class McpEndpoint {
     private final McpStatelessSyncServer server;
     private final HttpServletStatelessServerTransport transport;
 
-    public McpEndpoint(KnowledgeGraph graph, io.orchestra.memory.graph.GraphSearch search, io.orchestra.memory.memories.MemoryStore memories,
-            ApiKeyStore keys, List<String> allowedOrigins) {
+    public McpEndpoint(
+            KnowledgeGraph graph,
+            io.orchestra.memory.graph.GraphSearch search,
+            io.orchestra.memory.memories.MemoryStore memories,
+            ApiKeyStore keys,
+            List<String> allowedOrigins) {
         this.keys = keys;
         this.allowedOrigins = List.copyOf(allowedOrigins);
         McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
         this.transport = HttpServletStatelessServerTransport.builder()
                 .jsonMapper(mapper)
                 .messageEndpoint("/mcp")
-                .contextExtractor(request -> McpTransportContext.create(Map.of(PRINCIPAL, request.getAttribute(PRINCIPAL))))
+                .contextExtractor(
+                        request -> McpTransportContext.create(Map.of(PRINCIPAL, request.getAttribute(PRINCIPAL))))
                 .httpHeaderValidator(headers -> {
                     List<String> origin = headers.getHeader("Origin");
                     if (origin != null && !origin.isEmpty() && !originAllowed(origin.get(0))) {
@@ -66,13 +71,15 @@ public final class McpEndpoint {
                     }
                 })
                 .build();
-        MemoryTools tools = new MemoryTools(graph, search, memories, context -> ((Principal) context.get(PRINCIPAL)).owner(), mapper);
+        MemoryTools tools = new MemoryTools(
+                graph, search, memories, context -> ((Principal) context.get(PRINCIPAL)).owner(), mapper);
         // immediateExecution: a tool runs on the request's virtual thread instead of hopping to
         // Reactor's boundedElastic pool and back (the tools are plain blocking calls).
         this.server = McpServer.sync(transport)
                 .immediateExecution(true)
                 .serverInfo("orchestra-memory", Version.current())
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .capabilities(
+                        McpSchema.ServerCapabilities.builder().tools(false).build())
                 .tools(tools.tools())
                 .build();
     }
@@ -104,7 +111,8 @@ public final class McpEndpoint {
 
     private final class AuthFilter implements Filter {
         @Override
-        public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+                throws IOException, ServletException {
             HttpServletRequest request = (HttpServletRequest) req;
             HttpServletResponse response = (HttpServletResponse) res;
             String requestId = Requests.requestIdFor(request.getHeader(Requests.REQUEST_ID_HEADER));
@@ -116,9 +124,12 @@ public final class McpEndpoint {
                     response.setStatus(401);
                     response.setHeader("WWW-Authenticate", "Bearer realm=\"orchestra\", error=\"invalid_token\"");
                     response.setContentType("application/problem+json");
-                    response.getOutputStream().write(("{\"type\":\"https://orchestra.dev/problems/unauthorized\",\"title\":\"Unauthorized\","
-                            + "\"status\":401,\"detail\":\"a valid API key is required: send 'Authorization: Bearer <key>'\",\"instance\":\"/mcp\","
-                            + "\"request_id\":\"" + requestId + "\"}").getBytes(StandardCharsets.UTF_8));
+                    response.getOutputStream()
+                            .write(
+                                    ("{\"type\":\"https://orchestra.dev/problems/unauthorized\",\"title\":\"Unauthorized\","
+                                                    + "\"status\":401,\"detail\":\"a valid API key is required: send 'Authorization: Bearer <key>'\",\"instance\":\"/mcp\","
+                                                    + "\"request_id\":\"" + requestId + "\"}")
+                                            .getBytes(StandardCharsets.UTF_8));
                     return;
                 }
                 request.setAttribute(PRINCIPAL, principal.get());

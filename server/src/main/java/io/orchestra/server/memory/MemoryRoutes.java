@@ -29,35 +29,65 @@ public final class MemoryRoutes implements RouteGroup {
 
     @Override
     public void addRoutes(JavalinDefaultRoutingApi routes) {
-        routes.get("/api/memory/graph", ctx -> ctx.json(graph.readGraph(owner(ctx), Requests.queryInt(ctx, "limit", 1000, 1, 100_000),
-                Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE))));
+        routes.get(
+                "/api/memory/graph",
+                ctx -> ctx.json(graph.readGraph(
+                        owner(ctx),
+                        Requests.queryInt(ctx, "limit", 1000, 1, 100_000),
+                        Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE))));
         routes.get("/api/memory/graph/search", this::search);
         addMemoryRoutes(routes);
-        routes.post("/api/memory/graph/entities", ctx -> ctx.status(201).json(Map.of("entities",
-                run(() -> graph.createEntities(owner(ctx), GraphArguments.entities(body(ctx).path("entities")))))));
-        routes.post("/api/memory/graph/relations", ctx -> ctx.status(201).json(Map.of("relations",
-                run(() -> graph.createRelations(owner(ctx), GraphArguments.relations(body(ctx).path("relations")))))));
-        routes.post("/api/memory/graph/observations", ctx -> ctx.json(Map.of("results",
-                run(() -> graph.addObservations(owner(ctx), GraphArguments.batches(body(ctx).path("observations"), "contents")).stream()
-                        .map(b -> Map.of("entityName", b.entityName(), "addedObservations", b.contents())).toList()))));
-        routes.post("/api/memory/graph/nodes", ctx -> ctx.json(run(() -> graph.openNodes(owner(ctx), GraphArguments.strings(body(ctx).path("names"))))));
+        routes.post(
+                "/api/memory/graph/entities",
+                ctx -> ctx.status(201)
+                        .json(Map.of(
+                                "entities",
+                                run(() -> graph.createEntities(
+                                        owner(ctx),
+                                        GraphArguments.entities(body(ctx).path("entities")))))));
+        routes.post(
+                "/api/memory/graph/relations",
+                ctx -> ctx.status(201)
+                        .json(Map.of(
+                                "relations",
+                                run(() -> graph.createRelations(
+                                        owner(ctx),
+                                        GraphArguments.relations(body(ctx).path("relations")))))));
+        routes.post(
+                "/api/memory/graph/observations",
+                ctx -> ctx.json(Map.of(
+                        "results",
+                        run(() -> graph
+                                .addObservations(
+                                        owner(ctx),
+                                        GraphArguments.batches(body(ctx).path("observations"), "contents"))
+                                .stream()
+                                .map(b -> Map.of("entityName", b.entityName(), "addedObservations", b.contents()))
+                                .toList()))));
+        routes.post(
+                "/api/memory/graph/nodes",
+                ctx -> ctx.json(run(() -> graph.openNodes(
+                        owner(ctx), GraphArguments.strings(body(ctx).path("names"))))));
         routes.post("/api/memory/graph/entities/delete", ctx -> {
             run(() -> {
-                graph.deleteEntities(owner(ctx), GraphArguments.strings(body(ctx).path("entityNames")));
+                graph.deleteEntities(
+                        owner(ctx), GraphArguments.strings(body(ctx).path("entityNames")));
                 return null;
             });
             ctx.status(204);
         });
         routes.post("/api/memory/graph/observations/delete", ctx -> {
             run(() -> {
-                graph.deleteObservations(owner(ctx), GraphArguments.batches(body(ctx).path("deletions"), "observations"));
+                graph.deleteObservations(
+                        owner(ctx), GraphArguments.batches(body(ctx).path("deletions"), "observations"));
                 return null;
             });
             ctx.status(204);
         });
         routes.post("/api/memory/graph/relations/delete", ctx -> {
             run(() -> {
-                graph.deleteRelations(owner(ctx), GraphArguments.relations(body(ctx).path("relations")));
+                graph.deleteRelations(
+                        owner(ctx), GraphArguments.relations(body(ctx).path("relations")));
                 return null;
             });
             ctx.status(204);
@@ -67,9 +97,14 @@ public final class MemoryRoutes implements RouteGroup {
     private void addMemoryRoutes(JavalinDefaultRoutingApi routes) {
         routes.post("/api/memory/memories", ctx -> {
             JsonNode body = body(ctx);
-            MemoryStore.Remembered r = run(() -> memories.remember(owner(ctx), optionalText(body, "agent"), optionalText(body, "session_id"),
-                    GraphArguments.text(body, "text"), body.has("tags") ? GraphArguments.strings(body.path("tags")) : java.util.List.of(),
-                    body.path("importance").asDouble(0.5), body.has("ttl_seconds") ? body.path("ttl_seconds").asLong() : null));
+            MemoryStore.Remembered r = run(() -> memories.remember(
+                    owner(ctx),
+                    optionalText(body, "agent"),
+                    optionalText(body, "session_id"),
+                    GraphArguments.text(body, "text"),
+                    body.has("tags") ? GraphArguments.strings(body.path("tags")) : java.util.List.of(),
+                    body.path("importance").asDouble(0.5),
+                    body.has("ttl_seconds") ? body.path("ttl_seconds").asLong() : null));
             ctx.status(r.merged() ? 200 : 201).json(Map.of("memory", r.memory(), "merged", r.merged()));
         });
         routes.get("/api/memory/memories", ctx -> {
@@ -79,8 +114,16 @@ public final class MemoryRoutes implements RouteGroup {
                 return;
             }
             java.util.List<String> tags = ctx.queryParams("tag");
-            ctx.json(Map.of("data", memories.recall(owner(ctx), query, Requests.queryInt(ctx, "k", 10, 1, 100),
-                    ctx.queryParams("agent"), tags, instant(ctx, "since"), instant(ctx, "until"))));
+            ctx.json(Map.of(
+                    "data",
+                    memories.recall(
+                            owner(ctx),
+                            query,
+                            Requests.queryInt(ctx, "k", 10, 1, 100),
+                            ctx.queryParams("agent"),
+                            tags,
+                            instant(ctx, "since"),
+                            instant(ctx, "until"))));
         });
         routes.delete("/api/memory/memories/{id}", ctx -> {
             memories.forget(owner(ctx), Requests.pathId(ctx, "id"));
@@ -88,7 +131,10 @@ public final class MemoryRoutes implements RouteGroup {
         });
         routes.patch("/api/memory/memories/{id}", ctx -> {
             JsonNode body = body(ctx);
-            ctx.json(run(() -> memories.update(owner(ctx), Requests.pathId(ctx, "id"), optionalText(body, "text"),
+            ctx.json(run(() -> memories.update(
+                    owner(ctx),
+                    Requests.pathId(ctx, "id"),
+                    optionalText(body, "text"),
                     body.has("tags") ? GraphArguments.strings(body.path("tags")) : null,
                     body.has("importance") ? body.path("importance").asDouble() : null)));
         });
@@ -140,7 +186,8 @@ public final class MemoryRoutes implements RouteGroup {
         try {
             return action.get();
         } catch (GraphException e) {
-            throw e.getMessage().endsWith("not found") ? ProblemException.notFound(e.getMessage())
+            throw e.getMessage().endsWith("not found")
+                    ? ProblemException.notFound(e.getMessage())
                     : ProblemException.invalid(java.util.List.of(e.getMessage()));
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest(e.getMessage());

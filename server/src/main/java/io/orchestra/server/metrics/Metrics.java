@@ -1,5 +1,6 @@
 package io.orchestra.server.metrics;
 
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -8,7 +9,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.server.http.Access;
 import io.orchestra.server.http.RouteGroup;
 
@@ -32,7 +32,11 @@ public final class Metrics implements RouteGroup, AutoCloseable {
 
     @Override
     public void addRoutes(JavalinDefaultRoutingApi routes) {
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()), Access.PUBLIC);
+        routes.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape()),
+                Access.PUBLIC);
     }
 
     @Override

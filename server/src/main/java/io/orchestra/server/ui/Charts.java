@@ -17,12 +17,25 @@ public record Charts(List<Chart> charts, long totalRequests) {
     static Charts of(List<TrafficStats.Minute> minutes) {
         long total = minutes.stream().mapToLong(TrafficStats.Minute::requests).sum();
         long errors = minutes.stream().mapToLong(TrafficStats.Minute::errors).sum();
-        double p95 = minutes.stream().mapToDouble(TrafficStats.Minute::p95Ms).max().orElse(0);
+        double p95 =
+                minutes.stream().mapToDouble(TrafficStats.Minute::p95Ms).max().orElse(0);
         List<Chart> charts = List.of(
                 chart("Requests per minute", total + " requests", minutes, m -> m.requests(), "%.0f req", m -> ""),
-                chart("Error rate (5xx)", total == 0 ? "no requests" : String.format("%.1f%%", 100.0 * errors / total), minutes, m -> 100 * m.errorRate(), "%.1f%%", m -> ""),
+                chart(
+                        "Error rate (5xx)",
+                        total == 0 ? "no requests" : String.format("%.1f%%", 100.0 * errors / total),
+                        minutes,
+                        m -> 100 * m.errorRate(),
+                        "%.1f%%",
+                        m -> ""),
                 chart("Latency p50 (ms)", "", minutes, TrafficStats.Minute::p50Ms, "%.0f ms", m -> ""),
-                chart("Latency p95 (ms)", "max " + String.format("%.0f ms", p95), minutes, TrafficStats.Minute::p95Ms, "%.0f ms", m -> ""));
+                chart(
+                        "Latency p95 (ms)",
+                        "max " + String.format("%.0f ms", p95),
+                        minutes,
+                        TrafficStats.Minute::p95Ms,
+                        "%.0f ms",
+                        m -> ""));
         return new Charts(minutes.isEmpty() ? List.of() : charts, total);
     }
 
@@ -36,11 +49,29 @@ public record Charts(List<Chart> charts, long totalRequests) {
     static List<Chart> today(List<Hour> hours) {
         double tokens = hours.stream().mapToDouble(Hour::tokens).sum();
         double cost = hours.stream().mapToDouble(Hour::costUsd).sum();
-        return List.of(chart("Tokens per hour today (UTC)", String.format("%.0f tokens", tokens), hours, Hour::tokens, "%.0f tokens", Hour::when),
-                chart("Cost per hour today (UTC)", String.format("$%.4f", cost), hours, Hour::costUsd, "$%.4f", Hour::when));
+        return List.of(
+                chart(
+                        "Tokens per hour today (UTC)",
+                        String.format("%.0f tokens", tokens),
+                        hours,
+                        Hour::tokens,
+                        "%.0f tokens",
+                        Hour::when),
+                chart(
+                        "Cost per hour today (UTC)",
+                        String.format("$%.4f", cost),
+                        hours,
+                        Hour::costUsd,
+                        "$%.4f",
+                        Hour::when));
     }
 
-    private static <T> Chart chart(String title, String summary, List<T> items, ToDoubleFunction<T> value, String format,
+    private static <T> Chart chart(
+            String title,
+            String summary,
+            List<T> items,
+            ToDoubleFunction<T> value,
+            String format,
             Function<T, String> when) {
         double max = items.stream().mapToDouble(value).max().orElse(0);
         double width = items.isEmpty() ? 0 : WIDTH / items.size();
@@ -48,7 +79,12 @@ public record Charts(List<Chart> charts, long totalRequests) {
         for (int i = 0; i < items.size(); i++) {
             double v = value.applyAsDouble(items.get(i));
             double h = max == 0 ? 0 : HEIGHT * v / max;
-            bars.add(new Bar(i * width, HEIGHT - h, Math.max(width - 1, 0.5), h, String.format(format, v) + when.apply(items.get(i))));
+            bars.add(new Bar(
+                    i * width,
+                    HEIGHT - h,
+                    Math.max(width - 1, 0.5),
+                    h,
+                    String.format(format, v) + when.apply(items.get(i))));
         }
         return new Chart(title, summary, bars);
     }

@@ -9,8 +9,13 @@ import java.util.Optional;
 public record DocumentRow(Document document, double progress, String message, int attempts) {
 
     static DocumentRow of(Document document, Optional<Job> job) {
-        double progress = document.status().equals("ready") ? 1.0 : job.map(Job::progress).orElse(0.0);
-        return new DocumentRow(document, progress, job.map(Job::message).orElse(null), job.map(Job::attempts).orElse(0));
+        double progress =
+                document.status().equals("ready") ? 1.0 : job.map(Job::progress).orElse(0.0);
+        return new DocumentRow(
+                document,
+                progress,
+                job.map(Job::message).orElse(null),
+                job.map(Job::attempts).orElse(0));
     }
 
     /** Still queued or being ingested: the list keeps polling while any row is. */
@@ -27,6 +32,8 @@ public record DocumentRow(Document document, double progress, String message, in
         if (bytes < 1024) {
             return bytes + " B";
         }
-        return bytes < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0) : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        return bytes < 1024 * 1024
+                ? String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0)
+                : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

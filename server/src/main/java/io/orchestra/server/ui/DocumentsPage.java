@@ -27,7 +27,8 @@ public final class DocumentsPage implements UiPage {
     private final DocumentSearch search;
     private final ApiKeyStore keys;
 
-    public DocumentsPage(DocumentService documents, DocumentStore store, JobQueue jobs, DocumentSearch search, ApiKeyStore keys) {
+    public DocumentsPage(
+            DocumentService documents, DocumentStore store, JobQueue jobs, DocumentSearch search, ApiKeyStore keys) {
         this.documents = documents;
         this.store = store;
         this.jobs = jobs;
@@ -35,9 +36,20 @@ public final class DocumentsPage implements UiPage {
         this.keys = keys;
     }
 
-    @Override public String path() { return "/ui/documents"; }
-    @Override public String title() { return "Documents"; }
-    @Override public boolean adminOnly() { return false; }
+    @Override
+    public String path() {
+        return "/ui/documents";
+    }
+
+    @Override
+    public String title() {
+        return "Documents";
+    }
+
+    @Override
+    public boolean adminOnly() {
+        return false;
+    }
 
     @Override
     public void show(UiRequest request) {
@@ -56,10 +68,21 @@ public final class DocumentsPage implements UiPage {
 
     @Override
     public void addActions(JavalinDefaultRoutingApi routes, UiGuard guard) {
-        routes.get("/ui/documents/list", guard.signedIn(false, r -> {
-            OwnerScope scope = OwnerScope.of(r, keys, UiInput.query(r.ctx()));
-            r.fragment("documents-list.jte", Map.of("scope", scope, "rows", rows(scope.owner()), "csrf", r.session().csrf()));
-        }), Access.PUBLIC);
+        routes.get(
+                "/ui/documents/list",
+                guard.signedIn(false, r -> {
+                    OwnerScope scope = OwnerScope.of(r, keys, UiInput.query(r.ctx()));
+                    r.fragment(
+                            "documents-list.jte",
+                            Map.of(
+                                    "scope",
+                                    scope,
+                                    "rows",
+                                    rows(scope.owner()),
+                                    "csrf",
+                                    r.session().csrf()));
+                }),
+                Access.PUBLIC);
         routes.post("/ui/documents/upload", guard.signedIn(false, this::upload), Access.PUBLIC);
         routes.post("/ui/documents/{id}/retry", guard.signedIn(false, r -> act(r, true)), Access.PUBLIC);
         routes.post("/ui/documents/{id}/delete", guard.signedIn(false, r -> act(r, false)), Access.PUBLIC);
@@ -69,8 +92,17 @@ public final class DocumentsPage implements UiPage {
     private void upload(UiRequest request) {
         OwnerScope scope = OwnerScope.of(request, keys, UiInput.query(request.ctx()));
         DocumentService.Upload upload = DocumentRoutes.receive(request.ctx(), documents, scope.owner());
-        request.ctx().status(upload.duplicate() ? 200 : 201).json(Map.of("id", upload.document().id(),
-                "filename", upload.document().filename(), "status", upload.document().status(), "duplicate", upload.duplicate()));
+        request.ctx()
+                .status(upload.duplicate() ? 200 : 201)
+                .json(Map.of(
+                        "id",
+                        upload.document().id(),
+                        "filename",
+                        upload.document().filename(),
+                        "status",
+                        upload.document().status(),
+                        "duplicate",
+                        upload.duplicate()));
     }
 
     /** Retry or delete, then the list again (htmx swaps it in; a plain form post goes back to the page). */
@@ -100,6 +132,8 @@ public final class DocumentsPage implements UiPage {
     }
 
     private List<DocumentRow> rows(String owner) {
-        return store.list(owner, SHOWN, 0).stream().map(d -> DocumentRow.of(d, jobs.find(d.jobId()))).toList();
+        return store.list(owner, SHOWN, 0).stream()
+                .map(d -> DocumentRow.of(d, jobs.find(d.jobId())))
+                .toList();
     }
 }

@@ -11,13 +11,19 @@ public record FieldErrors(List<String> all) {
 
     /** The messages about {@code field} (for "memory.scope", also "memory.scope = …"), without the field prefix. */
     public List<String> of(String field) {
-        return all.stream().filter(e -> e.startsWith(field + ":") || e.startsWith(field + " ="))
-                .map(e -> e.startsWith(field + ":") ? e.substring(field.length() + 1).trim() : e).toList();
+        return all.stream()
+                .filter(e -> e.startsWith(field + ":") || e.startsWith(field + " ="))
+                .map(e -> e.startsWith(field + ":")
+                        ? e.substring(field.length() + 1).trim()
+                        : e)
+                .toList();
     }
 
     /** Every message about {@code prefix} or something inside it (like "route.targets[0]" for its provider and model). */
     public List<String> under(String prefix) {
-        return all.stream().filter(e -> e.startsWith(prefix + ".") || e.startsWith(prefix + ":") || e.startsWith(prefix + " =")).toList();
+        return all.stream()
+                .filter(e -> e.startsWith(prefix + ".") || e.startsWith(prefix + ":") || e.startsWith(prefix + " ="))
+                .toList();
     }
 
     public boolean any() {

@@ -19,9 +19,20 @@ public final class KeysPage implements UiPage {
         this.keys = keys;
     }
 
-    @Override public String path() { return "/ui/keys"; }
-    @Override public String title() { return "Keys"; }
-    @Override public boolean adminOnly() { return true; }
+    @Override
+    public String path() {
+        return "/ui/keys";
+    }
+
+    @Override
+    public String title() {
+        return "Keys";
+    }
+
+    @Override
+    public boolean adminOnly() {
+        return true;
+    }
 
     @Override
     public void show(UiRequest request) {
@@ -31,10 +42,13 @@ public final class KeysPage implements UiPage {
     @Override
     public void addActions(JavalinDefaultRoutingApi routes, UiGuard guard) {
         routes.post("/ui/keys", guard.signedIn(true, this::create), Access.PUBLIC);
-        routes.post("/ui/keys/{id}/revoke", guard.signedIn(true, r -> {
-            keys.revoke(io.orchestra.server.http.Requests.pathId(r.ctx(), "id"));
-            r.ctx().redirect("/ui/keys");
-        }), Access.PUBLIC);
+        routes.post(
+                "/ui/keys/{id}/revoke",
+                guard.signedIn(true, r -> {
+                    keys.revoke(io.orchestra.server.http.Requests.pathId(r.ctx(), "id"));
+                    r.ctx().redirect("/ui/keys");
+                }),
+                Access.PUBLIC);
     }
 
     private void create(UiRequest request) {

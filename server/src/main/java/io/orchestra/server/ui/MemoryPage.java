@@ -32,9 +32,20 @@ public final class MemoryPage implements UiPage {
         this.keys = keys;
     }
 
-    @Override public String path() { return "/ui/memory"; }
-    @Override public String title() { return "Memory"; }
-    @Override public boolean adminOnly() { return false; }
+    @Override
+    public String path() {
+        return "/ui/memory";
+    }
+
+    @Override
+    public String title() {
+        return "Memory";
+    }
+
+    @Override
+    public boolean adminOnly() {
+        return false;
+    }
 
     @Override
     public void show(UiRequest request) {
@@ -45,7 +56,9 @@ public final class MemoryPage implements UiPage {
         Graph entities;
         if (q == null) {
             // No query: newest memories (no score) and the first entities by name.
-            found = memories.list(scope.owner(), SHOWN).stream().map(m -> new Recalled(m, Double.NaN)).toList();
+            found = memories.list(scope.owner(), SHOWN).stream()
+                    .map(m -> new Recalled(m, Double.NaN))
+                    .toList();
             entities = graph.readGraph(scope.owner(), SHOWN, 0);
         } else {
             found = memories.recall(scope.owner(), q, 20, null, List.of(), null, null);
@@ -75,8 +88,12 @@ public final class MemoryPage implements UiPage {
         String name = input.text("name", "Entity", 500);
         Optional<EntityGraph> view = name == null ? Optional.empty() : EntityGraph.of(graph, scope.owner(), name);
         if (view.isEmpty()) {
-            UiNotice.notFound(request, "Entity not found", "There is no entity with this name in " + scope.owner() + "'s knowledge graph.",
-                    "/ui/memory?" + scope.param(), "memory");
+            UiNotice.notFound(
+                    request,
+                    "Entity not found",
+                    "There is no entity with this name in " + scope.owner() + "'s knowledge graph.",
+                    "/ui/memory?" + scope.param(),
+                    "memory");
             return;
         }
         request.page("memory-entity.jte", "Entity: " + name, Map.of("scope", scope, "g", view.get()));
@@ -91,7 +108,9 @@ public final class MemoryPage implements UiPage {
         } catch (ProblemException e) {
             // Already gone (another tab, or not this owner's): say so instead of failing.
             if (request.ctx().header("HX-Request") != null) {
-                request.ctx().html("<li class=\"error\" role=\"alert\">That memory was already deleted or is not yours.</li>");
+                request.ctx()
+                        .html(
+                                "<li class=\"error\" role=\"alert\">That memory was already deleted or is not yours.</li>");
                 return;
             }
         }
@@ -109,7 +128,8 @@ public final class MemoryPage implements UiPage {
         if (name != null) {
             graph.deleteEntities(scope.owner(), List.of(name));
         }
-        String back = "/ui/memory?" + scope.param() + (name == null ? "" : "&deleted=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+        String back = "/ui/memory?" + scope.param()
+                + (name == null ? "" : "&deleted=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
         if (request.ctx().header("HX-Request") != null) {
             request.ctx().header("HX-Redirect", back).status(204);
         } else {

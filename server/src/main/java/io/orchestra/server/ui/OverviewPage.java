@@ -32,9 +32,20 @@ public final class OverviewPage implements UiPage {
         this.clock = clock;
     }
 
-    @Override public String path() { return "/ui"; }
-    @Override public String title() { return "Overview"; }
-    @Override public boolean adminOnly() { return false; }
+    @Override
+    public String path() {
+        return "/ui";
+    }
+
+    @Override
+    public String title() {
+        return "Overview";
+    }
+
+    @Override
+    public boolean adminOnly() {
+        return false;
+    }
 
     @Override
     public void show(UiRequest request) {
@@ -43,7 +54,9 @@ public final class OverviewPage implements UiPage {
 
     @Override
     public void addActions(JavalinDefaultRoutingApi routes, UiGuard guard) {
-        routes.get("/ui/overview/panel", guard.signedIn(false, r -> r.fragment("overview-panel.jte", model(r))),
+        routes.get(
+                "/ui/overview/panel",
+                guard.signedIn(false, r -> r.fragment("overview-panel.jte", model(r))),
                 io.orchestra.server.http.Access.PUBLIC);
     }
 
@@ -51,12 +64,25 @@ public final class OverviewPage implements UiPage {
     private Map<String, Object> model(UiRequest request) {
         int range = RANGES.contains(rangeParam(request)) ? rangeParam(request) : 60;
         Map<String, Object> report = health.report();
-        Map<String, Map<String, Object>> checks = (Map<String, Map<String, Object>>) report.getOrDefault("components", Map.of());
+        Map<String, Map<String, Object>> checks =
+                (Map<String, Map<String, Object>>) report.getOrDefault("components", Map.of());
         // Traffic is server-wide, so only admins see it; members see health only.
         List<TrafficStats.Minute> minutes = request.user().isAdmin() ? traffic.lastMinutes(range) : List.of();
-        return Map.of("status", String.valueOf(report.get("status")), "checks", checks,
-                "range", range, "ranges", RANGES, "charts", Charts.of(minutes), "admin", request.user().isAdmin(),
-                "today", Charts.today(today(request.user())));
+        return Map.of(
+                "status",
+                String.valueOf(report.get("status")),
+                "checks",
+                checks,
+                "range",
+                range,
+                "ranges",
+                RANGES,
+                "charts",
+                Charts.of(minutes),
+                "admin",
+                request.user().isAdmin(),
+                "today",
+                Charts.today(today(request.user())));
     }
 
     /** Every UTC hour of today up to now, with zeros where nothing was spent. */
@@ -73,7 +99,9 @@ public final class OverviewPage implements UiPage {
         for (int h = 0; h <= currentHour; h++) {
             String key = day + (h < 10 ? " 0" : " ") + h;
             Map<String, Object> row = byHour.getOrDefault(key, Map.of());
-            hours.add(new Charts.Hour(key.substring(11), number(row.get("prompt_tokens")) + number(row.get("completion_tokens")),
+            hours.add(new Charts.Hour(
+                    key.substring(11),
+                    number(row.get("prompt_tokens")) + number(row.get("completion_tokens")),
                     number(row.get("cost_usd"))));
         }
         return hours;
@@ -85,7 +113,8 @@ public final class OverviewPage implements UiPage {
 
     private static int rangeParam(UiRequest request) {
         try {
-            return Integer.parseInt(request.ctx().queryParamAsClass("range", String.class).getOrDefault("60"));
+            return Integer.parseInt(
+                    request.ctx().queryParamAsClass("range", String.class).getOrDefault("60"));
         } catch (NumberFormatException e) {
             return 60;
         }

@@ -24,7 +24,8 @@ public record OwnerScope(String owner, List<String> choices) {
             }
             return new OwnerScope(own, List.of(own));
         }
-        TreeSet<String> others = new TreeSet<>(keys.list().stream().map(ApiKey::owner).toList());
+        TreeSet<String> others =
+                new TreeSet<>(keys.list().stream().map(ApiKey::owner).toList());
         others.remove(own);
         List<String> choices = new ArrayList<>();
         choices.add(own);
@@ -34,7 +35,9 @@ public record OwnerScope(String owner, List<String> choices) {
 
     /** The keys a user may see on the data pages: every key for an admin, their owner's keys for a member. */
     static List<ApiKey> keysVisibleTo(ApiKeyStore keys, io.orchestra.core.auth.Principal user) {
-        return keys.list().stream().filter(k -> user.isAdmin() || k.owner().equals(user.owner())).toList();
+        return keys.list().stream()
+                .filter(k -> user.isAdmin() || k.owner().equals(user.owner()))
+                .toList();
     }
 
     public boolean canChoose() {

@@ -13,25 +13,78 @@ import tools.jackson.databind.node.ObjectNode;
  * The persona editor's fields as the user typed them. {@link #toDefinition()} turns them into the
  * same JSON document /api/personas takes, so PersonaParser judges the form exactly as it judges the API.
  */
-public record PersonaForm(String id, String name, String description, String systemPrompt, String model, String temperature,
-        String domains, String tools, String memoryScope, String readFrom, boolean memoryShared, List<String> searchProviders,
-        String searchBlend, String searchMaxResults, boolean coordinator) {
+public record PersonaForm(
+        String id,
+        String name,
+        String description,
+        String systemPrompt,
+        String model,
+        String temperature,
+        String domains,
+        String tools,
+        String memoryScope,
+        String readFrom,
+        boolean memoryShared,
+        List<String> searchProviders,
+        String searchBlend,
+        String searchMaxResults,
+        boolean coordinator) {
 
     public static PersonaForm empty() {
-        return new PersonaForm("", "", "", "", "default", "0.7", "", "", "persona", "", true, List.of("wikipedia"), "balanced", "5", false);
+        return new PersonaForm(
+                "",
+                "",
+                "",
+                "",
+                "default",
+                "0.7",
+                "",
+                "",
+                "persona",
+                "",
+                true,
+                List.of("wikipedia"),
+                "balanced",
+                "5",
+                false);
     }
 
     public static PersonaForm of(Persona p) {
-        return new PersonaForm(p.id(), p.name(), p.description(), p.systemPrompt(), p.model(), String.valueOf(p.temperature()),
-                String.join(", ", p.domains()), String.join(", ", p.tools()), p.memory().scope(), String.join(", ", p.memory().readFrom()),
-                p.memory().shared(), p.search().providers(), p.search().blend(), String.valueOf(p.search().maxResults()), p.coordinator());
+        return new PersonaForm(
+                p.id(),
+                p.name(),
+                p.description(),
+                p.systemPrompt(),
+                p.model(),
+                String.valueOf(p.temperature()),
+                String.join(", ", p.domains()),
+                String.join(", ", p.tools()),
+                p.memory().scope(),
+                String.join(", ", p.memory().readFrom()),
+                p.memory().shared(),
+                p.search().providers(),
+                p.search().blend(),
+                String.valueOf(p.search().maxResults()),
+                p.coordinator());
     }
 
     public static PersonaForm from(Context ctx) {
-        return new PersonaForm(text(ctx, "id"), text(ctx, "name"), text(ctx, "description"), text(ctx, "system_prompt"),
-                text(ctx, "model"), text(ctx, "temperature"), text(ctx, "domains"), text(ctx, "tools"), text(ctx, "memory_scope"),
-                text(ctx, "read_from"), ctx.formParam("memory_shared") != null, ctx.formParams("search_providers"),
-                text(ctx, "search_blend"), text(ctx, "search_max_results"), ctx.formParam("coordinator") != null);
+        return new PersonaForm(
+                text(ctx, "id"),
+                text(ctx, "name"),
+                text(ctx, "description"),
+                text(ctx, "system_prompt"),
+                text(ctx, "model"),
+                text(ctx, "temperature"),
+                text(ctx, "domains"),
+                text(ctx, "tools"),
+                text(ctx, "memory_scope"),
+                text(ctx, "read_from"),
+                ctx.formParam("memory_shared") != null,
+                ctx.formParams("search_providers"),
+                text(ctx, "search_blend"),
+                text(ctx, "search_max_results"),
+                ctx.formParam("coordinator") != null);
     }
 
     /** The definition in the API's snake_case shape; numbers that do not parse stay text so the parser names the field. */
@@ -76,7 +129,10 @@ public record PersonaForm(String id, String name, String description, String sys
 
     /** Comma- or newline-separated entries, blanks dropped. */
     private static void list(ArrayNode array, String text) {
-        Arrays.stream(text.split("[,\\n]")).map(String::trim).filter(s -> !s.isEmpty()).forEach(array::add);
+        Arrays.stream(text.split("[,\\n]"))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .forEach(array::add);
     }
 
     private static String text(Context ctx, String field) {

@@ -39,9 +39,20 @@ public final class PersonasPage implements UiPage {
         this.gateway = gateway;
     }
 
-    @Override public String path() { return "/ui/personas"; }
-    @Override public String title() { return "Personas"; }
-    @Override public boolean adminOnly() { return false; }
+    @Override
+    public String path() {
+        return "/ui/personas";
+    }
+
+    @Override
+    public String title() {
+        return "Personas";
+    }
+
+    @Override
+    public boolean adminOnly() {
+        return false;
+    }
 
     @Override
     public void show(UiRequest request) {
@@ -55,7 +66,10 @@ public final class PersonasPage implements UiPage {
     @Override
     public void addActions(JavalinDefaultRoutingApi routes, UiGuard guard) {
         // "_new" cannot be a persona id (ids are lowercase letters, digits and dashes), so the paths never collide.
-        routes.get(NEW, guard.signedIn(false, r -> editor(r, null, PersonaForm.empty(), FieldErrors.NONE, false)), Access.PUBLIC);
+        routes.get(
+                NEW,
+                guard.signedIn(false, r -> editor(r, null, PersonaForm.empty(), FieldErrors.NONE, false)),
+                Access.PUBLIC);
         routes.post("/ui/personas", guard.signedIn(false, this::create), Access.PUBLIC);
         routes.get("/ui/personas/{id}", guard.signedIn(false, this::open), Access.PUBLIC);
         routes.post("/ui/personas/{id}", guard.signedIn(false, this::update), Access.PUBLIC);
@@ -70,7 +84,12 @@ public final class PersonasPage implements UiPage {
             notFound(request, id);
             return;
         }
-        editor(request, stored, PersonaForm.of(stored.persona()), FieldErrors.NONE, request.ctx().queryParam("saved") != null);
+        editor(
+                request,
+                stored,
+                PersonaForm.of(stored.persona()),
+                FieldErrors.NONE,
+                request.ctx().queryParam("saved") != null);
     }
 
     private void create(UiRequest request) {
@@ -133,8 +152,15 @@ public final class PersonasPage implements UiPage {
         model.put("scopes", new TreeSet<>(PersonaParser.SCOPES));
         model.put("searchProviders", new TreeSet<>(PersonaParser.SEARCH_PROVIDERS));
         model.put("blends", new TreeSet<>(PersonaParser.BLENDS));
-        model.put("versions", stored == null ? List.of() : history(personas.versions(stored.persona().id(), request.user())));
-        request.page("persona.jte", stored == null ? "New persona" : "Persona " + stored.persona().name(), model);
+        model.put(
+                "versions",
+                stored == null
+                        ? List.of()
+                        : history(personas.versions(stored.persona().id(), request.user())));
+        request.page(
+                "persona.jte",
+                stored == null ? "New persona" : "Persona " + stored.persona().name(),
+                model);
     }
 
     /** Same rule as PersonaStore: admins change any persona, members only their own. */
@@ -156,7 +182,11 @@ public final class PersonasPage implements UiPage {
                 });
             }
             PersonaVersion v = versions.get(i);
-            views.add(new VersionView(v.version(), v.author(), UiFormat.time(v.createdAt()), changed,
+            views.add(new VersionView(
+                    v.version(),
+                    v.author(),
+                    UiFormat.time(v.createdAt()),
+                    changed,
                     Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(current)));
         }
         return views;

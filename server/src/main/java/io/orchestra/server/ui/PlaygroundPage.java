@@ -1,6 +1,5 @@
 package io.orchestra.server.ui;
 
-import io.orchestra.server.gateway.RequestLog;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.agents.chat.PersonaChat;
 import io.orchestra.agents.persona.PersonaStore;
@@ -12,6 +11,7 @@ import io.orchestra.core.json.Json;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.usage.RequestRecord;
 import io.orchestra.server.gateway.GatewayRoutes;
+import io.orchestra.server.gateway.RequestLog;
 import io.orchestra.server.http.Access;
 import java.util.HashMap;
 import java.util.List;
@@ -50,19 +50,37 @@ public final class PlaygroundPage implements UiPage {
         this.log = log;
     }
 
-    @Override public String path() { return "/ui/playground"; }
-    @Override public String title() { return "Playground"; }
-    @Override public boolean adminOnly() { return false; }
+    @Override
+    public String path() {
+        return "/ui/playground";
+    }
+
+    @Override
+    public String title() {
+        return "Playground";
+    }
+
+    @Override
+    public boolean adminOnly() {
+        return false;
+    }
 
     @Override
     public void show(UiRequest request) {
         List<Choice> personaChoices = personas.list(request.user()).stream()
-                .map(p -> new Choice(PERSONA + p.persona().id(), p.persona().name() + " (" + p.persona().id() + ")")).toList();
-        List<Choice> models = gateway.models().stream().map(alias -> new Choice(MODEL + alias, alias)).toList();
+                .map(p -> new Choice(
+                        PERSONA + p.persona().id(),
+                        p.persona().name() + " (" + p.persona().id() + ")"))
+                .toList();
+        List<Choice> models = gateway.models().stream()
+                .map(alias -> new Choice(MODEL + alias, alias))
+                .toList();
         Map<String, Object> model = new HashMap<>();
         model.put("personas", personaChoices);
         model.put("models", models);
-        model.put("selected", request.ctx().queryParamAsClass("target", String.class).getOrDefault(""));
+        model.put(
+                "selected",
+                request.ctx().queryParamAsClass("target", String.class).getOrDefault(""));
         request.page("playground.jte", title(), model);
     }
 
@@ -87,8 +105,10 @@ public final class PlaygroundPage implements UiPage {
             GatewayRoutes.HttpSink sink = new GatewayRoutes.HttpSink(request.ctx());
             sink.open(Map.of());
             ObjectNode error = Json.object();
-            error.putObject("error").put("message", e.errors().isEmpty() ? e.detail() : String.join("; ", e.errors()))
-                    .put("type", e.type()).put("status", e.status());
+            error.putObject("error")
+                    .put("message", e.errors().isEmpty() ? e.detail() : String.join("; ", e.errors()))
+                    .put("type", e.type())
+                    .put("status", e.status());
             sink.error(Json.write(error));
             sink.done();
         }
@@ -100,7 +120,10 @@ public final class PlaygroundPage implements UiPage {
         String message = ctx.formParam("message");
         Validation v = new Validation();
         v.check(message != null && !message.isBlank(), "message: type a message first");
-        v.check(target != null && (target.startsWith(PERSONA) || target.startsWith(MODEL)) && target.indexOf(':') < target.length() - 1,
+        v.check(
+                target != null
+                        && (target.startsWith(PERSONA) || target.startsWith(MODEL))
+                        && target.indexOf(':') < target.length() - 1,
                 "target: choose a persona or a model");
         v.throwIfInvalid();
         ArrayNode messages = history(ctx.formParam("history"));
@@ -108,8 +131,16 @@ public final class PlaygroundPage implements UiPage {
         GatewayRoutes.HttpSink sink = new GatewayRoutes.HttpSink(ctx);
         if (target.startsWith(PERSONA)) {
             String session = ctx.formParam("session_id");
-            chat.stream(request.user(), new PersonaChat.Request(target.substring(PERSONA.length()),
-                    session == null || session.isBlank() ? null : session, messages, true, Json.object()), ctx::header, sink);
+            chat.stream(
+                    request.user(),
+                    new PersonaChat.Request(
+                            target.substring(PERSONA.length()),
+                            session == null || session.isBlank() ? null : session,
+                            messages,
+                            true,
+                            Json.object()),
+                    ctx::header,
+                    sink);
             return;
         }
         ObjectNode body = Json.object();
@@ -141,7 +172,9 @@ public final class PlaygroundPage implements UiPage {
         var ctx = request.ctx();
         String logId = ctx.queryParam("log");
         String runId = ctx.queryParam("run");
-        RequestRecord call = logId == null || logId.isBlank() ? null : log.awaitRecorded(logId, request.user()).orElse(null);
+        RequestRecord call = logId == null || logId.isBlank()
+                ? null
+                : log.awaitRecorded(logId, request.user()).orElse(null);
         Run run = null;
         if (runId != null && !runId.isBlank()) {
             try {

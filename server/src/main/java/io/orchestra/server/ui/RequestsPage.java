@@ -28,9 +28,20 @@ public final class RequestsPage implements UiPage {
         this.clock = clock;
     }
 
-    @Override public String path() { return "/ui/requests"; }
-    @Override public String title() { return "Requests"; }
-    @Override public boolean adminOnly() { return false; }
+    @Override
+    public String path() {
+        return "/ui/requests";
+    }
+
+    @Override
+    public String title() {
+        return "Requests";
+    }
+
+    @Override
+    public boolean adminOnly() {
+        return false;
+    }
 
     /** What the filter form holds, echoed back into it. */
     public record Filters(String key, String model, String status, String range, int page) {
@@ -57,8 +68,8 @@ public final class RequestsPage implements UiPage {
         String status = input.choice("status", "Status", STATUSES, null);
         String range = input.choice("range", "Time range", TimeRange.ids(TimeRange.LOG), "24h");
         int page = input.page();
-        RequestLog.Filter filter = new RequestLog.Filter(key, model, status,
-                TimeRange.of(TimeRange.LOG, range).from(clock.millis()), Long.MAX_VALUE);
+        RequestLog.Filter filter = new RequestLog.Filter(
+                key, model, status, TimeRange.of(TimeRange.LOG, range).from(clock.millis()), Long.MAX_VALUE);
         List<RequestRecord> rows = log.records(request.user(), filter, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE);
         Map<String, Object> view = new HashMap<>();
         view.put("filters", new Filters(key, model, status, range, page));
@@ -81,7 +92,12 @@ public final class RequestsPage implements UiPage {
         String id = request.ctx().pathParam("id");
         Optional<RequestRecord> row = id.length() > 100 ? Optional.empty() : log.find(id, request.user());
         if (row.isEmpty()) {
-            UiNotice.notFound(request, "Request not found", "There is no request with this id that you may see.", "/ui/requests", "the request log");
+            UiNotice.notFound(
+                    request,
+                    "Request not found",
+                    "There is no request with this id that you may see.",
+                    "/ui/requests",
+                    "the request log");
             return;
         }
         request.page("request.jte", "Request", Map.of("r", row.get(), "keyNames", keyNames()));

@@ -14,7 +14,13 @@ import tools.jackson.databind.node.ObjectNode;
  * The route editor's fields as typed. {@link #toDefinition()} builds the JSON that PUT /api/routes/{alias}
  * takes, so the gateway's own parser judges the form; numbers that do not parse stay text so it names them.
  */
-public record RouteForm(String alias, String strategy, String cacheTtlSeconds, String when, String whenName, String whenEquals,
+public record RouteForm(
+        String alias,
+        String strategy,
+        String cacheTtlSeconds,
+        String when,
+        String whenName,
+        String whenEquals,
         List<Row> targets) {
     /** Empty rows under the targets, so a fallback can be added without script. */
     static final int SPARE_ROWS = 2;
@@ -39,8 +45,14 @@ public record RouteForm(String alias, String strategy, String cacheTtlSeconds, S
         }
         RouteConfig.Condition c = route.when();
         String when = c == null ? "none" : c.header() != null ? "header" : "key_tag";
-        return new RouteForm(route.alias(), route.strategy(), route.cacheTtlSeconds() < 0 ? "" : String.valueOf(route.cacheTtlSeconds()), when,
-                c == null ? "" : c.header() != null ? c.header() : c.keyTag(), c == null || c.equals() == null ? "" : c.equals(), spare(rows));
+        return new RouteForm(
+                route.alias(),
+                route.strategy(),
+                route.cacheTtlSeconds() < 0 ? "" : String.valueOf(route.cacheTtlSeconds()),
+                when,
+                c == null ? "" : c.header() != null ? c.header() : c.keyTag(),
+                c == null || c.equals() == null ? "" : c.equals(),
+                spare(rows));
     }
 
     public static RouteForm from(Context ctx) {
@@ -55,13 +67,20 @@ public record RouteForm(String alias, String strategy, String cacheTtlSeconds, S
                 rows.add(row);
             }
         }
-        return new RouteForm(text(ctx, "alias"), text(ctx, "strategy"), text(ctx, "cache_ttl_seconds"), text(ctx, "when"),
-                text(ctx, "when_name"), text(ctx, "when_equals"), rows);
+        return new RouteForm(
+                text(ctx, "alias"),
+                text(ctx, "strategy"),
+                text(ctx, "cache_ttl_seconds"),
+                text(ctx, "when"),
+                text(ctx, "when_name"),
+                text(ctx, "when_equals"),
+                rows);
     }
 
     /** The same rows plus the spare empty ones, for showing the form again. */
     public RouteForm withSpareRows() {
-        return new RouteForm(alias, strategy, cacheTtlSeconds, when, whenName, whenEquals, spare(new ArrayList<>(targets)));
+        return new RouteForm(
+                alias, strategy, cacheTtlSeconds, when, whenName, whenEquals, spare(new ArrayList<>(targets)));
     }
 
     public ObjectNode toDefinition() {

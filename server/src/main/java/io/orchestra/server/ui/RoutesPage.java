@@ -1,12 +1,12 @@
 package io.orchestra.server.ui;
 
-import io.orchestra.server.gateway.RequestLog;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.config.GatewayConfig;
 import io.orchestra.gateway.config.RouteConfig;
 import io.orchestra.gateway.config.Target;
 import io.orchestra.gateway.routing.CircuitBreakers;
+import io.orchestra.server.gateway.RequestLog;
 import io.orchestra.server.http.Access;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +37,20 @@ public final class RoutesPage implements UiPage {
         this.log = log;
     }
 
-    @Override public String path() { return "/ui/routes"; }
-    @Override public String title() { return "Routes"; }
-    @Override public boolean adminOnly() { return true; }
+    @Override
+    public String path() {
+        return "/ui/routes";
+    }
+
+    @Override
+    public String title() {
+        return "Routes";
+    }
+
+    @Override
+    public boolean adminOnly() {
+        return true;
+    }
 
     @Override
     public void show(UiRequest request) {
@@ -47,15 +58,29 @@ public final class RoutesPage implements UiPage {
         Map<String, CircuitBreakers.Status> circuits = gateway.breakers().statuses();
         Set<String> stored = gateway.config().storedAliases();
         Map<String, Object> model = new HashMap<>();
-        model.put("providers", config.providers().values().stream()
-                .map(p -> new ProviderView(p.name(), p.kind(), p.baseUrl(), p.hasKey())).toList());
-        model.put("routes", config.routes().stream().map(r -> new RouteView(r, condition(r.when()), stored.contains(r.alias()),
-                r.targets().stream().map(t -> target(t, circuits.get(t.key()))).toList())).toList());
+        model.put(
+                "providers",
+                config.providers().values().stream()
+                        .map(p -> new ProviderView(p.name(), p.kind(), p.baseUrl(), p.hasKey()))
+                        .toList());
+        model.put(
+                "routes",
+                config.routes().stream()
+                        .map(r -> new RouteView(
+                                r,
+                                condition(r.when()),
+                                stored.contains(r.alias()),
+                                r.targets().stream()
+                                        .map(t -> target(t, circuits.get(t.key())))
+                                        .toList()))
+                        .toList());
         model.put("circuits", circuits);
         model.put("problems", gateway.config().lastProblems());
         model.put("errors", log.recentErrors(RECENT_ERRORS));
-        model.put("saved", request.ctx().queryParamAsClass("saved", String.class).getOrDefault(""));
-        model.put("reset", request.ctx().queryParamAsClass("reset", String.class).getOrDefault(""));
+        model.put(
+                "saved", request.ctx().queryParamAsClass("saved", String.class).getOrDefault(""));
+        model.put(
+                "reset", request.ctx().queryParamAsClass("reset", String.class).getOrDefault(""));
         request.page("routes.jte", "Routes and providers", model);
     }
 
@@ -64,17 +89,24 @@ public final class RoutesPage implements UiPage {
         // Aliases may hold "/" (provider/model style), so they travel as parameters, not path segments.
         routes.get("/ui/routes/edit", guard.signedIn(true, this::editor), Access.PUBLIC);
         routes.post("/ui/routes/edit", guard.signedIn(true, this::save), Access.PUBLIC);
-        routes.post("/ui/routes/reset", guard.signedIn(true, r -> {
-            String alias = r.ctx().formParamAsClass("alias", String.class).getOrDefault("");
-            boolean removed = gateway.config().delete(alias);
-            r.ctx().redirect("/ui/routes" + (removed ? "?reset=" + encode(alias) : ""));
-        }), Access.PUBLIC);
+        routes.post(
+                "/ui/routes/reset",
+                guard.signedIn(true, r -> {
+                    String alias =
+                            r.ctx().formParamAsClass("alias", String.class).getOrDefault("");
+                    boolean removed = gateway.config().delete(alias);
+                    r.ctx().redirect("/ui/routes" + (removed ? "?reset=" + encode(alias) : ""));
+                }),
+                Access.PUBLIC);
     }
 
     private void editor(UiRequest request) {
         String alias = request.ctx().queryParamAsClass("alias", String.class).getOrDefault("");
-        RouteForm form = gateway.config().current().routes().stream().filter(r -> r.alias().equals(alias)).findFirst()
-                .map(RouteForm::of).orElse(RouteForm.empty());
+        RouteForm form = gateway.config().current().routes().stream()
+                .filter(r -> r.alias().equals(alias))
+                .findFirst()
+                .map(RouteForm::of)
+                .orElse(RouteForm.empty());
         render(request, form, !alias.isEmpty() && !form.alias().isEmpty(), FieldErrors.NONE);
     }
 
@@ -83,7 +115,11 @@ public final class RoutesPage implements UiPage {
         List<String> problems = gateway.config().save(form.toDefinition());
         if (!problems.isEmpty()) {
             // 200: a form asking for corrections is a normal page (see PersonasPage).
-            render(request, form.withSpareRows(), request.ctx().formParam("existing") != null, new FieldErrors(problems));
+            render(
+                    request,
+                    form.withSpareRows(),
+                    request.ctx().formParam("existing") != null,
+                    new FieldErrors(problems));
             return;
         }
         request.ctx().redirect("/ui/routes?saved=" + encode(form.alias()));
@@ -94,14 +130,27 @@ public final class RoutesPage implements UiPage {
         model.put("form", form);
         model.put("existing", existing);
         model.put("errors", errors);
-        model.put("providers", gateway.config().current().providers().keySet().stream().sorted().toList());
-        model.put("variants", gateway.config().current().routes().stream().filter(r -> r.alias().equals(form.alias())).count());
+        model.put(
+                "providers",
+                gateway.config().current().providers().keySet().stream()
+                        .sorted()
+                        .toList());
+        model.put(
+                "variants",
+                gateway.config().current().routes().stream()
+                        .filter(r -> r.alias().equals(form.alias()))
+                        .count());
         request.page("route-edit.jte", existing ? "Edit route " + form.alias() : "New route", model);
     }
 
     private static TargetView target(Target t, CircuitBreakers.Status status) {
-        return status == null ? new TargetView(t, "closed", 0, 0)
-                : new TargetView(t, status.state().name().toLowerCase(java.util.Locale.ROOT), status.recentFailures(), status.openedAtMillis());
+        return status == null
+                ? new TargetView(t, "closed", 0, 0)
+                : new TargetView(
+                        t,
+                        status.state().name().toLowerCase(java.util.Locale.ROOT),
+                        status.recentFailures(),
+                        status.openedAtMillis());
     }
 
     private static String condition(RouteConfig.Condition when) {

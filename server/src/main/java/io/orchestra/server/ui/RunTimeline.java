@@ -16,14 +16,17 @@ public record RunTimeline(Run run, List<Bar> bars, long spanMillis) {
     static RunTimeline of(Run run, Instant now) {
         Instant start = run.startedAt();
         long span = Math.max(1, millis(start, run.finishedAt() != null ? run.finishedAt() : latest(run, now)));
-        List<Bar> bars = run.steps().stream().map(step -> {
-            long offset = Math.max(0, millis(start, step.startedAt()));
-            long duration = step.durationMillis() != null ? step.durationMillis()
-                    : millis(step.startedAt(), step.finishedAt() != null ? step.finishedAt() : now);
-            double left = Math.min(100, 100.0 * offset / span);
-            double width = Math.max(0.5, Math.min(100 - left, 100.0 * duration / span));
-            return new Bar(step, offset, duration, round(left), round(width), step.parentSeq() == null ? 0 : 1);
-        }).toList();
+        List<Bar> bars = run.steps().stream()
+                .map(step -> {
+                    long offset = Math.max(0, millis(start, step.startedAt()));
+                    long duration = step.durationMillis() != null
+                            ? step.durationMillis()
+                            : millis(step.startedAt(), step.finishedAt() != null ? step.finishedAt() : now);
+                    double left = Math.min(100, 100.0 * offset / span);
+                    double width = Math.max(0.5, Math.min(100 - left, 100.0 * duration / span));
+                    return new Bar(step, offset, duration, round(left), round(width), step.parentSeq() == null ? 0 : 1);
+                })
+                .toList();
         return new RunTimeline(run, bars, span);
     }
 
@@ -32,7 +35,10 @@ public record RunTimeline(Run run, List<Bar> bars, long spanMillis) {
     }
 
     private static Instant latest(Run run, Instant now) {
-        return run.steps().stream().map(s -> s.finishedAt() != null ? s.finishedAt() : now).max(Instant::compareTo).orElse(now);
+        return run.steps().stream()
+                .map(s -> s.finishedAt() != null ? s.finishedAt() : now)
+                .max(Instant::compareTo)
+                .orElse(now);
     }
 
     private static long millis(Instant from, Instant to) {

@@ -25,9 +25,20 @@ public final class RunsPage implements UiPage {
         this.clock = clock;
     }
 
-    @Override public String path() { return "/ui/runs"; }
-    @Override public String title() { return "Runs"; }
-    @Override public boolean adminOnly() { return false; }
+    @Override
+    public String path() {
+        return "/ui/runs";
+    }
+
+    @Override
+    public String title() {
+        return "Runs";
+    }
+
+    @Override
+    public boolean adminOnly() {
+        return false;
+    }
 
     @Override
     public void show(UiRequest request) {
@@ -35,17 +46,28 @@ public final class RunsPage implements UiPage {
         OwnerScope scope = OwnerScope.of(request, keys, input);
         Map<String, Object> view = new HashMap<>();
         view.put("scope", scope);
-        view.put("runs", runs.list(scope.owner(), SHOWN).stream().map(RunSummary::of).toList());
+        view.put(
+                "runs",
+                runs.list(scope.owner(), SHOWN).stream().map(RunSummary::of).toList());
         view.put("errors", input.errors());
         request.page("runs.jte", title(), view);
     }
 
     @Override
     public void addActions(JavalinDefaultRoutingApi routes, UiGuard guard) {
-        routes.get("/ui/runs/{id}", guard.signedIn(false, r -> timeline(r).ifPresent(t ->
-                r.page("run.jte", "Run", Map.of("scope", scope(r), "t", t)))), Access.PUBLIC);
-        routes.get("/ui/runs/{id}/timeline", guard.signedIn(false, r -> timeline(r).ifPresent(t ->
-                r.fragment("run-timeline.jte", Map.of("scope", scope(r), "t", t)))), Access.PUBLIC);
+        routes.get(
+                "/ui/runs/{id}",
+                guard.signedIn(
+                        false,
+                        r -> timeline(r).ifPresent(t -> r.page("run.jte", "Run", Map.of("scope", scope(r), "t", t)))),
+                Access.PUBLIC);
+        routes.get(
+                "/ui/runs/{id}/timeline",
+                guard.signedIn(
+                        false,
+                        r -> timeline(r)
+                                .ifPresent(t -> r.fragment("run-timeline.jte", Map.of("scope", scope(r), "t", t)))),
+                Access.PUBLIC);
     }
 
     private OwnerScope scope(UiRequest request) {
@@ -59,7 +81,12 @@ public final class RunsPage implements UiPage {
             Run run = runs.get(request.ctx().pathParam("id"), scope.owner());
             return Optional.of(RunTimeline.of(run, clock.instant()));
         } catch (ProblemException e) {
-            UiNotice.notFound(request, "Run not found", "There is no run with this id for " + scope.owner() + ".", "/ui/runs?" + scope.param(), "the runs");
+            UiNotice.notFound(
+                    request,
+                    "Run not found",
+                    "There is no run with this id for " + scope.owner() + ".",
+                    "/ui/runs?" + scope.param(),
+                    "the runs");
             return Optional.empty();
         }
     }

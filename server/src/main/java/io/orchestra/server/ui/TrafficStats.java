@@ -57,8 +57,12 @@ public final class TrafficStats {
             if (minuteOf[slot] != minute) {
                 result.add(new Minute(minute, 0, 0, 0, 0));
             } else {
-                result.add(new Minute(minute, requests[slot], errors[slot],
-                        quantile(histogram[slot], requests[slot], 0.50), quantile(histogram[slot], requests[slot], 0.95)));
+                result.add(new Minute(
+                        minute,
+                        requests[slot],
+                        errors[slot],
+                        quantile(histogram[slot], requests[slot], 0.50),
+                        quantile(histogram[slot], requests[slot], 0.95)));
             }
         }
         return result;

@@ -8,7 +8,8 @@ import java.util.Locale;
 /** How the UI writes times, money, durations and counts, the same on every page. */
 public final class UiFormat {
     // Seconds, because the request log often has several calls in one minute.
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private UiFormat() {}
 
@@ -22,14 +23,18 @@ public final class UiFormat {
 
     /** Dollars with enough digits that a single cheap call does not print as $0.00. */
     public static String usd(double amount) {
-        return amount < 0.01 ? String.format(Locale.ROOT, "$%.6f", amount) : String.format(Locale.ROOT, "$%,.4f", amount);
+        return amount < 0.01
+                ? String.format(Locale.ROOT, "$%.6f", amount)
+                : String.format(Locale.ROOT, "$%,.4f", amount);
     }
 
     public static String millis(Double value) {
         if (value == null) {
             return "-";
         }
-        return value < 1000 ? String.format(Locale.ROOT, "%.0f ms", value) : String.format(Locale.ROOT, "%.2f s", value / 1000);
+        return value < 1000
+                ? String.format(Locale.ROOT, "%.0f ms", value)
+                : String.format(Locale.ROOT, "%.2f s", value / 1000);
     }
 
     public static String count(long value) {

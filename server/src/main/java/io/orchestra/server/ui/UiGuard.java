@@ -46,13 +46,18 @@ public final class UiGuard {
                 }
                 return;
             }
-            if (!ctx.method().name().equals("GET") && !csrfMatches(ctx, session.get().csrf())) {
-                ctx.status(403).html("<!doctype html><title>Forbidden</title><p>The form was stale or forged (CSRF token missing or wrong). Reload the page and try again.</p>");
+            if (!ctx.method().name().equals("GET")
+                    && !csrfMatches(ctx, session.get().csrf())) {
+                ctx.status(403)
+                        .html(
+                                "<!doctype html><title>Forbidden</title><p>The form was stale or forged (CSRF token missing or wrong). Reload the page and try again.</p>");
                 return;
             }
             Principal user = key.get().principal();
             if (adminOnly && !user.isAdmin()) {
-                ctx.status(403).html("<!doctype html><title>Forbidden</title><p>This page is for admins. <a href=\"/ui\">Back to the overview</a></p>");
+                ctx.status(403)
+                        .html(
+                                "<!doctype html><title>Forbidden</title><p>This page is for admins. <a href=\"/ui\">Back to the overview</a></p>");
                 return;
             }
             action.accept(new UiRequest(ctx, user, session.get(), renderer, nav));
@@ -64,6 +69,8 @@ public final class UiGuard {
         if (given == null) {
             given = ctx.formParam("_csrf");
         }
-        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+        return given != null
+                && MessageDigest.isEqual(
+                        given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
     }
 }

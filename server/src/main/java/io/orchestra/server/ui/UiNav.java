@@ -8,6 +8,9 @@ public record UiNav(List<UiPage> pages) {
     public record Item(String path, String title) {}
 
     public List<Item> visibleTo(Principal user) {
-        return pages.stream().filter(p -> !p.adminOnly() || user.isAdmin()).map(p -> new Item(p.path(), p.title())).toList();
+        return pages.stream()
+                .filter(p -> !p.adminOnly() || user.isAdmin())
+                .map(p -> new Item(p.path(), p.title()))
+                .toList();
     }
 }

@@ -29,7 +29,8 @@ public final class UiRoutes implements RouteGroup {
     private final UiRenderer renderer;
     private final List<UiPage> pages;
 
-    public UiRoutes(ApiKeyStore keys, UiSessions sessions, TrafficStats traffic, UiRenderer renderer, List<UiPage> pages) {
+    public UiRoutes(
+            ApiKeyStore keys, UiSessions sessions, TrafficStats traffic, UiRenderer renderer, List<UiPage> pages) {
         this.keys = keys;
         this.sessions = sessions;
         this.traffic = traffic;
@@ -52,14 +53,20 @@ public final class UiRoutes implements RouteGroup {
         routes.get("/ui/assets/htmx-2.0.4.min.js", ctx -> asset(ctx, HTMX, "text/javascript"), Access.PUBLIC);
         // Assets are cached for a year: bump the number in the path whenever the file changes.
         routes.get("/ui/assets/ui-2.css", ctx -> asset(ctx, "/ui/ui.css", "text/css"), Access.PUBLIC);
-        routes.get("/ui/assets/playground-1.js", ctx -> asset(ctx, "/ui/playground.js", "text/javascript"), Access.PUBLIC);
+        routes.get(
+                "/ui/assets/playground-1.js", ctx -> asset(ctx, "/ui/playground.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/assets/upload-1.js", ctx -> asset(ctx, "/ui/upload.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/login", this::loginForm, Access.PUBLIC);
         routes.post("/ui/login", this::login, Access.PUBLIC);
-        routes.post("/ui/logout", guard.signedIn(false, r -> {
-            sessions.close(r.session().id());
-            r.ctx().header("Set-Cookie", cookie(r.ctx(), UiGuard.COOKIE, "", 0)).redirect("/ui/login");
-        }), Access.PUBLIC);
+        routes.post(
+                "/ui/logout",
+                guard.signedIn(false, r -> {
+                    sessions.close(r.session().id());
+                    r.ctx()
+                            .header("Set-Cookie", cookie(r.ctx(), UiGuard.COOKIE, "", 0))
+                            .redirect("/ui/login");
+                }),
+                Access.PUBLIC);
         for (UiPage page : pages) {
             routes.get(page.path(), guard.signedIn(page.adminOnly(), page::show), Access.PUBLIC);
             page.addActions(routes, guard);
@@ -91,7 +98,10 @@ public final class UiRoutes implements RouteGroup {
         Optional<Principal> principal = secret.isEmpty() ? Optional.empty() : keys.authenticate(secret);
         if (principal.isEmpty()) {
             // 200 with the form again: a failed sign-in is a normal page, not a broken resource.
-            renderLogin(ctx, cookieToken, "That key is not valid (unknown or revoked). Paste a key created with 'orchestra keys create' or by an admin.");
+            renderLogin(
+                    ctx,
+                    cookieToken,
+                    "That key is not valid (unknown or revoked). Paste a key created with 'orchestra keys create' or by an admin.");
             return;
         }
         UiSessions.UiSession session = sessions.open(principal.get().keyId());
@@ -101,7 +111,8 @@ public final class UiRoutes implements RouteGroup {
 
     /** Session cookies: HttpOnly, SameSite=Strict, scoped to /ui, Secure when the request came over https. */
     static String cookie(Context ctx, String name, String value, int maxAgeSeconds) {
-        boolean https = "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        boolean https =
+                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         return name + "=" + value + "; Path=/ui; HttpOnly; SameSite=Strict"
                 + (maxAgeSeconds >= 0 ? "; Max-Age=" + maxAgeSeconds : "") + (https ? "; Secure" : "");
     }
@@ -112,7 +123,9 @@ public final class UiRoutes implements RouteGroup {
             if (in == null) {
                 throw new IllegalStateException("missing UI asset " + resource);
             }
-            ctx.contentType(type).header("Cache-Control", "public, max-age=31536000, immutable").result(in.readAllBytes());
+            ctx.contentType(type)
+                    .header("Cache-Control", "public, max-age=31536000, immutable")
+                    .result(in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

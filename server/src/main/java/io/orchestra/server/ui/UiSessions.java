@@ -29,7 +29,8 @@ public final class UiSessions {
 
     public UiSession open(String keyId) {
         sessions.values().removeIf(s -> s.expiresAt().isBefore(clock.instant()));
-        UiSession session = new UiSession(randomToken(), keyId, randomToken(), clock.instant().plus(IDLE_TIMEOUT));
+        UiSession session = new UiSession(
+                randomToken(), keyId, randomToken(), clock.instant().plus(IDLE_TIMEOUT));
         sessions.put(session.id(), session);
         return session;
     }
@@ -44,7 +45,8 @@ public final class UiSessions {
             sessions.remove(id);
             return Optional.empty();
         }
-        UiSession renewed = new UiSession(session.id(), session.keyId(), session.csrf(), clock.instant().plus(IDLE_TIMEOUT));
+        UiSession renewed = new UiSession(
+                session.id(), session.keyId(), session.csrf(), clock.instant().plus(IDLE_TIMEOUT));
         sessions.put(id, renewed);
         return Optional.of(renewed);
     }

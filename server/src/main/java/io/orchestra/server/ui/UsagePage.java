@@ -36,9 +36,20 @@ public final class UsagePage implements UiPage {
         this.clock = clock;
     }
 
-    @Override public String path() { return "/ui/usage"; }
-    @Override public String title() { return "Usage and budgets"; }
-    @Override public boolean adminOnly() { return false; }
+    @Override
+    public String path() {
+        return "/ui/usage";
+    }
+
+    @Override
+    public String title() {
+        return "Usage and budgets";
+    }
+
+    @Override
+    public boolean adminOnly() {
+        return false;
+    }
 
     @Override
     public void show(UiRequest request) {
@@ -51,7 +62,8 @@ public final class UsagePage implements UiPage {
 
         List<Map<String, Object>> days = log.usage(request.user(), "day", from, Long.MAX_VALUE);
         List<UsageGroup> models = UsageGroup.of(log.usage(request.user(), "model", from, Long.MAX_VALUE), m -> m);
-        List<UsageGroup> byKey = UsageGroup.of(log.usage(request.user(), "key", from, Long.MAX_VALUE), id -> names.getOrDefault(id, id));
+        List<UsageGroup> byKey =
+                UsageGroup.of(log.usage(request.user(), "key", from, Long.MAX_VALUE), id -> names.getOrDefault(id, id));
         Map<String, Object> view = new HashMap<>();
         view.put("range", rangeId);
         view.put("ranges", TimeRange.USAGE);
@@ -60,8 +72,11 @@ public final class UsagePage implements UiPage {
         view.put("models", models);
         view.put("keys", byKey);
         view.put("totalUsd", models.stream().mapToDouble(UsageGroup::costUsd).sum());
-        view.put("totalRequests", models.stream().mapToLong(UsageGroup::requests).sum());
-        view.put("budgets", visible.stream().filter(k -> !k.revoked()).map(this::budget).toList());
+        view.put(
+                "totalRequests", models.stream().mapToLong(UsageGroup::requests).sum());
+        view.put(
+                "budgets",
+                visible.stream().filter(k -> !k.revoked()).map(this::budget).toList());
         view.put("saved", input.text("saved", "Saved", 200));
         request.page("usage.jte", title(), view);
     }
@@ -69,15 +84,23 @@ public final class UsagePage implements UiPage {
     /** Admins change a key's budgets and rate limits here, judged by the same rules as PUT /api/keys/{id}/limits. */
     @Override
     public void addActions(JavalinDefaultRoutingApi routes, UiGuard guard) {
-        routes.get("/ui/usage/limits/{id}", guard.signedIn(true, r -> key(r).ifPresent(key ->
-                limitsForm(r, key, limits.limits(key.id()), FieldErrors.NONE))), Access.PUBLIC);
-        routes.post("/ui/usage/limits/{id}", guard.signedIn(true, r -> key(r).ifPresent(key -> saveLimits(r, key))), Access.PUBLIC);
+        routes.get(
+                "/ui/usage/limits/{id}",
+                guard.signedIn(
+                        true,
+                        r -> key(r).ifPresent(key -> limitsForm(r, key, limits.limits(key.id()), FieldErrors.NONE))),
+                Access.PUBLIC);
+        routes.post(
+                "/ui/usage/limits/{id}",
+                guard.signedIn(true, r -> key(r).ifPresent(key -> saveLimits(r, key))),
+                Access.PUBLIC);
     }
 
     private Optional<ApiKey> key(UiRequest request) {
         Optional<ApiKey> key = keys.find(request.ctx().pathParam("id"));
         if (key.isEmpty()) {
-            UiNotice.notFound(request, "Key not found", "There is no API key with this id.", "/ui/usage", "usage and budgets");
+            UiNotice.notFound(
+                    request, "Key not found", "There is no API key with this id.", "/ui/usage", "usage and budgets");
         }
         return key;
     }
@@ -85,8 +108,10 @@ public final class UsagePage implements UiPage {
     private void saveLimits(UiRequest request, ApiKey key) {
         // Field names double as labels so problems read like the API's ("daily_budget_usd: zero or more").
         UiInput input = UiInput.form(request.ctx());
-        KeyLimits asked = new KeyLimits(input.decimal("daily_budget_usd", "daily_budget_usd"),
-                input.decimal("monthly_budget_usd", "monthly_budget_usd"), input.whole("requests_per_minute", "requests_per_minute"),
+        KeyLimits asked = new KeyLimits(
+                input.decimal("daily_budget_usd", "daily_budget_usd"),
+                input.decimal("monthly_budget_usd", "monthly_budget_usd"),
+                input.whole("requests_per_minute", "requests_per_minute"),
                 input.whole("tokens_per_minute", "tokens_per_minute"));
         List<String> problems = new ArrayList<>(input.errors());
         problems.addAll(asked.validate().errors());
@@ -110,8 +135,16 @@ public final class UsagePage implements UiPage {
     private KeyBudget budget(ApiKey key) {
         KeyLimits l = limits.limits(key.id());
         Map<String, Double> spent = limits.spent(key.id());
-        return new KeyBudget(key.id(), key.name(), key.owner(), l.dailyBudgetUsd(), spent.getOrDefault("today", 0.0), l.monthlyBudgetUsd(),
-                spent.getOrDefault("this_month", 0.0), l.requestsPerMinute(), l.tokensPerMinute());
+        return new KeyBudget(
+                key.id(),
+                key.name(),
+                key.owner(),
+                l.dailyBudgetUsd(),
+                spent.getOrDefault("today", 0.0),
+                l.monthlyBudgetUsd(),
+                spent.getOrDefault("this_month", 0.0),
+                l.requestsPerMinute(),
+                l.tokensPerMinute());
     }
 
     /** One column per UTC day of the range, empty days included, so gaps show as gaps. */
@@ -121,13 +154,21 @@ public final class UsagePage implements UiPage {
         LocalDate first = LocalDate.ofEpochDay(Math.floorDiv(from, 86_400_000L));
         LocalDate last = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(now), ZoneOffset.UTC);
         List<LocalDate> dates = first.datesUntil(last.plusDays(1)).toList();
-        double max = costByDay.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        double max = costByDay.values().stream()
+                .mapToDouble(Double::doubleValue)
+                .max()
+                .orElse(0);
         double width = Charts.WIDTH / dates.size();
         List<Charts.Bar> bars = new ArrayList<>();
         for (int i = 0; i < dates.size(); i++) {
             double cost = costByDay.getOrDefault(dates.get(i).toString(), 0.0);
             double height = max == 0 ? 0 : Charts.HEIGHT * cost / max;
-            bars.add(new Charts.Bar(i * width, Charts.HEIGHT - height, Math.max(width - 1, 0.5), height, dates.get(i) + ": " + UiFormat.usd(cost)));
+            bars.add(new Charts.Bar(
+                    i * width,
+                    Charts.HEIGHT - height,
+                    Math.max(width - 1, 0.5),
+                    height,
+                    dates.get(i) + ": " + UiFormat.usd(cost)));
         }
         return new Charts.Chart("Cost per day (UTC)", dates.getFirst() + " to " + dates.getLast(), bars);
     }

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -30,7 +29,8 @@ class DocumentRoutesTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.http.max-upload-bytes", Integer.toString(UPLOAD_LIMIT)));
+        server = TestServer.start(
+                TestServer.Storage.SQLITE, Map.of("orchestra.http.max-upload-bytes", Integer.toString(UPLOAD_LIMIT)));
         alice = key("alice");
         bob = key("bob");
     }
@@ -41,12 +41,18 @@ class DocumentRoutesTest {
     }
 
     static String key(String owner) {
-        return Json.tree(server.post("/api/keys", TestServer.ADMIN_KEY,
-                "{\"name\":\"" + owner + "\",\"role\":\"member\",\"owner\":\"" + owner + "\"}").body()).get("secret").asString();
+        return Json.tree(server.post(
+                                "/api/keys",
+                                TestServer.ADMIN_KEY,
+                                "{\"name\":\"" + owner + "\",\"role\":\"member\",\"owner\":\"" + owner + "\"}")
+                        .body())
+                .get("secret")
+                .asString();
     }
 
     static byte[] pdf(String... lines) throws Exception {
-        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (PDDocument doc = new PDDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDPage page = new PDPage();
             doc.addPage(page);
             try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
@@ -68,15 +74,19 @@ class DocumentRoutesTest {
         String boundary = "----orchestra" + System.nanoTime();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(bytes);
         if (personaId != null) {
-            body.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"persona_id\"\r\n\r\n" + personaId)
+            body.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"persona_id\"\r\n\r\n"
+                            + personaId)
                     .getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return server.send(server.request("/api/documents", key).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+        return server.send(server.request("/api/documents", key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build());
     }
 
     static JsonNode awaitStatus(String id, String key, String status) throws InterruptedException {
@@ -106,7 +116,8 @@ class DocumentRoutesTest {
         assertThat(ready.get("media_type").asString()).isEqualTo("application/pdf");
         assertThat(ready.get("progress").asDouble()).isEqualTo(1.0);
         assertThat(ready.get("chunks").asInt()).isPositive();
-        assertThat(server.get("/api/documents/" + id + "/chunks", alice).body()).contains("Clinical trial ORC-7 recruits 120 patients.");
+        assertThat(server.get("/api/documents/" + id + "/chunks", alice).body())
+                .contains("Clinical trial ORC-7 recruits 120 patients.");
 
         HttpResponse<String> again = upload(alice, "copy.pdf", bytes, null);
         assertThat(again.statusCode()).isEqualTo(200);
@@ -114,14 +125,16 @@ class DocumentRoutesTest {
         assertThat(Json.tree(again.body()).get("duplicate").asBoolean()).isTrue();
 
         assertThat(server.get("/api/documents/" + id, bob).statusCode()).isEqualTo(404);
-        assertThat(server.get("/api/documents/" + id + "/chunks", bob).statusCode()).isEqualTo(404);
+        assertThat(server.get("/api/documents/" + id + "/chunks", bob).statusCode())
+                .isEqualTo(404);
         assertThat(server.get("/api/documents", bob).body()).doesNotContain(id);
         assertThat(server.delete("/api/documents/" + id, bob).statusCode()).isEqualTo(404);
         assertThat(Files.list(server.dataDir().resolve("documents")).count()).isGreaterThanOrEqualTo(1);
 
         assertThat(server.delete("/api/documents/" + id, alice).statusCode()).isEqualTo(204);
         assertThat(server.get("/api/documents/" + id, alice).statusCode()).isEqualTo(404);
-        assertThat(Files.exists(server.dataDir().resolve("documents").resolve(id))).isFalse();
+        assertThat(Files.exists(server.dataDir().resolve("documents").resolve(id)))
+                .isFalse();
     }
 
     @Test
@@ -136,33 +149,54 @@ class DocumentRoutesTest {
         HttpResponse<String> retried = server.post("/api/documents/" + id + "/retry", alice, "");
         assertThat(retried.statusCode()).isEqualTo(202);
         assertThat(awaitStatus(id, alice, "failed").get("status").asString()).isEqualTo("failed");
-        assertThat(server.post("/api/documents/" + id + "/retry", bob, "").statusCode()).isEqualTo(404);
+        assertThat(server.post("/api/documents/" + id + "/retry", bob, "").statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void searchFindsTheRightPassageWithCitations() throws Exception {
-        String payments = upload(alice, "payments.md", ("# Card payments\n\nInterchange fees are paid by the acquiring bank to the card-issuing bank "
-                + "for each card transaction. They are usually a percentage of the transaction plus a fixed amount.\n").getBytes(), null).body();
-        String trials = upload(alice, "trials.txt", ("Clinical trials run in phases. Phase I tests safety in a small group; "
-                + "Phase III confirms efficacy in large populations before regulatory approval.\n").getBytes(), null).body();
+        String payments = upload(
+                        alice,
+                        "payments.md",
+                        ("# Card payments\n\nInterchange fees are paid by the acquiring bank to the card-issuing bank "
+                                        + "for each card transaction. They are usually a percentage of the transaction plus a fixed amount.\n")
+                                .getBytes(),
+                        null)
+                .body();
+        String trials = upload(
+                        alice,
+                        "trials.txt",
+                        ("Clinical trials run in phases. Phase I tests safety in a small group; "
+                                        + "Phase III confirms efficacy in large populations before regulatory approval.\n")
+                                .getBytes(),
+                        null)
+                .body();
         awaitStatus(Json.tree(payments).get("id").asString(), alice, "ready");
         awaitStatus(Json.tree(trials).get("id").asString(), alice, "ready");
-        JsonNode found = Json.tree(server.get("/api/documents/search?q=what%20do%20banks%20charge%20per%20card%20transaction&k=2", alice).body());
+        JsonNode found = Json.tree(
+                server.get("/api/documents/search?q=what%20do%20banks%20charge%20per%20card%20transaction&k=2", alice)
+                        .body());
         JsonNode first = found.path("citations").get(0);
         assertThat(first.path("filename").asString()).isEqualTo("payments.md");
         assertThat(first.path("excerpt").asString()).contains("Interchange fees");
         assertThat(first.path("chunk").asInt()).isZero();
-        JsonNode other = Json.tree(server.get("/api/documents/search?q=phases%20of%20drug%20testing", alice).body());
+        JsonNode other = Json.tree(server.get("/api/documents/search?q=phases%20of%20drug%20testing", alice)
+                .body());
         assertThat(other.path("citations").get(0).path("filename").asString()).isEqualTo("trials.txt");
-        assertThat(Json.tree(server.get("/api/documents/search?q=card%20fees", bob).body()).path("citations")).isEmpty();
+        assertThat(Json.tree(server.get("/api/documents/search?q=card%20fees", bob)
+                                .body())
+                        .path("citations"))
+                .isEmpty();
         assertThat(server.get("/api/documents/search", alice).statusCode()).isEqualTo(400);
     }
 
     @Test
     void badUploadsGetClearErrors() {
-        assertThat(upload(alice, "big.txt", new byte[UPLOAD_LIMIT * 2], null).statusCode()).isEqualTo(413);
+        assertThat(upload(alice, "big.txt", new byte[UPLOAD_LIMIT * 2], null).statusCode())
+                .isEqualTo(413);
         assertThat(upload(alice, "empty.txt", new byte[0], null).statusCode()).isEqualTo(400);
-        assertThat(upload(alice, "x.txt", "hi".getBytes(), "Not A Persona").statusCode()).isEqualTo(400);
+        assertThat(upload(alice, "x.txt", "hi".getBytes(), "Not A Persona").statusCode())
+                .isEqualTo(400);
         HttpResponse<String> json = server.post("/api/documents", alice, "{}");
         assertThat(json.statusCode()).isEqualTo(415);
         assertThat(json.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");

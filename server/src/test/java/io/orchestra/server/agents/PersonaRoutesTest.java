@@ -34,8 +34,8 @@ class PersonaRoutesTest {
     }
 
     static String key(String owner) {
-        HttpResponse<String> created = server.post("/api/keys", ADMIN,
-                "{\"name\":\"" + owner + "\",\"role\":\"member\",\"owner\":\"" + owner + "\"}");
+        HttpResponse<String> created = server.post(
+                "/api/keys", ADMIN, "{\"name\":\"" + owner + "\",\"role\":\"member\",\"owner\":\"" + owner + "\"}");
         return Json.tree(created.body()).get("secret").asString();
     }
 
@@ -51,8 +51,10 @@ class PersonaRoutesTest {
     }
 
     static HttpResponse<String> put(String path, String key, String json) {
-        return server.send(server.request(path, key).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+        return server.send(server.request(path, key)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     @Test
@@ -76,12 +78,18 @@ class PersonaRoutesTest {
         assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
         assertThat(Json.tree(updated.body()).get("version").asInt()).isEqualTo(2);
 
-        JsonNode versions = Json.tree(server.get("/api/personas/tutor-a/versions", alice).body()).get("data");
+        JsonNode versions = Json.tree(
+                        server.get("/api/personas/tutor-a/versions", alice).body())
+                .get("data");
         assertThat(versions).hasSize(2);
-        assertThat(versions.get(0).get("definition").get("description").asString()).isEqualTo("second");
-        assertThat(versions.get(1).get("definition").get("description").asString()).isEqualTo("first");
+        assertThat(versions.get(0).get("definition").get("description").asString())
+                .isEqualTo("second");
+        assertThat(versions.get(1).get("definition").get("description").asString())
+                .isEqualTo("first");
 
-        assertThat(server.post("/api/personas", alice, definition("tutor-a", "dup")).statusCode()).isEqualTo(409);
+        assertThat(server.post("/api/personas", alice, definition("tutor-a", "dup"))
+                        .statusCode())
+                .isEqualTo(409);
         assertThat(server.delete("/api/personas/tutor-a", alice).statusCode()).isEqualTo(204);
         assertThat(server.get("/api/personas/tutor-a", alice).statusCode()).isEqualTo(404);
         // Re-creating continues the history rather than losing it.
@@ -93,8 +101,13 @@ class PersonaRoutesTest {
     void ownersNeverSeeEachOthersPersonas() {
         server.post("/api/personas", alice, definition("alice-only", "private"));
         assertThat(server.get("/api/personas/alice-only", bob).statusCode()).isEqualTo(404);
-        assertThat(Json.tree(server.get("/api/personas", bob).body()).get("data").findValuesAsString("id")).doesNotContain("alice-only");
-        assertThat(put("/api/personas/alice-only", bob, definition("alice-only", "hijack")).statusCode()).isEqualTo(404);
+        assertThat(Json.tree(server.get("/api/personas", bob).body())
+                        .get("data")
+                        .findValuesAsString("id"))
+                .doesNotContain("alice-only");
+        assertThat(put("/api/personas/alice-only", bob, definition("alice-only", "hijack"))
+                        .statusCode())
+                .isEqualTo(404);
         assertThat(server.delete("/api/personas/alice-only", bob).statusCode()).isEqualTo(404);
     }
 
@@ -107,12 +120,20 @@ class PersonaRoutesTest {
 
     @Test
     void invalidDefinitionsListEveryProblem() {
-        HttpResponse<String> invalid = server.post("/api/personas", alice, "{\"id\":\"X\",\"temperature\":\"hot\",\"extra\":1}");
+        HttpResponse<String> invalid =
+                server.post("/api/personas", alice, "{\"id\":\"X\",\"temperature\":\"hot\",\"extra\":1}");
         assertThat(invalid.statusCode()).isEqualTo(422);
         JsonNode errors = Json.tree(invalid.body()).get("errors");
         assertThat(errors.size()).isGreaterThanOrEqualTo(6);
-        assertThat(invalid.body()).contains("name: required", "model: required", "temperature: a number from 0 to 2", "extra: unknown field");
-        assertThat(put("/api/personas/other", alice, definition("mismatch", "x")).statusCode()).isEqualTo(422);
+        assertThat(invalid.body())
+                .contains(
+                        "name: required",
+                        "model: required",
+                        "temperature: a number from 0 to 2",
+                        "extra: unknown field");
+        assertThat(put("/api/personas/other", alice, definition("mismatch", "x"))
+                        .statusCode())
+                .isEqualTo(422);
         assertThat(server.get("/api/personas/nobody", alice).statusCode()).isEqualTo(404);
     }
 
@@ -129,7 +150,8 @@ class PersonaRoutesTest {
         } while (karen.get("temperature").asDouble() != 0.35 && System.nanoTime() < deadline);
         assertThat(karen.get("temperature").asDouble()).isEqualTo(0.35);
         assertThat(karen.get("version").asInt()).isEqualTo(2);
-        JsonNode problems = Json.tree(server.get("/api/personas/files", ADMIN).body()).get("problems");
+        JsonNode problems =
+                Json.tree(server.get("/api/personas/files", ADMIN).body()).get("problems");
         assertThat(problems.get("broken.yaml").toString()).contains("name: must be text", "description: required");
         Files.writeString(personaDir.resolve("karen.yaml"), original);
         Files.delete(personaDir.resolve("broken.yaml"));

@@ -25,18 +25,28 @@ class PersonaSearchToolsTest {
     static void start() throws Exception {
         upstream = new FakeUpstream();
         search = Javalin.create(c -> {
-            c.routes.get("/w/api.php", ctx -> ctx.contentType("application/json").result("""
+                    c.routes.get(
+                            "/w/api.php",
+                            ctx -> ctx.contentType("application/json").result("""
                     {"query":{"search":[{"title":"Phases of clinical research","snippet":"Phase III trials compare treatments"}]}}"""));
-            c.routes.get("/search", ctx -> {
-                Thread.sleep(2000);
-                ctx.contentType("application/json").result("{\"results\":[]}");
-            });
-        }).start("127.0.0.1", 0);
-        server = TestServer.start(TestServer.Storage.SQLITE, Map.of(
-                "orchestra.chat.extract-memories", "false",
-                "orchestra.chat.tool-timeout-ms", "300",
-                "orchestra.search.wikipedia.url", "http://127.0.0.1:" + search.port(),
-                "orchestra.search.searxng.url", "http://127.0.0.1:" + search.port()), """
+                    c.routes.get("/search", ctx -> {
+                        Thread.sleep(2000);
+                        ctx.contentType("application/json").result("{\"results\":[]}");
+                    });
+                })
+                .start("127.0.0.1", 0);
+        server = TestServer.start(
+                TestServer.Storage.SQLITE,
+                Map.of(
+                        "orchestra.chat.extract-memories",
+                        "false",
+                        "orchestra.chat.tool-timeout-ms",
+                        "300",
+                        "orchestra.search.wikipedia.url",
+                        "http://127.0.0.1:" + search.port(),
+                        "orchestra.search.searxng.url",
+                        "http://127.0.0.1:" + search.port()),
+                """
                 gateway:
                   providers:
                     openai: { kind: openai, base_url: "%s/openai/v1", api_key: "sk-test" }
@@ -45,12 +55,21 @@ class PersonaSearchToolsTest {
                 """.formatted(upstream.baseUrl()));
         key = server.createKey("user", "member", "user");
         String boundary = "----b" + System.nanoTime();
-        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"trial.md\"\r\n\r\n"
-                + "Our trial ORC-7 is in phase III with 120 patients.\r\n--" + boundary + "--\r\n";
+        String multipart =
+                "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"trial.md\"\r\n\r\n"
+                        + "Our trial ORC-7 is in phase III with 120 patients.\r\n--" + boundary + "--\r\n";
         HttpResponse<String> uploaded = server.send(server.request("/api/documents", key)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(HttpRequest.BodyPublishers.ofString(multipart)).build());
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(multipart))
+                .build());
         String id = Json.tree(uploaded.body()).path("id").asString();
-        for (int i = 0; i < 200 && !Json.tree(server.get("/api/documents/" + id, key).body()).path("status").asString().equals("ready"); i++) {
+        for (int i = 0;
+                i < 200
+                        && !Json.tree(server.get("/api/documents/" + id, key).body())
+                                .path("status")
+                                .asString()
+                                .equals("ready");
+                i++) {
             Thread.sleep(50);
         }
     }
@@ -69,15 +88,27 @@ class PersonaSearchToolsTest {
     }
 
     static String answer(String personaId) {
-        HttpResponse<String> reply = server.post("/api/chat", key, "{\"persona\":\"" + personaId + "\",\"message\":\"phase III trial\"}");
+        HttpResponse<String> reply =
+                server.post("/api/chat", key, "{\"persona\":\"" + personaId + "\",\"message\":\"phase III trial\"}");
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
-        return Json.tree(reply.body()).path("choices").get(0).path("message").path("content").asString();
+        return Json.tree(reply.body())
+                .path("choices")
+                .get(0)
+                .path("message")
+                .path("content")
+                .asString();
     }
 
     @Test
     void blendFollowsThePersonasPreference() {
-        server.post("/api/personas", key, persona("web-first", "[\"documents.search\",\"web.search\"]", "[\"wikipedia\"]", "web_first"));
-        server.post("/api/personas", key, persona("docs-first", "[\"documents.search\",\"web.search\"]", "[\"wikipedia\"]", "documents_first"));
+        server.post(
+                "/api/personas",
+                key,
+                persona("web-first", "[\"documents.search\",\"web.search\"]", "[\"wikipedia\"]", "web_first"));
+        server.post(
+                "/api/personas",
+                key,
+                persona("docs-first", "[\"documents.search\",\"web.search\"]", "[\"wikipedia\"]", "documents_first"));
         String webFirst = answer("web-first");
         assertThat(webFirst).contains("[web] Phases of clinical research", "[trial.md#0]");
         assertThat(webFirst.indexOf("[web]")).isLessThan(webFirst.indexOf("[trial.md#0]"));
@@ -88,10 +119,14 @@ class PersonaSearchToolsTest {
     @Test
     void aSlowToolIsCutOffByItsTimeoutAndTheStepRecordsIt() {
         server.post("/api/personas", key, persona("slow-web", "[\"web.search\"]", "[\"searxng\"]", "balanced"));
-        HttpResponse<String> reply = server.post("/api/chat", key, "{\"persona\":\"slow-web\",\"message\":\"anything\"}");
+        HttpResponse<String> reply =
+                server.post("/api/chat", key, "{\"persona\":\"slow-web\",\"message\":\"anything\"}");
         JsonNode body = Json.tree(reply.body());
-        assertThat(body.path("choices").get(0).path("message").path("content").asString()).contains("did not answer within 300 ms");
-        JsonNode run = Json.tree(server.get("/api/runs/" + body.path("orchestra").path("run_id").asString(), key).body());
+        assertThat(body.path("choices").get(0).path("message").path("content").asString())
+                .contains("did not answer within 300 ms");
+        JsonNode run = Json.tree(
+                server.get("/api/runs/" + body.path("orchestra").path("run_id").asString(), key)
+                        .body());
         assertThat(run.path("steps").get(1).path("error").asString()).contains("did not answer within 300 ms");
     }
 }

@@ -21,8 +21,13 @@ class RunRoutesTest {
     @Test
     void traceIsReadableAndStreamsLiveUntilTheRunEnds() throws Exception {
         try (TestServer server = TestServer.start(TestServer.Storage.SQLITE, Map.of())) {
-            String alice = Json.tree(server.post("/api/keys", TestServer.ADMIN_KEY,
-                    "{\"name\":\"a\",\"role\":\"member\",\"owner\":\"alice\"}").body()).get("secret").asString();
+            String alice = Json.tree(server.post(
+                                    "/api/keys",
+                                    TestServer.ADMIN_KEY,
+                                    "{\"name\":\"a\",\"role\":\"member\",\"owner\":\"alice\"}")
+                            .body())
+                    .get("secret")
+                    .asString();
             // Live events come from the server's own RunStore, the one agents write through.
             RunStore runs = server.orchestra().runs();
             String run = runs.start("alice", "team", "cherry", null, "plan a launch");
@@ -32,7 +37,8 @@ class RunRoutesTest {
             CompletableFuture<List<String>> events = CompletableFuture.supplyAsync(() -> {
                 List<String> lines = new ArrayList<>();
                 HttpResponse<java.io.InputStream> response = sendStream(server, "/api/runs/" + run + "/events", alice);
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                try (BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = reader.readLine()) != null) {
                         if (line.startsWith("data: ")) {
@@ -60,18 +66,26 @@ class RunRoutesTest {
             assertThat(trace.get("promptTokens").asInt()).isEqualTo(150);
             assertThat(trace.get("steps")).hasSize(2);
             assertThat(trace.get("steps").get(1).get("parentSeq").asInt()).isEqualTo(1);
-            assertThat(trace.get("steps").get(1).get("durationMillis").isNumber()).isTrue();
+            assertThat(trace.get("steps").get(1).get("durationMillis").isNumber())
+                    .isTrue();
 
-            String bob = Json.tree(server.post("/api/keys", TestServer.ADMIN_KEY,
-                    "{\"name\":\"b\",\"role\":\"member\",\"owner\":\"bob\"}").body()).get("secret").asString();
+            String bob = Json.tree(server.post(
+                                    "/api/keys",
+                                    TestServer.ADMIN_KEY,
+                                    "{\"name\":\"b\",\"role\":\"member\",\"owner\":\"bob\"}")
+                            .body())
+                    .get("secret")
+                    .asString();
             assertThat(server.get("/api/runs/" + run, bob).statusCode()).isEqualTo(404);
-            assertThat(server.get("/api/runs/" + run + "/events", bob).statusCode()).isEqualTo(404);
+            assertThat(server.get("/api/runs/" + run + "/events", bob).statusCode())
+                    .isEqualTo(404);
         }
     }
 
     static HttpResponse<java.io.InputStream> sendStream(TestServer server, String path, String key) {
         try {
-            return server.client().send(server.request(path, key).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            return server.client()
+                    .send(server.request(path, key).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -32,7 +32,10 @@ class TeamRunTest {
         for (String id : new String[] {"cherry", "sophia", "karen"}) {
             Files.copy(Path.of("..", "personas", id + ".yaml"), personas.resolve(id + ".yaml"));
         }
-        server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.personas.dir", personas.toString(), "orchestra.chat.extract-memories", "false"), """
+        server = TestServer.start(
+                TestServer.Storage.SQLITE,
+                Map.of("orchestra.personas.dir", personas.toString(), "orchestra.chat.extract-memories", "false"),
+                """
                 gateway:
                   providers:
                     openai: { kind: openai, base_url: "%s/openai/v1", api_key: "sk-test" }
@@ -50,7 +53,8 @@ class TeamRunTest {
 
     @Test
     void teamRunPlansWorksInParallelAndSynthesises() {
-        HttpResponse<String> response = server.post("/api/teams/runs", alice, "{\"task\":\"Launch a clinical payments product\",\"wait\":true}");
+        HttpResponse<String> response = server.post(
+                "/api/teams/runs", alice, "{\"task\":\"Launch a clinical payments product\",\"wait\":true}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode run = Json.tree(response.body());
         assertThat(run.path("status").asString()).isEqualTo("done");
@@ -69,24 +73,37 @@ class TeamRunTest {
         }
         assertThat(workers).containsExactlyInAnyOrder("sophia", "karen", "sophia");
         assertThat(run.path("promptTokens").asInt()).isEqualTo(250);
-        JsonNode planRequest = upstream.requests.stream().filter(r -> r.path("response_format").path("type").asString("").equals("json_schema"))
-                .findFirst().orElseThrow();
-        assertThat(planRequest.path("response_format").path("json_schema").path("schema").path("required").toString()).contains("subtasks");
+        JsonNode planRequest = upstream.requests.stream()
+                .filter(r -> r.path("response_format").path("type").asString("").equals("json_schema"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(planRequest
+                        .path("response_format")
+                        .path("json_schema")
+                        .path("schema")
+                        .path("required")
+                        .toString())
+                .contains("subtasks");
     }
 
     @Test
     void chatDecidesWhenARequestNeedsTheTeam() {
-        HttpResponse<String> complex = server.post("/api/chat", alice, "{\"mode\":\"auto\",\"message\":\"Help me launch a clinic payments product\"}");
+        HttpResponse<String> complex = server.post(
+                "/api/chat", alice, "{\"mode\":\"auto\",\"message\":\"Help me launch a clinic payments product\"}");
         assertThat(complex.statusCode()).as(complex.body()).isEqualTo(200);
         JsonNode team = Json.tree(complex.body());
         assertThat(team.path("orchestra").path("mode").asString()).isEqualTo("team");
         assertThat(team.path("orchestra").path("reason").asString()).isEqualTo("needs several specialists");
-        assertThat(team.path("choices").get(0).path("message").path("content").asString()).isEqualTo("Final answer combining 3 reports");
-        HttpResponse<String> simple = server.post("/api/chat", alice, "{\"mode\":\"auto\",\"persona\":\"karen\",\"message\":\"What is GCP?\"}");
+        assertThat(team.path("choices").get(0).path("message").path("content").asString())
+                .isEqualTo("Final answer combining 3 reports");
+        HttpResponse<String> simple = server.post(
+                "/api/chat", alice, "{\"mode\":\"auto\",\"persona\":\"karen\",\"message\":\"What is GCP?\"}");
         JsonNode single = Json.tree(simple.body());
         assertThat(single.path("orchestra").path("persona").asString()).isEqualTo("karen");
         assertThat(single.path("orchestra").has("mode")).isFalse();
-        assertThat(server.post("/api/chat", alice, "{\"mode\":\"swarm\",\"message\":\"x\"}").statusCode()).isEqualTo(400);
+        assertThat(server.post("/api/chat", alice, "{\"mode\":\"swarm\",\"message\":\"x\"}")
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -94,8 +111,12 @@ class TeamRunTest {
         HttpResponse<String> started = server.post("/api/teams/runs", alice, "{\"task\":\"Plan a product launch\"}");
         assertThat(started.statusCode()).isEqualTo(202);
         String id = Json.tree(started.body()).path("run_id").asString();
-        HttpResponse<java.io.InputStream> events = server.client().send(server.request("/api/runs/" + id + "/events", alice).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> events = server.client()
+                .send(
+                        server.request("/api/runs/" + id + "/events", alice)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
         List<String> data = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
             String line;
@@ -106,7 +127,8 @@ class TeamRunTest {
             }
         }
         assertThat(data.getLast()).contains("run.finished", "Final answer combining 3 reports");
-        assertThat(server.post("/api/teams/runs", alice, "{\"task\":\"\"}").statusCode()).isEqualTo(400);
+        assertThat(server.post("/api/teams/runs", alice, "{\"task\":\"\"}").statusCode())
+                .isEqualTo(400);
         String bob = server.createKey("bob", "member", "bob");
         assertThat(server.get("/api/runs/" + id, bob).statusCode()).isEqualTo(404);
     }

@@ -53,14 +53,19 @@ class CliTest {
     void keysCreateListRevoke() {
         Run created = run("keys", "create", "--name", "ci-bot", "--role", "member", "--tag", "batch");
         assertThat(created.exitCode()).as(created.err()).isZero();
-        Matcher secret = Pattern.compile("secret \\(shown only once\\): (orc_\\S+)").matcher(created.out());
+        Matcher secret =
+                Pattern.compile("secret \\(shown only once\\): (orc_\\S+)").matcher(created.out());
         assertThat(secret.find()).isTrue();
         Matcher id = Pattern.compile("key (key_\\w+)").matcher(created.out());
         assertThat(id.find()).isTrue();
 
         Run listed = run("keys", "list");
         assertThat(listed.exitCode()).isZero();
-        assertThat(listed.out()).contains(id.group(1)).contains("ci-bot").contains("active").doesNotContain(secret.group(1));
+        assertThat(listed.out())
+                .contains(id.group(1))
+                .contains("ci-bot")
+                .contains("active")
+                .doesNotContain(secret.group(1));
 
         Run revoked = run("keys", "revoke", id.group(1));
         assertThat(revoked.exitCode()).isZero();
@@ -87,7 +92,10 @@ class CliTest {
         System.setProperty("orchestra.port", "-5");
         Run failed = run("keys", "list");
         assertThat(failed.exitCode()).isEqualTo(2);
-        assertThat(failed.err()).contains("orchestra.db.url").contains("orchestra.port").doesNotContain("hunter2");
+        assertThat(failed.err())
+                .contains("orchestra.db.url")
+                .contains("orchestra.port")
+                .doesNotContain("hunter2");
     }
 
     @Test
@@ -96,7 +104,9 @@ class CliTest {
         try {
             Run serve = run("serve");
             assertThat(serve.exitCode()).isEqualTo(2);
-            assertThat(serve.err()).contains("orchestra.chat.max-steps = 'lots'", "a number from").doesNotContain("\tat ");
+            assertThat(serve.err())
+                    .contains("orchestra.chat.max-steps = 'lots'", "a number from")
+                    .doesNotContain("\tat ");
         } finally {
             System.clearProperty("orchestra.chat.max-steps");
         }
@@ -107,8 +117,13 @@ class CliTest {
         assertThat(run("migrate").exitCode()).isZero();
         Run doctor = run("doctor");
         assertThat(doctor.exitCode()).as(doctor.out()).isZero();
-        assertThat(doctor.out()).contains("[PASS] JDK version", "[PASS] config valid", "[PASS] data dir writable",
-                "[PASS] database reachable and migrated", "All checks passed.");
+        assertThat(doctor.out())
+                .contains(
+                        "[PASS] JDK version",
+                        "[PASS] config valid",
+                        "[PASS] data dir writable",
+                        "[PASS] database reachable and migrated",
+                        "All checks passed.");
     }
 
     @Test
@@ -116,7 +131,8 @@ class CliTest {
         System.setProperty("orchestra.db.url", "postgresql://app:hunter2@127.0.0.1:1/orchestra");
         Run doctor = run("doctor");
         assertThat(doctor.exitCode()).isEqualTo(1);
-        assertThat(doctor.out()).contains("[FAIL] database reachable and migrated", "fix: check ORCHESTRA_DB_URL")
+        assertThat(doctor.out())
+                .contains("[FAIL] database reachable and migrated", "fix: check ORCHESTRA_DB_URL")
                 .doesNotContain("hunter2");
     }
 

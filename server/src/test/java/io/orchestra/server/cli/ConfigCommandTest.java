@@ -17,10 +17,22 @@ class ConfigCommandTest {
 
     @Test
     void shippedDevConfigIsValidAndStagingNeedsItsSecrets() {
-        CliTest.Run dev = CliTest.run("config", "check", "--env", "dev", "--file", CONFIGS.resolve("dev.yaml").toString());
+        CliTest.Run dev = CliTest.run(
+                "config",
+                "check",
+                "--env",
+                "dev",
+                "--file",
+                CONFIGS.resolve("dev.yaml").toString());
         assertThat(dev.exitCode()).as(dev.out()).isZero();
         assertThat(dev.out()).contains("is valid");
-        CliTest.Run staging = CliTest.run("config", "check", "--env", "staging", "--file", CONFIGS.resolve("staging.yaml").toString());
+        CliTest.Run staging = CliTest.run(
+                "config",
+                "check",
+                "--env",
+                "staging",
+                "--file",
+                CONFIGS.resolve("staging.yaml").toString());
         assertThat(staging.exitCode()).isEqualTo(2);
         assertThat(staging.out()).contains("is invalid");
     }
@@ -34,7 +46,8 @@ class ConfigCommandTest {
                       db: { url: "%s" }
                       admin-key: orc_a-staging-admin-key-long-enough
                     """.formatted(db.jdbcUrl()));
-            CliTest.Run check = CliTest.run("config", "check", "--env", "staging", "--file", file.toString(), "--reachability");
+            CliTest.Run check =
+                    CliTest.run("config", "check", "--env", "staging", "--file", file.toString(), "--reachability");
             assertThat(check.exitCode()).as(check.out()).isZero();
             assertThat(check.out()).contains("is valid", "[PASS] database reachable");
             assertThat(check.out()).doesNotContain("orc_a-staging-admin-key-long-enough");
@@ -54,11 +67,16 @@ class ConfigCommandTest {
     void diffListsWhatDiffersWithSecretsMasked() throws Exception {
         CliTest.Run diff = CliTest.run("config", "diff", "dev", "prod", "--dir", CONFIGS.toString());
         assertThat(diff.exitCode()).isZero();
-        assertThat(diff.out()).contains("orchestra.env", "orchestra.db.pool-size", "orchestra.log.format", "orchestra.admin-key")
-                .doesNotContain("orchestra.port ").doesNotContain("${ORCHESTRA_ADMIN_KEY}");
+        assertThat(diff.out())
+                .contains("orchestra.env", "orchestra.db.pool-size", "orchestra.log.format", "orchestra.admin-key")
+                .doesNotContain("orchestra.port ")
+                .doesNotContain("${ORCHESTRA_ADMIN_KEY}");
         Files.writeString(dir.resolve("a.yaml"), "orchestra: { db: { password: hunter2 } }");
         Files.writeString(dir.resolve("b.yaml"), "orchestra: { db: { password: swordfish } }");
         CliTest.Run secret = CliTest.run("config", "diff", "a", "b", "--dir", dir.toString());
-        assertThat(secret.out()).contains("orchestra.db.password", "****").doesNotContain("hunter2").doesNotContain("swordfish");
+        assertThat(secret.out())
+                .contains("orchestra.db.password", "****")
+                .doesNotContain("hunter2")
+                .doesNotContain("swordfish");
     }
 }

@@ -2,8 +2,8 @@ package io.orchestra.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orchestra.core.config.OrchestraConfig;
 import io.orchestra.core.config.ConfigLoader;
+import io.orchestra.core.config.OrchestraConfig;
 import io.orchestra.core.storage.Database;
 import io.orchestra.memory.graph.Entity;
 import io.orchestra.memory.graph.KnowledgeGraph;
@@ -46,11 +46,19 @@ class MemoryImportTest {
             }
             Row row = new Row("Entity_" + i, i % 2 == 0 ? "person" : "project", observations);
             rows.add(row);
-            file.append("{\"type\":\"entity\",\"name\":\"").append(row.name()).append("\",\"entityType\":\"").append(row.type())
-                    .append("\",\"observations\":[\"").append(String.join("\",\"", observations)).append("\"]}\n");
+            file.append("{\"type\":\"entity\",\"name\":\"")
+                    .append(row.name())
+                    .append("\",\"entityType\":\"")
+                    .append(row.type())
+                    .append("\",\"observations\":[\"")
+                    .append(String.join("\",\"", observations))
+                    .append("\"]}\n");
         }
         for (int i = 0; i < 10_000; i++) {
-            file.append("{\"type\":\"relation\",\"from\":\"Entity_").append(i).append("\",\"to\":\"Entity_").append((i + 1) % 10_000)
+            file.append("{\"type\":\"relation\",\"from\":\"Entity_")
+                    .append(i)
+                    .append("\",\"to\":\"Entity_")
+                    .append((i + 1) % 10_000)
                     .append("\",\"relationType\":\"knows\"}\n");
         }
         file.append("{\"type\":\"relation\",\"from\":\"Entity_1\",\"to\":\"Nobody\",\"relationType\":\"dangling\"}\n");
@@ -60,11 +68,19 @@ class MemoryImportTest {
 
         CliTest.Run imported = CliTest.run("import", jsonl.toString(), "--owner", "migrant");
         assertThat(imported.exitCode()).as(imported.err()).isZero();
-        long distinctObservations = rows.stream().mapToLong(r -> new HashSet<>(r.observations()).size()).sum();
-        assertThat(imported.out()).contains("10000 entities", distinctObservations + " observations", "10000 relations", "2 lines skipped");
+        long distinctObservations = rows.stream()
+                .mapToLong(r -> new HashSet<>(r.observations()).size())
+                .sum();
+        assertThat(imported.out())
+                .contains(
+                        "10000 entities", distinctObservations + " observations", "10000 relations", "2 lines skipped");
         assertThat(imported.err()).contains("[########################################] 20002/20002 lines");
 
-        OrchestraConfig config = new ConfigLoader(dir, Map.of(), Map.of("orchestra.data-dir", dir.resolve("data").toString())).load();
+        OrchestraConfig config = new ConfigLoader(
+                        dir,
+                        Map.of(),
+                        Map.of("orchestra.data-dir", dir.resolve("data").toString()))
+                .load();
         try (Database db = Database.open(config.database(), "import-test")) {
             KnowledgeGraph graph = new KnowledgeGraph(db, Clock.systemUTC());
             // Indexed (3+ characters) and scanned (shorter) queries, Unicode case, and "_99", which a
@@ -73,16 +89,21 @@ class MemoryImportTest {
                 Set<String> expected = new HashSet<>();
                 String q = query.toLowerCase(Locale.ROOT);
                 for (Row row : rows) {
-                    if (row.name().toLowerCase(Locale.ROOT).contains(q) || row.type().contains(q)
-                            || row.observations().stream().anyMatch(o -> o.toLowerCase(Locale.ROOT).contains(q))) {
+                    if (row.name().toLowerCase(Locale.ROOT).contains(q)
+                            || row.type().contains(q)
+                            || row.observations().stream()
+                                    .anyMatch(o -> o.toLowerCase(Locale.ROOT).contains(q))) {
                         expected.add(row.name());
                     }
                 }
                 Set<String> found = new HashSet<>();
-                graph.searchNodes("migrant", query, 100_000, 0).entities().stream().map(Entity::name).forEach(found::add);
+                graph.searchNodes("migrant", query, 100_000, 0).entities().stream()
+                        .map(Entity::name)
+                        .forEach(found::add);
                 assertThat(found).as(query).isEqualTo(expected);
             }
-            List<Entity> ranked = graph.searchNodes("migrant", "Entity_99", 3, 0).entities();
+            List<Entity> ranked =
+                    graph.searchNodes("migrant", "Entity_99", 3, 0).entities();
             assertThat(ranked.get(0).name()).as("exact name first").isEqualTo("Entity_99");
         }
 
@@ -91,7 +112,9 @@ class MemoryImportTest {
         assertThat(exported.exitCode()).isZero();
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).hasSize(20_000);
-        assertThat(lines).contains("{\"type\":\"relation\",\"from\":\"Entity_5\",\"to\":\"Entity_6\",\"relationType\":\"knows\"}");
+        assertThat(lines)
+                .contains(
+                        "{\"type\":\"relation\",\"from\":\"Entity_5\",\"to\":\"Entity_6\",\"relationType\":\"knows\"}");
         // Re-importing the export changes nothing.
         CliTest.Run again = CliTest.run("import", out.toString(), "--owner", "migrant");
         assertThat(again.out()).contains("0 entities", "0 observations", "0 relations");

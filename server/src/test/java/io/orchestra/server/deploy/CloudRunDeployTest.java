@@ -44,9 +44,11 @@ class CloudRunDeployTest {
         for (String name : List.of("gcloud", "orchestra")) {
             Files.setPosixFilePermissions(bin.resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        List<String> command = new java.util.ArrayList<>(List.of("bash", "deploy/cloudrun/deploy.sh", env, "--image", "registry/orchestra:1.2.3"));
+        List<String> command = new java.util.ArrayList<>(
+                List.of("bash", "deploy/cloudrun/deploy.sh", env, "--image", "registry/orchestra:1.2.3"));
         command.addAll(List.of(extra));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("..").toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(Path.of("..").toFile()).redirectErrorStream(true);
         Map<String, String> vars = builder.environment();
         vars.put("PATH", bin + ":" + vars.get("PATH"));
         vars.put("ORCHESTRA_BIN", bin.resolve("orchestra").toString());
@@ -69,17 +71,18 @@ class CloudRunDeployTest {
         AtomicInteger checks = new AtomicInteger();
         AtomicInteger scrapes = new AtomicInteger();
         return Javalin.create(c -> {
-            c.routes.get("/ready", ctx -> ctx.status(checks.incrementAndGet() <= healthyChecks ? 200 : 503));
-            c.routes.get("/metrics", ctx -> {
-                int n = scrapes.getAndIncrement();
-                int errors = n * errorPercent;
-                ctx.result("""
+                    c.routes.get("/ready", ctx -> ctx.status(checks.incrementAndGet() <= healthyChecks ? 200 : 503));
+                    c.routes.get("/metrics", ctx -> {
+                        int n = scrapes.getAndIncrement();
+                        int errors = n * errorPercent;
+                        ctx.result("""
                         # TYPE http_server_requests_seconds_count counter
                         http_server_requests_seconds_count{method="POST",route="/v1/chat/completions",status="200"} %d.0
                         http_server_requests_seconds_count{method="POST",route="/v1/chat/completions",status="500"} %d.0
                         """.formatted(n * 100 - errors, errors));
-            });
-        }).start("127.0.0.1", 0);
+                    });
+                })
+                .start("127.0.0.1", 0);
     }
 
     @Test
@@ -88,7 +91,8 @@ class CloudRunDeployTest {
         try {
             Result result = deploy("http://127.0.0.1:" + revision.port(), 0);
             assertThat(result.exit()).as(result.output()).isZero();
-            assertThat(result.gcloudCalls()).anyMatch(c -> c.contains("services replace") && c.contains("--no-traffic"));
+            assertThat(result.gcloudCalls())
+                    .anyMatch(c -> c.contains("services replace") && c.contains("--no-traffic"));
             assertThat(result.gcloudCalls()).anyMatch(c -> c.contains("--to-revisions orchestra-prod-00009-new=100"));
             assertThat(result.gcloudCalls()).noneMatch(c -> c.contains("orchestra-prod-00001-old=100"));
             assertThat(result.gcloudCalls()).anyMatch(c -> c.contains("revisions delete rev-4"));
@@ -120,7 +124,8 @@ class CloudRunDeployTest {
         try {
             Result result = deploy("http://127.0.0.1:" + revision.port(), 0);
             assertThat(result.exit()).as(result.output()).isEqualTo(1);
-            assertThat(result.output()).contains("error rate 30/100 above 5%", "rolling back to orchestra-prod-00001-old");
+            assertThat(result.output())
+                    .contains("error rate 30/100 above 5%", "rolling back to orchestra-prod-00001-old");
             assertThat(result.gcloudCalls()).anyMatch(c -> c.contains("--to-revisions orchestra-prod-00001-old=100"));
             assertThat(result.gcloudCalls()).noneMatch(c -> c.contains("revisions delete"));
         } finally {
@@ -139,8 +144,10 @@ class CloudRunDeployTest {
     void eachServiceRunsItsEnvironmentsConfigFile() throws Exception {
         for (String env : List.of("dev", "staging", "prod")) {
             String service = Files.readString(Path.of("..", "deploy", "cloudrun", "service-" + env + ".yaml"));
-            assertThat(service).contains("{ name: ORCHESTRA_ENV, value: " + env + " }",
-                    "{ name: ORCHESTRA_CONFIG, value: /opt/orchestra/config/" + env + ".yaml }");
+            assertThat(service)
+                    .contains(
+                            "{ name: ORCHESTRA_ENV, value: " + env + " }",
+                            "{ name: ORCHESTRA_CONFIG, value: /opt/orchestra/config/" + env + ".yaml }");
             assertThat(Path.of("..", "deploy", "config", env + ".yaml")).isRegularFile();
         }
     }
@@ -157,7 +164,8 @@ class CloudRunDeployTest {
     void dryRunPrintsTheCommands() throws Exception {
         Result result = deploy("http://127.0.0.1:1", 0, "--dry-run");
         assertThat(result.exit()).isZero();
-        assertThat(result.output()).contains("gcloud --quiet --region europe-west1 run services replace", "--no-traffic", "--to-latest");
+        assertThat(result.output())
+                .contains("gcloud --quiet --region europe-west1 run services replace", "--no-traffic", "--to-latest");
         assertThat(result.gcloudCalls()).isEmpty();
     }
 }

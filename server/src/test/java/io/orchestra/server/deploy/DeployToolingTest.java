@@ -35,9 +35,14 @@ class DeployToolingTest {
     }
 
     static Run run(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(REPO.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finishes", command).isTrue();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                .as("%s finishes", command)
+                .isTrue();
         return new Run(process.exitValue(), output);
     }
 
@@ -46,7 +51,8 @@ class DeployToolingTest {
         assumeTrue(onPath("docker-compose"), "docker-compose not installed (apt-get install docker-compose)");
         Run run = run(List.of("docker-compose", "--env-file", ".env.example", "-f", "deploy/compose.yaml", "config"));
         assertThat(run.exit()).as(run.output()).isZero();
-        assertThat(run.output()).contains("orchestra:", "postgres:", "redis:", "prometheus:", "grafana:", "alertmanager:");
+        assertThat(run.output())
+                .contains("orchestra:", "postgres:", "redis:", "prometheus:", "grafana:", "alertmanager:");
         assertThat(run.output()).doesNotContain("variable is not set");
         assertThat(run.output()).contains("ORCHESTRA_CONFIG: /opt/orchestra/config/staging.yaml");
         assertThat(REPO.resolve("deploy/config/staging.yaml")).isRegularFile();
@@ -59,7 +65,8 @@ class DeployToolingTest {
         for (String dir : List.of("bin", "deploy", ".ci")) {
             try (Stream<Path> files = Files.walk(REPO.resolve(dir))) {
                 files.filter(Files::isRegularFile)
-                        .filter(f -> f.toString().endsWith(".sh") || firstLine(f).startsWith("#!/usr/bin/env bash"))
+                        .filter(f ->
+                                f.toString().endsWith(".sh") || firstLine(f).startsWith("#!/usr/bin/env bash"))
                         .forEach(f -> command.add(REPO.relativize(f).toString()));
             }
         }
@@ -70,7 +77,9 @@ class DeployToolingTest {
 
     @Test
     void prometheusRulesAndConfigsAreValid() throws Exception {
-        assumeTrue(onPath("promtool") && onPath("amtool"), "promtool/amtool not installed (apt-get install prometheus prometheus-alertmanager)");
+        assumeTrue(
+                onPath("promtool") && onPath("amtool"),
+                "promtool/amtool not installed (apt-get install prometheus prometheus-alertmanager)");
         Run rules = run(List.of("promtool", "check", "rules", "deploy/prometheus/alerts.yml"));
         assertThat(rules.exit()).as(rules.output()).isZero();
         assertThat(rules.output()).containsPattern("SUCCESS: \\d+ rules found");
@@ -93,9 +102,13 @@ class DeployToolingTest {
                 continue;
             }
             JsonNode object = KustomizeOverlaysTest.YAML.readTree(doc);
-            real.put(object.path("kind").asString() + "/" + object.path("metadata").path("name").asString(), object);
+            real.put(
+                    object.path("kind").asString() + "/"
+                            + object.path("metadata").path("name").asString(),
+                    object);
         }
-        Map<String, ObjectNode> ours = KustomizeOverlaysTest.build(KustomizeOverlaysTest.ROOT.resolve("overlays").resolve(env));
+        Map<String, ObjectNode> ours = KustomizeOverlaysTest.build(
+                KustomizeOverlaysTest.ROOT.resolve("overlays").resolve(env));
         assertThat(real.keySet()).containsExactlyInAnyOrderElementsOf(ours.keySet());
         ours.forEach((key, object) -> assertThat(real.get(key)).as(key).isEqualTo(object));
     }

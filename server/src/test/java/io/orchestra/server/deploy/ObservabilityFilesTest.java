@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every metric the Grafana dashboard and the alert rules query is one the server really exports. */
 class ObservabilityFilesTest {
-    static final Pattern METRIC = Pattern.compile("\\b((?:http_server_requests_seconds|jvm|hikaricp|gen_ai|orchestra|process)_[a-zA-Z0-9_]+)\\b");
+    static final Pattern METRIC = Pattern.compile(
+            "\\b((?:http_server_requests_seconds|jvm|hikaricp|gen_ai|orchestra|process)_[a-zA-Z0-9_]+)\\b");
 
     static Set<String> referenced(Path file) throws Exception {
         Set<String> names = new TreeSet<>();
@@ -31,7 +32,8 @@ class ObservabilityFilesTest {
 
     @Test
     void dashboardAndAlertsQueryExportedMetrics() throws Exception {
-        Set<String> wanted = new TreeSet<>(referenced(Path.of("..", "deploy", "grafana", "dashboards", "orchestra.json")));
+        Set<String> wanted =
+                new TreeSet<>(referenced(Path.of("..", "deploy", "grafana", "dashboards", "orchestra.json")));
         wanted.addAll(referenced(Path.of("..", "deploy", "prometheus", "alerts.yml")));
         assertThat(wanted).hasSizeGreaterThan(10);
         String redis = System.getenv("ORCHESTRA_TEST_REDIS_URL");
@@ -40,8 +42,10 @@ class ObservabilityFilesTest {
             wanted.remove("orchestra_redis_up");
         }
         try (FakeUpstream upstream = new FakeUpstream();
-                TestServer server = TestServer.start(TestServer.Storage.SQLITE,
-                        redis == null || redis.isBlank() ? Map.of() : Map.of("orchestra.redis.url", redis), """
+                TestServer server = TestServer.start(
+                        TestServer.Storage.SQLITE,
+                        redis == null || redis.isBlank() ? Map.of() : Map.of("orchestra.redis.url", redis),
+                        """
                         gateway:
                           providers:
                             openai: { kind: openai, base_url: "%s/openai/v1", api_key: "sk-test" }
@@ -53,13 +57,22 @@ class ObservabilityFilesTest {
             String chat = "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
             server.post("/v1/chat/completions", key, chat);
             server.post("/v1/chat/completions", key, chat);
-            server.send(server.request("/v1/chat/completions", key).header("Content-Type", "application/json").header("Cache-Control", "no-cache")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+            server.send(server.request("/v1/chat/completions", key)
+                    .header("Content-Type", "application/json")
+                    .header("Cache-Control", "no-cache")
+                    .POST(
+                            HttpRequest.BodyPublishers.ofString(
+                                    "{\"model\":\"chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                     .build());
-            server.post("/v1/chat/completions", key, "{\"model\":\"broken\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            server.post(
+                    "/v1/chat/completions",
+                    key,
+                    "{\"model\":\"broken\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             String scrape = server.get("/metrics", null).body();
             for (String name : wanted) {
-                assertThat(scrape).as("metric %s used by the dashboard or alerts", name).containsPattern("(?m)^" + name + "[{ ]");
+                assertThat(scrape)
+                        .as("metric %s used by the dashboard or alerts", name)
+                        .containsPattern("(?m)^" + name + "[{ ]");
             }
         }
     }

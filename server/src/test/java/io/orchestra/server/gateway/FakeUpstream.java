@@ -26,25 +26,45 @@ public final class FakeUpstream implements AutoCloseable {
     public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     /** The "gated" model sends its first token, then waits here until a test opens the gate. */
     public final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+
     public volatile boolean gateTimedOut;
     public final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
 
     /** The exact bytes of the OpenAI stream the fake sends for a normal streamed request with usage. */
     public static String openAiStream(String model, boolean usage) {
         StringBuilder out = new StringBuilder();
-        String head = "{\"id\":\"chatcmpl-fake1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"" + model
-                + "\",\"system_fingerprint\":\"fp_fake\",\"choices\":[";
+        String head =
+                "{\"id\":\"chatcmpl-fake1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\""
+                        + model + "\",\"system_fingerprint\":\"fp_fake\",\"choices\":[";
         String tail = usage ? ",\"usage\":null}" : "}";
-        out.append("data: ").append(head).append("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]").append(tail).append("\n\n");
+        out.append("data: ")
+                .append(head)
+                .append(
+                        "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]")
+                .append(tail)
+                .append("\n\n");
         for (String piece : new String[] {"Hello", " from", " the", " fake"}) {
-            out.append("data: ").append(head).append("{\"index\":0,\"delta\":{\"content\":\"").append(piece)
-                    .append("\"},\"logprobs\":null,\"finish_reason\":null}]").append(tail).append("\n\n");
+            out.append("data: ")
+                    .append(head)
+                    .append("{\"index\":0,\"delta\":{\"content\":\"")
+                    .append(piece)
+                    .append("\"},\"logprobs\":null,\"finish_reason\":null}]")
+                    .append(tail)
+                    .append("\n\n");
         }
-        out.append("data: ").append(head).append("{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]").append(tail).append("\n\n");
+        out.append("data: ")
+                .append(head)
+                .append("{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]")
+                .append(tail)
+                .append("\n\n");
         if (usage) {
-            out.append("data: ").append(head).append("],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":4,\"total_tokens\":16,")
-                    .append("\"prompt_tokens_details\":{\"cached_tokens\":2,\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,")
-                    .append("\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n");
+            out.append("data: ")
+                    .append(head)
+                    .append("],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":4,\"total_tokens\":16,")
+                    .append(
+                            "\"prompt_tokens_details\":{\"cached_tokens\":2,\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,")
+                    .append(
+                            "\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n");
         }
         out.append("data: [DONE]\n\n");
         return out.toString();
@@ -52,15 +72,16 @@ public final class FakeUpstream implements AutoCloseable {
 
     public FakeUpstream() {
         app = Javalin.create(config -> {
-            config.concurrency.useVirtualThreads = true;
-            config.startup.showJavalinBanner = false;
-            config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
-            config.routes.post("/openai/v1/chat/completions", this::openAiChat);
-            config.routes.post("/openai/v1/embeddings", this::openAiEmbeddings);
-            config.routes.post("/anthropic/v1/messages", this::anthropic);
-            config.routes.post("/gemini/v1beta/models/{action}", this::gemini);
-            config.routes.post("/ollama/api/chat", this::ollama);
-        }).start("127.0.0.1", 0);
+                    config.concurrency.useVirtualThreads = true;
+                    config.startup.showJavalinBanner = false;
+                    config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
+                    config.routes.post("/openai/v1/chat/completions", this::openAiChat);
+                    config.routes.post("/openai/v1/embeddings", this::openAiEmbeddings);
+                    config.routes.post("/anthropic/v1/messages", this::anthropic);
+                    config.routes.post("/gemini/v1beta/models/{action}", this::gemini);
+                    config.routes.post("/ollama/api/chat", this::ollama);
+                })
+                .start("127.0.0.1", 0);
     }
 
     public String baseUrl() {
@@ -88,19 +109,31 @@ public final class FakeUpstream implements AutoCloseable {
         if (model.startsWith("flaky-")) {
             int failures = Integer.parseInt(model.substring(6));
             if (call <= failures) {
-                ctx.status(503).contentType("application/json").result(error(errorShape, "overloaded", "The server is overloaded"));
+                ctx.status(503)
+                        .contentType("application/json")
+                        .result(error(errorShape, "overloaded", "The server is overloaded"));
                 return true;
             }
             return false;
         }
         switch (model) {
-            case "fail-500" -> ctx.status(500).contentType("application/json").result(error(errorShape, "server_error", "The server had an error"));
-            case "fail-429" -> ctx.status(429).header("Retry-After", "0").contentType("application/json")
-                    .result(error(errorShape, "rate_limit_exceeded", "Rate limit reached for requests"));
-            case "fail-400" -> ctx.status(400).contentType("application/json")
-                    .result(error(errorShape, "invalid_request_error", "Invalid value for 'messages'"));
-            case "fail-401" -> ctx.status(401).contentType("application/json")
-                    .result(error(errorShape, "invalid_api_key", "Incorrect API key provided"));
+            case "fail-500" ->
+                ctx.status(500)
+                        .contentType("application/json")
+                        .result(error(errorShape, "server_error", "The server had an error"));
+            case "fail-429" ->
+                ctx.status(429)
+                        .header("Retry-After", "0")
+                        .contentType("application/json")
+                        .result(error(errorShape, "rate_limit_exceeded", "Rate limit reached for requests"));
+            case "fail-400" ->
+                ctx.status(400)
+                        .contentType("application/json")
+                        .result(error(errorShape, "invalid_request_error", "Invalid value for 'messages'"));
+            case "fail-401" ->
+                ctx.status(401)
+                        .contentType("application/json")
+                        .result(error(errorShape, "invalid_api_key", "Incorrect API key provided"));
             case "slow" -> {
                 Thread.sleep(1500);
                 return false;
@@ -117,9 +150,11 @@ public final class FakeUpstream implements AutoCloseable {
             return "{\"error\":\"" + message + "\"}";
         }
         if (shape.equals("anthropic")) {
-            return "{\"type\":\"error\",\"error\":{\"type\":\"" + (type.equals("overloaded") ? "overloaded_error" : type) + "\",\"message\":\"" + message + "\"}}";
+            return "{\"type\":\"error\",\"error\":{\"type\":\""
+                    + (type.equals("overloaded") ? "overloaded_error" : type) + "\",\"message\":\"" + message + "\"}}";
         }
-        return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\",\"param\":null,\"code\":\"" + type + "\"}}";
+        return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\",\"param\":null,\"code\":\"" + type
+                + "\"}}";
     }
 
     private void openAiChat(Context ctx) throws Exception {
@@ -147,22 +182,30 @@ public final class FakeUpstream implements AutoCloseable {
         if (!stream) {
             String message = model.equals("tools")
                     ? "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_abc\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}],\"refusal\":null,\"annotations\":[]}"
-                    : "{\"role\":\"assistant\",\"content\":\"Hello from the fake (" + model + ")\",\"refusal\":null,\"annotations\":[]}";
-            ctx.contentType("application/json").result("{\"id\":\"chatcmpl-fake1\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\""
-                    + model + "\",\"choices\":[{\"index\":0,\"message\":" + message + ",\"logprobs\":null,\"finish_reason\":\""
-                    + (model.equals("tools") ? "tool_calls" : "stop") + "\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":8,"
-                    + "\"total_tokens\":20,\"prompt_tokens_details\":{\"cached_tokens\":2,\"audio_tokens\":0},\"completion_tokens_details\":"
-                    + "{\"reasoning_tokens\":3,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
-                    + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_fake\"}");
+                    : "{\"role\":\"assistant\",\"content\":\"Hello from the fake (" + model
+                            + ")\",\"refusal\":null,\"annotations\":[]}";
+            ctx.contentType("application/json")
+                    .result(
+                            "{\"id\":\"chatcmpl-fake1\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\""
+                                    + model + "\",\"choices\":[{\"index\":0,\"message\":" + message
+                                    + ",\"logprobs\":null,\"finish_reason\":\""
+                                    + (model.equals("tools") ? "tool_calls" : "stop")
+                                    + "\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":8,"
+                                    + "\"total_tokens\":20,\"prompt_tokens_details\":{\"cached_tokens\":2,\"audio_tokens\":0},\"completion_tokens_details\":"
+                                    + "{\"reasoning_tokens\":3,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
+                                    + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_fake\"}");
             return;
         }
         ctx.contentType("text/event-stream");
         OutputStream out = ctx.res().getOutputStream();
         if (model.equals("stream-error")) {
-            write(out, "data: {\"error\":{\"message\":\"The model is overloaded\",\"type\":\"server_error\",\"param\":null,\"code\":503}}\n\n");
+            write(
+                    out,
+                    "data: {\"error\":{\"message\":\"The model is overloaded\",\"type\":\"server_error\",\"param\":null,\"code\":503}}\n\n");
             return;
         }
-        String stream1 = openAiStream(model, body.path("stream_options").path("include_usage").asBoolean(false));
+        String stream1 = openAiStream(
+                model, body.path("stream_options").path("include_usage").asBoolean(false));
         if (model.equals("gated")) {
             String[] events = stream1.split("(?<=\n\n)");
             write(out, events[0] + events[1]);
@@ -193,18 +236,26 @@ public final class FakeUpstream implements AutoCloseable {
         String message;
         String finish;
         if (last.path("role").asString().equals("tool")) {
-            message = Json.write(Map.of("role", "assistant", "content", "Tool said: " + last.path("content").asString()));
+            message = Json.write(Map.of(
+                    "role",
+                    "assistant",
+                    "content",
+                    "Tool said: " + last.path("content").asString()));
             finish = "stop";
         } else {
-            String tool = body.path("tools").get(0).path("function").path("name").asString();
+            String tool =
+                    body.path("tools").get(0).path("function").path("name").asString();
             String query = last.path("content").asString();
-            message = "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_" + requests.size() + "\",\"type\":\"function\","
-                    + "\"function\":{\"name\":\"" + tool + "\",\"arguments\":" + Json.write(Json.write(Map.of("query", query))) + "}}]}";
+            message = "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_" + requests.size()
+                    + "\",\"type\":\"function\"," + "\"function\":{\"name\":\"" + tool + "\",\"arguments\":"
+                    + Json.write(Json.write(Map.of("query", query))) + "}}]}";
             finish = "tool_calls";
         }
-        ctx.contentType("application/json").result("{\"id\":\"chatcmpl-agent\",\"object\":\"chat.completion\",\"created\":1700000000,"
-                + "\"model\":\"agent\",\"choices\":[{\"index\":0,\"message\":" + message + ",\"logprobs\":null,\"finish_reason\":\"" + finish
-                + "\"}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":10,\"total_tokens\":40}}");
+        ctx.contentType("application/json")
+                .result("{\"id\":\"chatcmpl-agent\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                        + "\"model\":\"agent\",\"choices\":[{\"index\":0,\"message\":" + message
+                        + ",\"logprobs\":null,\"finish_reason\":\"" + finish
+                        + "\"}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":10,\"total_tokens\":40}}");
     }
 
     /** Fact extraction: every sentence of the user's turn that starts with "I " is a fact. */
@@ -218,9 +269,12 @@ public final class FakeUpstream implements AutoCloseable {
             }
         }
         String content = Json.write(Map.of("facts", facts));
-        ctx.contentType("application/json").result("{\"id\":\"chatcmpl-extract\",\"object\":\"chat.completion\",\"created\":1700000000,"
-                + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":" + Json.write(Map.of("role", "assistant", "content", content))
-                + ",\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":12,\"total_tokens\":52}}");
+        ctx.contentType("application/json")
+                .result(
+                        "{\"id\":\"chatcmpl-extract\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                                + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":"
+                                + Json.write(Map.of("role", "assistant", "content", content))
+                                + ",\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":12,\"total_tokens\":52}}");
     }
 
     /** A scripted team: plans three sub-tasks, answers each, then combines them. */
@@ -229,7 +283,11 @@ public final class FakeUpstream implements AutoCloseable {
         String user = body.path("messages").get(1).path("content").asString();
         String content;
         if (system.startsWith("Decide whether")) {
-            content = Json.write(Map.of("complex", user.contains("launch"), "reason", user.contains("launch") ? "needs several specialists" : "one answer"));
+            content = Json.write(Map.of(
+                    "complex",
+                    user.contains("launch"),
+                    "reason",
+                    user.contains("launch") ? "needs several specialists" : "one answer"));
         } else if (system.contains("Write a plan")) {
             content = "{\"subtasks\":[{\"persona\":\"sophia\",\"task\":\"Price the launch\"},"
                     + "{\"persona\":\"karen\",\"task\":\"Plan the trial operations\"},{\"persona\":\"sophia\",\"task\":\"Model the budget\"}]}";
@@ -238,9 +296,12 @@ public final class FakeUpstream implements AutoCloseable {
         } else {
             content = "Specialist answer to: " + user;
         }
-        ctx.contentType("application/json").result("{\"id\":\"chatcmpl-team\",\"object\":\"chat.completion\",\"created\":1700000000,"
-                + "\"model\":\"team\",\"choices\":[{\"index\":0,\"message\":" + Json.write(Map.of("role", "assistant", "content", content))
-                + ",\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":20,\"total_tokens\":70}}");
+        ctx.contentType("application/json")
+                .result(
+                        "{\"id\":\"chatcmpl-team\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                                + "\"model\":\"team\",\"choices\":[{\"index\":0,\"message\":"
+                                + Json.write(Map.of("role", "assistant", "content", content))
+                                + ",\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":20,\"total_tokens\":70}}");
     }
 
     private static void write(OutputStream out, String text) throws IOException {
@@ -258,11 +319,16 @@ public final class FakeUpstream implements AutoCloseable {
         int n = input.isArray() ? input.size() : 1;
         StringBuilder data = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            data.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i)
-                    .append(",\"embedding\":[").append(0.25 * (i + 1)).append(",-0.5,0.125,1.0]}");
+            data.append(i == 0 ? "" : ",")
+                    .append("{\"object\":\"embedding\",\"index\":")
+                    .append(i)
+                    .append(",\"embedding\":[")
+                    .append(0.25 * (i + 1))
+                    .append(",-0.5,0.125,1.0]}");
         }
-        ctx.contentType("application/json").result("{\"object\":\"list\",\"data\":[" + data + "],\"model\":\"" + model
-                + "\",\"usage\":{\"prompt_tokens\":" + (3 * n) + ",\"total_tokens\":" + (3 * n) + "}}");
+        ctx.contentType("application/json")
+                .result("{\"object\":\"list\",\"data\":[" + data + "],\"model\":\"" + model
+                        + "\",\"usage\":{\"prompt_tokens\":" + (3 * n) + ",\"total_tokens\":" + (3 * n) + "}}");
     }
 
     private void anthropic(Context ctx) throws Exception {
@@ -276,27 +342,46 @@ public final class FakeUpstream implements AutoCloseable {
             String content = model.equals("tools")
                     ? "[{\"type\":\"text\",\"text\":\"Let me check.\"},{\"type\":\"tool_use\",\"id\":\"toolu_01A\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}}]"
                     : "[{\"type\":\"text\",\"text\":\"Hello from Claude\"}]";
-            ctx.contentType("application/json").result("{\"id\":\"msg_01XFDUDYJgAACzvnptvVoYEL\",\"type\":\"message\",\"role\":\"assistant\","
-                    + "\"model\":\"" + model + "\",\"content\":" + content + ",\"stop_reason\":\"" + (model.equals("tools") ? "tool_use" : "end_turn")
-                    + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":20,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":5,"
-                    + "\"output_tokens\":6,\"service_tier\":\"standard\"}}");
+            ctx.contentType("application/json")
+                    .result("{\"id\":\"msg_01XFDUDYJgAACzvnptvVoYEL\",\"type\":\"message\",\"role\":\"assistant\","
+                            + "\"model\":\"" + model + "\",\"content\":" + content + ",\"stop_reason\":\""
+                            + (model.equals("tools") ? "tool_use" : "end_turn")
+                            + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":20,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":5,"
+                            + "\"output_tokens\":6,\"service_tier\":\"standard\"}}");
             return;
         }
         ctx.contentType("text/event-stream");
         OutputStream out = ctx.res().getOutputStream();
         if (model.equals("stream-error")) {
-            write(out, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}\n\n");
-            write(out, "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
+            write(
+                    out,
+                    "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+                            + model
+                            + "\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}\n\n");
+            write(
+                    out,
+                    "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
             return;
         }
-        write(out, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01S\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
-                + model + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":25,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}\n\n");
-        write(out, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+        write(
+                out,
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01S\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+                        + model
+                        + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":25,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}\n\n");
+        write(
+                out,
+                "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
         write(out, "event: ping\ndata: {\"type\": \"ping\"}\n\n");
-        write(out, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n");
-        write(out, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" from Claude\"}}\n\n");
+        write(
+                out,
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n");
+        write(
+                out,
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" from Claude\"}}\n\n");
         write(out, "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
-        write(out, "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}\n\n");
+        write(
+                out,
+                "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}\n\n");
         write(out, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
     }
 
@@ -310,15 +395,23 @@ public final class FakeUpstream implements AutoCloseable {
         }
         String usage = "\"usageMetadata\":{\"promptTokenCount\":9,\"candidatesTokenCount\":4,\"totalTokenCount\":13}";
         if (!action.endsWith(":streamGenerateContent")) {
-            ctx.contentType("application/json").result("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello from Gemini\"}],\"role\":\"model\"},"
-                    + "\"finishReason\":\"STOP\",\"index\":0}]," + usage + ",\"modelVersion\":\"" + model + "\",\"responseId\":\"gem-1\"}");
+            ctx.contentType("application/json")
+                    .result(
+                            "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello from Gemini\"}],\"role\":\"model\"},"
+                                    + "\"finishReason\":\"STOP\",\"index\":0}]," + usage + ",\"modelVersion\":\""
+                                    + model + "\",\"responseId\":\"gem-1\"}");
             return;
         }
         ctx.contentType("text/event-stream");
         OutputStream out = ctx.res().getOutputStream();
-        write(out, "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello\"}],\"role\":\"model\"},\"index\":0}],\"modelVersion\":\"" + model + "\"}\r\n\r\n");
-        write(out, "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" from Gemini\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],"
-                + usage + ",\"modelVersion\":\"" + model + "\"}\r\n\r\n");
+        write(
+                out,
+                "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello\"}],\"role\":\"model\"},\"index\":0}],\"modelVersion\":\""
+                        + model + "\"}\r\n\r\n");
+        write(
+                out,
+                "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" from Gemini\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],"
+                        + usage + ",\"modelVersion\":\"" + model + "\"}\r\n\r\n");
     }
 
     /** Ollama's native /api/chat, NDJSON when streaming. */
@@ -329,17 +422,27 @@ public final class FakeUpstream implements AutoCloseable {
             return;
         }
         if (!body.path("stream").asBoolean(true)) {
-            ctx.contentType("application/json").result("{\"model\":\"" + model + "\",\"created_at\":\"2025-01-01T00:00:00Z\","
-                    + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello from Ollama\"},\"done\":true,\"done_reason\":\"stop\","
-                    + "\"prompt_eval_count\":7,\"eval_count\":3}");
+            ctx.contentType("application/json")
+                    .result("{\"model\":\"" + model + "\",\"created_at\":\"2025-01-01T00:00:00Z\","
+                            + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello from Ollama\"},\"done\":true,\"done_reason\":\"stop\","
+                            + "\"prompt_eval_count\":7,\"eval_count\":3}");
             return;
         }
         ctx.contentType("application/x-ndjson");
         OutputStream out = ctx.res().getOutputStream();
-        write(out, "{\"model\":\"" + model + "\",\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"done\":false}\n");
-        write(out, "{\"model\":\"" + model + "\",\"message\":{\"role\":\"assistant\",\"content\":\" from Ollama\"},\"done\":false}\n");
-        write(out, "{\"model\":\"" + model + "\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\","
-                + "\"prompt_eval_count\":7,\"eval_count\":3}\n");
+        write(
+                out,
+                "{\"model\":\"" + model
+                        + "\",\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"done\":false}\n");
+        write(
+                out,
+                "{\"model\":\"" + model
+                        + "\",\"message\":{\"role\":\"assistant\",\"content\":\" from Ollama\"},\"done\":false}\n");
+        write(
+                out,
+                "{\"model\":\"" + model
+                        + "\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\","
+                        + "\"prompt_eval_count\":7,\"eval_count\":3}\n");
     }
 
     @Override

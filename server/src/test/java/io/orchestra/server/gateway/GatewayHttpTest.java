@@ -41,11 +41,13 @@ class GatewayHttpTest {
     }
 
     static HttpResponse<String> chat(String json, String... headers) {
-        HttpRequest.Builder request = server.request("/v1/chat/completions", key).header("Content-Type", "application/json");
+        HttpRequest.Builder request =
+                server.request("/v1/chat/completions", key).header("Content-Type", "application/json");
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return server.send(request.POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return server.send(
+                request.POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     static String header(HttpResponse<?> response, String name) {
@@ -57,24 +59,35 @@ class GatewayHttpTest {
         HttpResponse<String> response = chat(body("chat", false, ",\"temperature\":0.2,\"seed\":7,\"logprobs\":false"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode completion = Json.tree(response.body());
-        assertThat(completion.path("choices").get(0).path("message").path("content").asString()).isEqualTo("Hello from the fake (gpt-4o-mini)");
+        assertThat(completion
+                        .path("choices")
+                        .get(0)
+                        .path("message")
+                        .path("content")
+                        .asString())
+                .isEqualTo("Hello from the fake (gpt-4o-mini)");
         assertThat(completion.path("system_fingerprint").asString()).isEqualTo("fp_fake");
         assertThat(header(response, "x-orchestra-provider")).isEqualTo("openai");
         assertThat(header(response, "x-orchestra-model")).isEqualTo("gpt-4o-mini");
         assertThat(header(response, "x-orchestra-attempts")).isEqualTo("1");
         assertThat(header(response, "x-orchestra-cache")).isEqualTo("off");
-        assertThat(Double.parseDouble(header(response, "x-orchestra-overhead-ms"))).isGreaterThanOrEqualTo(0);
+        assertThat(Double.parseDouble(header(response, "x-orchestra-overhead-ms")))
+                .isGreaterThanOrEqualTo(0);
         JsonNode sent = fixture.upstream.requests.getLast();
         assertThat(sent.path("model").asString()).isEqualTo("gpt-4o-mini");
         assertThat(sent.path("seed").asInt()).isEqualTo(7);
-        assertThat(fixture.upstream.headers.getLast().get("Authorization")).isEqualTo("Bearer " + GatewayFixture.OPENAI_KEY);
+        assertThat(fixture.upstream.headers.getLast().get("Authorization"))
+                .isEqualTo("Bearer " + GatewayFixture.OPENAI_KEY);
     }
 
     @Test
     void plainCompletionFromAPassthroughProviderIsTheUpstreamBodyByteForByte() {
         HttpResponse<String> viaGateway = chat(body("chat", false, ""));
-        HttpResponse<String> direct = server.send(HttpRequest.newBuilder(java.net.URI.create(fixture.upstream.baseUrl() + "/openai/v1/chat/completions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body("gpt-4o-mini", false, ""))).build());
+        HttpResponse<String> direct = server.send(
+                HttpRequest.newBuilder(java.net.URI.create(fixture.upstream.baseUrl() + "/openai/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body("gpt-4o-mini", false, "")))
+                        .build());
         assertThat(viaGateway.statusCode()).isEqualTo(200);
         assertThat(viaGateway.body()).isEqualTo(direct.body());
         assertThat(header(viaGateway, "Content-Type")).startsWith("application/json");
@@ -92,10 +105,18 @@ class GatewayHttpTest {
     void usageChunkIsHiddenWhenTheClientDidNotAskForIt() {
         HttpResponse<String> response = chat(body("chat", true, ""));
         String expected = FakeUpstream.openAiStream("gpt-4o-mini", true);
-        String usageEvent = expected.substring(expected.indexOf("data: {\"id\":\"chatcmpl-fake1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"gpt-4o-mini\",\"system_fingerprint\":\"fp_fake\",\"choices\":[],\"usage\""));
+        String usageEvent = expected.substring(
+                expected.indexOf(
+                        "data: {\"id\":\"chatcmpl-fake1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"gpt-4o-mini\",\"system_fingerprint\":\"fp_fake\",\"choices\":[],\"usage\""));
         usageEvent = usageEvent.substring(0, usageEvent.indexOf("\n\n") + 2);
         assertThat(response.body()).isEqualTo(expected.replace(usageEvent, ""));
-        assertThat(fixture.upstream.requests.getLast().path("stream_options").path("include_usage").asBoolean()).isTrue();
+        assertThat(fixture.upstream
+                        .requests
+                        .getLast()
+                        .path("stream_options")
+                        .path("include_usage")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -106,10 +127,22 @@ class GatewayHttpTest {
         assertThat(header(response, "x-orchestra-attempts")).isEqualTo("5");
         JsonNode completion = Json.tree(response.body());
         assertThat(completion.path("object").asString()).isEqualTo("chat.completion");
-        assertThat(completion.path("choices").get(0).path("message").path("content").asString()).isEqualTo("Hello from Claude");
-        assertThat(completion.path("choices").get(0).path("finish_reason").asString()).isEqualTo("stop");
+        assertThat(completion
+                        .path("choices")
+                        .get(0)
+                        .path("message")
+                        .path("content")
+                        .asString())
+                .isEqualTo("Hello from Claude");
+        assertThat(completion.path("choices").get(0).path("finish_reason").asString())
+                .isEqualTo("stop");
         assertThat(completion.path("usage").path("prompt_tokens").asInt()).isEqualTo(25);
-        assertThat(completion.path("usage").path("prompt_tokens_details").path("cached_tokens").asInt()).isEqualTo(5);
+        assertThat(completion
+                        .path("usage")
+                        .path("prompt_tokens_details")
+                        .path("cached_tokens")
+                        .asInt())
+                .isEqualTo(5);
         JsonNode anthropicRequest = fixture.upstream.requests.getLast();
         assertThat(anthropicRequest.path("system").asString()).isEqualTo("Be brief.");
         assertThat(anthropicRequest.path("max_tokens").asInt()).isEqualTo(4096);
@@ -148,8 +181,10 @@ class GatewayHttpTest {
         HttpResponse<String> response = chat(body("unauthorized", false, ""));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
         assertThat(response.body()).doesNotContain(GatewayFixture.OPENAI_KEY).contains("Incorrect API key provided");
-        assertThat(server.get("/api/routes", TestServer.ADMIN_KEY).body()).doesNotContain(GatewayFixture.OPENAI_KEY)
-                .doesNotContain(GatewayFixture.ANTHROPIC_KEY).contains("\"has_key\":true");
+        assertThat(server.get("/api/routes", TestServer.ADMIN_KEY).body())
+                .doesNotContain(GatewayFixture.OPENAI_KEY)
+                .doesNotContain(GatewayFixture.ANTHROPIC_KEY)
+                .contains("\"has_key\":true");
     }
 
     @Test
@@ -161,13 +196,19 @@ class GatewayHttpTest {
 
     @Test
     void errorInsideA200StreamBeforeAnyTokenFallsBack() {
-        HttpResponse<String> response = chat(body("stream-error", true, ",\"stream_options\":{\"include_usage\":true}"));
+        HttpResponse<String> response =
+                chat(body("stream-error", true, ",\"stream_options\":{\"include_usage\":true}"));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(header(response, "x-orchestra-provider")).isEqualTo("claude");
         List<String> events = data(response.body());
         assertThat(events.getFirst()).contains("\"role\":\"assistant\"");
-        assertThat(String.join("", events)).contains("\"content\":\"Hello\"", "\"content\":\" from Claude\"", "\"finish_reason\":\"stop\"",
-                "\"prompt_tokens\":25", "\"completion_tokens\":15");
+        assertThat(String.join("", events))
+                .contains(
+                        "\"content\":\"Hello\"",
+                        "\"content\":\" from Claude\"",
+                        "\"finish_reason\":\"stop\"",
+                        "\"prompt_tokens\":25",
+                        "\"completion_tokens\":15");
         assertThat(events.getLast()).isEqualTo("[DONE]");
     }
 
@@ -181,15 +222,22 @@ class GatewayHttpTest {
 
     @Test
     void tokensReachTheClientWhileTheUpstreamIsStillStreaming() throws Exception {
-        HttpResponse<java.io.InputStream> response = server.client().send(server.request("/v1/chat/completions", key)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body("gated", true, ""))).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+        HttpResponse<java.io.InputStream> response = server.client()
+                .send(
+                        server.request("/v1/chat/completions", key)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body("gated", true, "")))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+        try (var reader = new java.io.BufferedReader(
+                new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null && !line.contains("\"content\":\"Hello\"")) {
                 // read up to the first token
             }
-            assertThat(line).as("first token arrived before the upstream finished").isNotNull();
+            assertThat(line)
+                    .as("first token arrived before the upstream finished")
+                    .isNotNull();
             fixture.upstream.gate.countDown();
             StringBuilder rest = new StringBuilder();
             while ((line = reader.readLine()) != null) {
@@ -218,8 +266,10 @@ class GatewayHttpTest {
         assertThat(skipped.statusCode()).isEqualTo(200);
         assertThat(header(skipped, "x-orchestra-attempts")).isEqualTo("1");
         assertThat(fixture.upstream.calls("fail-500")).isEqualTo(failingCalls);
-        assertThat(server.get("/api/routes/status", TestServer.ADMIN_KEY).body()).contains("\"openai/fail-500\":{\"state\":\"OPEN\"");
-        assertThat(server.get("/metrics", null).body()).contains("orchestra_gateway_circuit_state{target=\"openai/fail-500\"} 2.0");
+        assertThat(server.get("/api/routes/status", TestServer.ADMIN_KEY).body())
+                .contains("\"openai/fail-500\":{\"state\":\"OPEN\"");
+        assertThat(server.get("/metrics", null).body())
+                .contains("orchestra_gateway_circuit_state{target=\"openai/fail-500\"} 2.0");
         Thread.sleep(800);
         chat(body("circuit", false, ""));
         assertThat(fixture.upstream.calls("fail-500")).as("one half-open trial").isEqualTo(failingCalls + 1);
@@ -227,11 +277,15 @@ class GatewayHttpTest {
 
     @Test
     void conditionalRoutingFollowsHeadersAndKeyTags() {
-        assertThat(header(chat(body("premium", false, ""), "x-tier", "gold"), "x-orchestra-model")).isEqualTo("claude-sonnet-4-5");
-        assertThat(header(chat(body("premium", false, "")), "x-orchestra-model")).isEqualTo("gpt-4o-mini");
+        assertThat(header(chat(body("premium", false, ""), "x-tier", "gold"), "x-orchestra-model"))
+                .isEqualTo("claude-sonnet-4-5");
+        assertThat(header(chat(body("premium", false, "")), "x-orchestra-model"))
+                .isEqualTo("gpt-4o-mini");
         String vip = server.createKey("vip", "member", "team-v", "vip");
-        HttpResponse<String> tagged = server.send(server.request("/v1/chat/completions", vip).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body("tagged", false, ""))).build());
+        HttpResponse<String> tagged = server.send(server.request("/v1/chat/completions", vip)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body("tagged", false, "")))
+                .build());
         assertThat(header(tagged, "x-orchestra-provider")).isEqualTo("claude");
         assertThat(header(chat(body("tagged", false, "")), "x-orchestra-model")).isEqualTo("gpt-4o");
     }
@@ -273,16 +327,20 @@ class GatewayHttpTest {
         assertThat(chat(body("chat", false, "")).statusCode()).isEqualTo(200);
         assertThat(chat(body("chat", true, "")).statusCode()).isEqualTo(200);
         assertThat(chat(body("chat", false, "")).statusCode()).isEqualTo(200);
-        assertThat(fixture.upstream.headers).isNotEmpty().allSatisfy(headers -> assertThat(headers.keySet())
-                .noneMatch(name -> name.equalsIgnoreCase("Cookie")));
-        assertThat(fixture.upstream.headers.getLast()).containsEntry("Host", fixture.upstream.baseUrl().substring("http://".length()));
+        assertThat(fixture.upstream.headers)
+                .isNotEmpty()
+                .allSatisfy(headers -> assertThat(headers.keySet()).noneMatch(name -> name.equalsIgnoreCase("Cookie")));
+        assertThat(fixture.upstream.headers.getLast())
+                .containsEntry("Host", fixture.upstream.baseUrl().substring("http://".length()));
     }
 
     @Test
     void everyCallIsLoggedWithTokensAndCost() throws Exception {
         String own = server.createKey("usage", "member", "team-u");
-        HttpResponse<String> response = server.send(server.request("/v1/chat/completions", own).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body("chat", false, ""))).build());
+        HttpResponse<String> response = server.send(server.request("/v1/chat/completions", own)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body("chat", false, "")))
+                .build());
         assertThat(response.statusCode()).isEqualTo(200);
         server.orchestra().usageRecorder().flush();
         JsonNode rows = Json.tree(server.get("/api/requests", own).body()).path("data");
@@ -292,12 +350,22 @@ class GatewayHttpTest {
         assertThat(row.path("prompt_tokens").asInt()).isEqualTo(12);
         assertThat(row.path("cached_tokens").asInt()).isEqualTo(2);
         assertThat(row.path("reasoning_tokens").asInt()).isEqualTo(3);
-        assertThat(row.path("cost_usd").asDouble()).isCloseTo((10 * 0.15 + 2 * 0.075 + 8 * 0.6) / 1e6, org.assertj.core.data.Offset.offset(1e-12));
-        JsonNode usage = Json.tree(server.get("/api/usage?group_by=model", own).body()).path("data");
+        assertThat(row.path("cost_usd").asDouble())
+                .isCloseTo((10 * 0.15 + 2 * 0.075 + 8 * 0.6) / 1e6, org.assertj.core.data.Offset.offset(1e-12));
+        JsonNode usage =
+                Json.tree(server.get("/api/usage?group_by=model", own).body()).path("data");
         assertThat(usage.get(0).path("requests").asInt()).isEqualTo(1);
-        assertThat(Json.tree(server.get("/api/usage?group_by=key", TestServer.ADMIN_KEY).body()).path("data").size()).isGreaterThan(1);
-        assertThat(server.get("/metrics", null).body()).contains("gen_ai_client_operation_duration_seconds_bucket",
-                "gen_ai_client_token_usage", "orchestra_gateway_requests_total", "orchestra_gateway_cost_usd_total");
+        assertThat(Json.tree(server.get("/api/usage?group_by=key", TestServer.ADMIN_KEY)
+                                .body())
+                        .path("data")
+                        .size())
+                .isGreaterThan(1);
+        assertThat(server.get("/metrics", null).body())
+                .contains(
+                        "gen_ai_client_operation_duration_seconds_bucket",
+                        "gen_ai_client_token_usage",
+                        "orchestra_gateway_requests_total",
+                        "orchestra_gateway_cost_usd_total");
     }
 
     @Test
@@ -305,29 +373,36 @@ class GatewayHttpTest {
         String limited = server.createKey("limited", "member", "team-l");
         String id = keyId("limited");
         HttpResponse<String> set = server.send(server.request("/api/keys/" + id + "/limits", TestServer.ADMIN_KEY)
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"requests_per_minute\":2}")).build());
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"requests_per_minute\":2}"))
+                .build());
         assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
         for (int i = 0; i < 2; i++) {
             assertThat(send(limited, body("chat", false, "")).statusCode()).isEqualTo(200);
         }
         HttpResponse<String> refused = send(limited, body("chat", false, ""));
         assertThat(refused.statusCode()).isEqualTo(429);
-        assertThat(Json.tree(refused.body()).path("error").path("message").asString()).contains("2 requests per minute");
-        assertThat(Json.tree(refused.body()).path("error").path("type").asString()).isEqualTo("rate_limit_error");
+        assertThat(Json.tree(refused.body()).path("error").path("message").asString())
+                .contains("2 requests per minute");
+        assertThat(Json.tree(refused.body()).path("error").path("type").asString())
+                .isEqualTo("rate_limit_error");
     }
 
     @Test
     void budgetStopsSpendingWithAClearMessageEvenUnderConcurrency() throws Exception {
         String spender = server.createKey("spender", "member", "team-s");
         double perCall = (10 * 0.15 + 2 * 0.075 + 8 * 0.6) / 1e6;
-        HttpResponse<String> set = server.send(server.request("/api/keys/" + keyId("spender") + "/limits", TestServer.ADMIN_KEY)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"daily_budget_usd\":" + (perCall * 3.5) + "}")).build());
+        HttpResponse<String> set =
+                server.send(server.request("/api/keys/" + keyId("spender") + "/limits", TestServer.ADMIN_KEY)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"daily_budget_usd\":" + (perCall * 3.5) + "}"))
+                        .build());
         assertThat(set.statusCode()).isEqualTo(200);
         List<Integer> statuses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
             for (int i = 0; i < 16; i++) {
-                pool.submit(() -> statuses.add(send(spender, body("chat", false, "")).statusCode()));
+                pool.submit(() ->
+                        statuses.add(send(spender, body("chat", false, "")).statusCode()));
             }
         }
         long ok = statuses.stream().filter(s -> s == 200).count();
@@ -339,16 +414,20 @@ class GatewayHttpTest {
 
     @Test
     void embeddingsAsFloatsAndBase64() {
-        HttpResponse<String> floats = server.post("/v1/embeddings", key, "{\"model\":\"embed\",\"input\":[\"a\",\"b\"]}");
+        HttpResponse<String> floats =
+                server.post("/v1/embeddings", key, "{\"model\":\"embed\",\"input\":[\"a\",\"b\"]}");
         assertThat(floats.statusCode()).as(floats.body()).isEqualTo(200);
         JsonNode data = Json.tree(floats.body()).path("data");
         assertThat(data.get(1).path("embedding").get(0).asDouble()).isEqualTo(0.5);
-        HttpResponse<String> encoded = server.post("/v1/embeddings", key, "{\"model\":\"embed\",\"input\":\"a\",\"encoding_format\":\"base64\"}");
-        String b64 = Json.tree(encoded.body()).path("data").get(0).path("embedding").asString();
+        HttpResponse<String> encoded = server.post(
+                "/v1/embeddings", key, "{\"model\":\"embed\",\"input\":\"a\",\"encoding_format\":\"base64\"}");
+        String b64 =
+                Json.tree(encoded.body()).path("data").get(0).path("embedding").asString();
         ByteBuffer buffer = ByteBuffer.wrap(Base64.getDecoder().decode(b64)).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(buffer.getFloat()).isEqualTo(0.25f);
         assertThat(buffer.getFloat()).isEqualTo(-0.5f);
-        assertThat(Json.tree(encoded.body()).path("usage").path("prompt_tokens").asInt()).isEqualTo(3);
+        assertThat(Json.tree(encoded.body()).path("usage").path("prompt_tokens").asInt())
+                .isEqualTo(3);
     }
 
     @Test
@@ -360,50 +439,75 @@ class GatewayHttpTest {
 
     @Test
     void badRequestsGetOpenAiShapedErrors() {
-        assertThat(Json.tree(chat("{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").body())
-                .path("error").path("code").asString()).isEqualTo("model_not_found");
+        assertThat(Json.tree(chat("{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                                .body())
+                        .path("error")
+                        .path("code")
+                        .asString())
+                .isEqualTo("model_not_found");
         HttpResponse<String> noMessages = chat("{\"model\":\"chat\"}");
         assertThat(noMessages.statusCode()).isEqualTo(400);
-        assertThat(Json.tree(noMessages.body()).path("error").path("message").asString()).contains("messages");
+        assertThat(Json.tree(noMessages.body()).path("error").path("message").asString())
+                .contains("messages");
         HttpResponse<String> malformed = chat("{\"model\":");
         assertThat(malformed.statusCode()).isEqualTo(400);
-        assertThat(Json.tree(malformed.body()).path("error").path("type").asString()).isEqualTo("invalid_request_error");
-        HttpResponse<String> badRole = chat("{\"model\":\"chat\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}");
+        assertThat(Json.tree(malformed.body()).path("error").path("type").asString())
+                .isEqualTo("invalid_request_error");
+        HttpResponse<String> badRole =
+                chat("{\"model\":\"chat\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}");
         assertThat(badRole.statusCode()).isEqualTo(400);
-        HttpResponse<String> noKey = server.send(server.request("/v1/models", null).GET().build());
+        HttpResponse<String> noKey =
+                server.send(server.request("/v1/models", null).GET().build());
         assertThat(noKey.statusCode()).isEqualTo(401);
-        assertThat(Json.tree(noKey.body()).path("error").path("type").asString()).isEqualTo("authentication_error");
-        assertThat(server.post("/v1/embeddings", key, "{\"model\":\"embed\",\"input\":[]}").statusCode()).isEqualTo(400);
+        assertThat(Json.tree(noKey.body()).path("error").path("type").asString())
+                .isEqualTo("authentication_error");
+        assertThat(server.post("/v1/embeddings", key, "{\"model\":\"embed\",\"input\":[]}")
+                        .statusCode())
+                .isEqualTo(400);
         int claudeCalls = fixture.upstream.calls("claude-haiku-4-5");
-        HttpResponse<String> badImage = chat("{\"model\":\"claude/claude-haiku-4-5\",\"messages\":[{\"role\":\"user\",\"content\":["
-                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64\"}}]}]}");
+        HttpResponse<String> badImage =
+                chat("{\"model\":\"claude/claude-haiku-4-5\",\"messages\":[{\"role\":\"user\",\"content\":["
+                        + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64\"}}]}]}");
         assertThat(badImage.statusCode()).as(badImage.body()).isEqualTo(400);
-        assertThat(Json.tree(badImage.body()).path("error").path("message").asString()).contains("data:<media type>;base64,<data>");
+        assertThat(Json.tree(badImage.body()).path("error").path("message").asString())
+                .contains("data:<media type>;base64,<data>");
         assertThat(fixture.upstream.calls("claude-haiku-4-5")).isEqualTo(claudeCalls);
     }
 
     @Test
     void routesCanBeAddedThroughTheApiAndAreValidated() {
-        HttpResponse<String> saved = server.send(server.request("/api/routes/runtime", TestServer.ADMIN_KEY).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"targets\":[{\"provider\":\"claude\",\"model\":\"claude-haiku-4-5\"}]}")).build());
+        HttpResponse<String> saved = server.send(server.request("/api/routes/runtime", TestServer.ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"targets\":[{\"provider\":\"claude\",\"model\":\"claude-haiku-4-5\"}]}"))
+                .build());
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
-        assertThat(header(chat(body("runtime", false, "")), "x-orchestra-provider")).isEqualTo("claude");
-        HttpResponse<String> invalid = server.send(server.request("/api/routes/broken", TestServer.ADMIN_KEY).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"strategy\":\"random\",\"targets\":[{\"provider\":\"nobody\"}]}")).build());
+        assertThat(header(chat(body("runtime", false, "")), "x-orchestra-provider"))
+                .isEqualTo("claude");
+        HttpResponse<String> invalid = server.send(server.request("/api/routes/broken", TestServer.ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"strategy\":\"random\",\"targets\":[{\"provider\":\"nobody\"}]}"))
+                .build());
         assertThat(invalid.statusCode()).isEqualTo(422);
         assertThat(invalid.body()).contains("strategy", "nobody", "model: required");
-        assertThat(server.delete("/api/routes/runtime", TestServer.ADMIN_KEY).statusCode()).isEqualTo(204);
+        assertThat(server.delete("/api/routes/runtime", TestServer.ADMIN_KEY).statusCode())
+                .isEqualTo(204);
         assertThat(chat(body("runtime", false, "")).statusCode()).isEqualTo(404);
         assertThat(server.get("/api/routes", key).statusCode()).isEqualTo(403);
     }
 
     static HttpResponse<String> send(String secret, String json) {
-        return server.send(server.request("/v1/chat/completions", secret).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return server.send(server.request("/v1/chat/completions", secret)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     static String keyId(String name) {
-        for (JsonNode k : Json.tree(server.get("/api/keys", TestServer.ADMIN_KEY).body()).path("data")) {
+        for (JsonNode k :
+                Json.tree(server.get("/api/keys", TestServer.ADMIN_KEY).body()).path("data")) {
             if (k.path("name").asString().equals(name)) {
                 return k.path("id").asString();
             }
@@ -412,6 +516,9 @@ class GatewayHttpTest {
     }
 
     static List<String> data(String sse) {
-        return java.util.Arrays.stream(sse.split("\n\n")).filter(e -> e.startsWith("data: ")).map(e -> e.substring(6)).toList();
+        return java.util.Arrays.stream(sse.split("\n\n"))
+                .filter(e -> e.startsWith("data: "))
+                .map(e -> e.substring(6))
+                .toList();
     }
 }

@@ -39,9 +39,11 @@ class HotReloadTest {
     @Test
     void routesFollowTheFile() throws Exception {
         try (FakeUpstream upstream = new FakeUpstream();
-                TestServer server = TestServer.start(TestServer.Storage.SQLITE, Map.of(), yaml(upstream.baseUrl(), "gpt-4o-mini"))) {
+                TestServer server = TestServer.start(
+                        TestServer.Storage.SQLITE, Map.of(), yaml(upstream.baseUrl(), "gpt-4o-mini"))) {
             String key = server.createKey("app", "member", "app");
-            assertThat(server.post("/v1/chat/completions", key, CHAT).headers().firstValue("x-orchestra-model")).contains("gpt-4o-mini");
+            assertThat(server.post("/v1/chat/completions", key, CHAT).headers().firstValue("x-orchestra-model"))
+                    .contains("gpt-4o-mini");
             Path file = server.dataDir().resolve("orchestra.yaml");
             Thread.sleep(1100); // file times have one-second resolution on some filesystems
             Files.writeString(file, yaml(upstream.baseUrl(), "gpt-4o"));
@@ -50,8 +52,10 @@ class HotReloadTest {
             Thread.sleep(1100);
             Files.writeString(file, "gateway: { routes: [ { alias: chat, strategy: nonsense } ] }");
             Thread.sleep(2500);
-            assertThat(server.post("/v1/chat/completions", key, CHAT).headers().firstValue("x-orchestra-model")).contains("gpt-4o");
-            assertThat(server.get("/api/routes/status", TestServer.ADMIN_KEY).body()).contains("nonsense");
+            assertThat(server.post("/v1/chat/completions", key, CHAT).headers().firstValue("x-orchestra-model"))
+                    .contains("gpt-4o");
+            assertThat(server.get("/api/routes/status", TestServer.ADMIN_KEY).body())
+                    .contains("nonsense");
         }
     }
 }

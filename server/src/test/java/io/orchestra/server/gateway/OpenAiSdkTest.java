@@ -7,9 +7,9 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
-import com.openai.errors.UnauthorizedException;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
+import com.openai.errors.UnauthorizedException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -35,7 +35,11 @@ class OpenAiSdkTest {
     static void start() {
         fixture = new GatewayFixture(TestServer.Storage.SQLITE, Map.of());
         String key = fixture.server.createKey("sdk", "member", "sdk-user");
-        client = OpenAIOkHttpClient.builder().baseUrl(fixture.server.baseUrl() + "/v1").apiKey(key).maxRetries(0).build();
+        client = OpenAIOkHttpClient.builder()
+                .baseUrl(fixture.server.baseUrl() + "/v1")
+                .apiKey(key)
+                .maxRetries(0)
+                .build();
     }
 
     @AfterAll
@@ -45,7 +49,11 @@ class OpenAiSdkTest {
     }
 
     static ChatCompletionCreateParams params(String model) {
-        return ChatCompletionCreateParams.builder().model(model).addSystemMessage("Be brief.").addUserMessage("Say hello").build();
+        return ChatCompletionCreateParams.builder()
+                .model(model)
+                .addSystemMessage("Be brief.")
+                .addUserMessage("Say hello")
+                .build();
     }
 
     @Test
@@ -66,8 +74,11 @@ class OpenAiSdkTest {
     void streamingFromOpenAiAndFromAnthropic() {
         for (String alias : List.of("chat", "claude-stream-error", "stream-error")) {
             StringBuilder text = new StringBuilder();
-            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params(alias))) {
-                stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
+            try (StreamResponse<ChatCompletionChunk> stream =
+                    client.chat().completions().createStreaming(params(alias))) {
+                stream.stream()
+                        .forEach(chunk ->
+                                chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
             }
             assertThat(text.toString()).as(alias).isIn("Hello from the fake", "Hello from Claude");
         }
@@ -75,40 +86,69 @@ class OpenAiSdkTest {
 
     @Test
     void toolCallsBothWays() {
-        FunctionDefinition weather = FunctionDefinition.builder().name("get_weather").description("Current weather")
-                .parameters(FunctionParameters.builder().putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string")))).build())
+        FunctionDefinition weather = FunctionDefinition.builder()
+                .name("get_weather")
+                .description("Current weather")
+                .parameters(FunctionParameters.builder()
+                        .putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                        .build())
                 .build();
         for (String alias : List.of("tools", "claude-tools")) {
-            ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder().model(alias)
-                    .addUserMessage("Weather in Paris?").addFunctionTool(weather).build());
-            ChatCompletionMessageFunctionToolCall call = completion.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
+            ChatCompletion completion = client.chat()
+                    .completions()
+                    .create(ChatCompletionCreateParams.builder()
+                            .model(alias)
+                            .addUserMessage("Weather in Paris?")
+                            .addFunctionTool(weather)
+                            .build());
+            ChatCompletionMessageFunctionToolCall call = completion
+                    .choices()
+                    .get(0)
+                    .message()
+                    .toolCalls()
+                    .orElseThrow()
+                    .get(0)
+                    .asFunction();
             assertThat(call.function().name()).as(alias).isEqualTo("get_weather");
             assertThat(call.function().arguments()).as(alias).contains("Paris");
-            assertThat(completion.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+            assertThat(completion.choices().get(0).finishReason())
+                    .isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
         }
         var sent = fixture.upstream.requests.getLast();
         assertThat(sent.path("tools").get(0).path("name").asString()).isEqualTo("get_weather");
-        assertThat(sent.path("tools").get(0).path("input_schema").path("type").asString()).isEqualTo("object");
+        assertThat(sent.path("tools").get(0).path("input_schema").path("type").asString())
+                .isEqualTo("object");
     }
 
     @Test
     void embeddingsDecodeFromTheDefaultBase64() {
-        CreateEmbeddingResponse response = client.embeddings().create(EmbeddingCreateParams.builder().model("embed").input("hello").build());
+        CreateEmbeddingResponse response = client.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("embed")
+                        .input("hello")
+                        .build());
         assertThat(response.data().get(0).embedding()).containsExactly(0.25f, -0.5f, 0.125f, 1.0f);
     }
 
     @Test
     void modelsList() {
-        assertThat(client.models().list().data().stream().map(Model::id).toList()).contains("chat", "embed", "fallback");
+        assertThat(client.models().list().data().stream().map(Model::id).toList())
+                .contains("chat", "embed", "fallback");
     }
 
     @Test
     void errorsMapToTheSdkExceptions() {
-        assertThatThrownBy(() -> client.chat().completions().create(params("no-such-model"))).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> client.chat().completions().create(params("bad"))).isInstanceOf(BadRequestException.class)
+        assertThatThrownBy(() -> client.chat().completions().create(params("no-such-model")))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> client.chat().completions().create(params("bad")))
+                .isInstanceOf(BadRequestException.class)
                 .hasMessageContaining("Invalid value for 'messages'");
-        OpenAIClient anonymous = OpenAIOkHttpClient.builder().baseUrl(fixture.server.baseUrl() + "/v1").apiKey("orc_wrong").maxRetries(0).build();
+        OpenAIClient anonymous = OpenAIOkHttpClient.builder()
+                .baseUrl(fixture.server.baseUrl() + "/v1")
+                .apiKey("orc_wrong")
+                .maxRetries(0)
+                .build();
         assertThatThrownBy(() -> anonymous.models().list()).isInstanceOf(UnauthorizedException.class);
         anonymous.close();
     }

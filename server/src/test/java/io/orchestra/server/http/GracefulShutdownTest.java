@@ -29,19 +29,37 @@ class GracefulShutdownTest {
 
     @Test
     void finishesInFlightRequestsAndRefusesNewOnes() throws Exception {
-        OrchestraConfig config = new ConfigLoader(dir, Map.of(), Map.of(
-                "orchestra.port", "0", "orchestra.host", "127.0.0.1", "orchestra.data-dir", dir.toString(),
-                "orchestra.shutdown.grace-seconds", "10")).load();
+        OrchestraConfig config = new ConfigLoader(
+                        dir,
+                        Map.of(),
+                        Map.of(
+                                "orchestra.port",
+                                "0",
+                                "orchestra.host",
+                                "127.0.0.1",
+                                "orchestra.data-dir",
+                                dir.toString(),
+                                "orchestra.shutdown.grace-seconds",
+                                "10"))
+                .load();
         CountDownLatch entered = new CountDownLatch(1);
-        RouteGroup slow = routes -> routes.get("/slow", ctx -> {
-            entered.countDown();
-            Thread.sleep(800);
-            ctx.result("done");
-        }, Access.PUBLIC);
+        RouteGroup slow = routes -> routes.get(
+                "/slow",
+                ctx -> {
+                    entered.countDown();
+                    Thread.sleep(800);
+                    ctx.result("done");
+                },
+                Access.PUBLIC);
         try (Database db = Database.open(config.database(), "shutdown-test")) {
             db.migrate();
-            HttpServer server = new HttpServer(config, new ApiKeyStore(db, Clock.systemUTC()), new SimpleMeterRegistry(),
-                    List.of(slow), List.of()).start();
+            HttpServer server = new HttpServer(
+                            config,
+                            new ApiKeyStore(db, Clock.systemUTC()),
+                            new SimpleMeterRegistry(),
+                            List.of(slow),
+                            List.of())
+                    .start();
             URI slowUri = URI.create("http://127.0.0.1:" + server.port() + "/slow");
             HttpClient client = HttpClient.newHttpClient();
             CompletableFuture<HttpResponse<String>> inFlight =
@@ -53,8 +71,9 @@ class GracefulShutdownTest {
             HttpResponse<String> finished = inFlight.get();
             assertThat(finished.statusCode()).isEqualTo(200);
             assertThat(finished.body()).isEqualTo("done");
-            assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(slowUri).build(),
-                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> HttpClient.newHttpClient()
+                            .send(HttpRequest.newBuilder(slowUri).build(), HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(IOException.class);
             stopper.join();
         }
     }

@@ -18,16 +18,25 @@ class TraceLoggingTest {
         lines.start();
         access.addAppender(lines);
         try (TestServer server = TestServer.start(TestServer.Storage.SQLITE)) {
-            server.send(server.request("/ready", null).header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-                    .header("X-Request-Id", "req-trace-1").GET().build());
-            server.send(server.request("/ready", null).header("X-Cloud-Trace-Context", "105445aa7843bc8bf206b12000100000/1;o=1").GET().build());
+            server.send(server.request("/ready", null)
+                    .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                    .header("X-Request-Id", "req-trace-1")
+                    .GET()
+                    .build());
+            server.send(server.request("/ready", null)
+                    .header("X-Cloud-Trace-Context", "105445aa7843bc8bf206b12000100000/1;o=1")
+                    .GET()
+                    .build());
         } finally {
             access.detachAppender(lines);
         }
         assertThat(lines.list).anySatisfy(e -> {
-            assertThat(e.getMDCPropertyMap()).containsEntry("request_id", "req-trace-1")
+            assertThat(e.getMDCPropertyMap())
+                    .containsEntry("request_id", "req-trace-1")
                     .containsEntry("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736");
         });
-        assertThat(lines.list).anySatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("trace_id", "105445aa7843bc8bf206b12000100000"));
+        assertThat(lines.list)
+                .anySatisfy(e -> assertThat(e.getMDCPropertyMap())
+                        .containsEntry("trace_id", "105445aa7843bc8bf206b12000100000"));
     }
 }

@@ -45,10 +45,12 @@ class McpHttpTest {
 
     static McpSyncClient client(TestServer target, String key) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(target.baseUrl())
-                .endpoint("/mcp").jsonMapper(new JacksonMcpJsonMapper(Json.mapper()))
+                .endpoint("/mcp")
+                .jsonMapper(new JacksonMcpJsonMapper(Json.mapper()))
                 .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + key))
                 .build();
-        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(10)).build();
+        McpSyncClient client =
+                McpClient.sync(transport).requestTimeout(Duration.ofSeconds(10)).build();
         client.initialize();
         return client;
     }
@@ -66,45 +68,119 @@ class McpHttpTest {
     void listsTheReferenceToolsWithOutputSchemas() {
         try (McpSyncClient client = client(server, alice)) {
             List<McpSchema.Tool> tools = client.listTools().tools();
-            assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("create_entities", "create_relations",
-                    "add_observations", "delete_entities", "delete_observations", "delete_relations", "read_graph", "search_nodes", "open_nodes",
-                    "remember", "recall", "forget", "update_memory");
+            assertThat(tools)
+                    .extracting(McpSchema.Tool::name)
+                    .containsExactlyInAnyOrder(
+                            "create_entities",
+                            "create_relations",
+                            "add_observations",
+                            "delete_entities",
+                            "delete_observations",
+                            "delete_relations",
+                            "read_graph",
+                            "search_nodes",
+                            "open_nodes",
+                            "remember",
+                            "recall",
+                            "forget",
+                            "update_memory");
             assertThat(tools).allSatisfy(tool -> assertThat(tool.outputSchema()).isNotNull());
         }
     }
 
     @Test
     void everyToolWorksAndUsersNeverSeeEachOther() {
-        try (McpSyncClient a = client(server, alice); McpSyncClient b = client(server, bob)) {
-            McpSchema.CallToolResult created = call(a, "create_entities", Map.of("entities", List.of(
-                    Map.of("name", "Ada", "entityType", "person", "observations", List.of("Wrote the first program")),
-                    Map.of("name", "Analytical_Engine", "entityType", "machine", "observations", List.of()))));
+        try (McpSyncClient a = client(server, alice);
+                McpSyncClient b = client(server, bob)) {
+            McpSchema.CallToolResult created = call(
+                    a,
+                    "create_entities",
+                    Map.of(
+                            "entities",
+                            List.of(
+                                    Map.of(
+                                            "name",
+                                            "Ada",
+                                            "entityType",
+                                            "person",
+                                            "observations",
+                                            List.of("Wrote the first program")),
+                                    Map.of(
+                                            "name",
+                                            "Analytical_Engine",
+                                            "entityType",
+                                            "machine",
+                                            "observations",
+                                            List.of()))));
             assertThat(created.isError()).isFalse();
             assertThat((List<?>) structured(created).get("entities")).hasSize(2);
-            assertThat(((McpSchema.TextContent) created.content().get(0)).text()).contains("\"name\" : \"Ada\"");
+            assertThat(((McpSchema.TextContent) created.content().get(0)).text())
+                    .contains("\"name\" : \"Ada\"");
 
-            assertThat(call(a, "create_relations", Map.of("relations", List.of(Map.of("from", "Ada", "to", "Analytical_Engine",
-                    "relationType", "programmed")))).isError()).isFalse();
-            McpSchema.CallToolResult added = call(a, "add_observations", Map.of("observations", List.of(
-                    Map.of("entityName", "Ada", "contents", List.of("Born in 1815", "Wrote the first program")))));
+            assertThat(call(
+                                    a,
+                                    "create_relations",
+                                    Map.of(
+                                            "relations",
+                                            List.of(Map.of(
+                                                    "from",
+                                                    "Ada",
+                                                    "to",
+                                                    "Analytical_Engine",
+                                                    "relationType",
+                                                    "programmed"))))
+                            .isError())
+                    .isFalse();
+            McpSchema.CallToolResult added = call(
+                    a,
+                    "add_observations",
+                    Map.of(
+                            "observations",
+                            List.of(Map.of(
+                                    "entityName",
+                                    "Ada",
+                                    "contents",
+                                    List.of("Born in 1815", "Wrote the first program")))));
             assertThat(structured(added).toString()).contains("addedObservations=[Born in 1815]");
 
-            McpSchema.CallToolResult missing = call(a, "add_observations", Map.of("observations", List.of(
-                    Map.of("entityName", "Nobody", "contents", List.of("x")))));
+            McpSchema.CallToolResult missing = call(
+                    a,
+                    "add_observations",
+                    Map.of("observations", List.of(Map.of("entityName", "Nobody", "contents", List.of("x")))));
             assertThat(missing.isError()).isTrue();
-            assertThat(((McpSchema.TextContent) missing.content().get(0)).text()).isEqualTo("Entity with name Nobody not found");
+            assertThat(((McpSchema.TextContent) missing.content().get(0)).text())
+                    .isEqualTo("Entity with name Nobody not found");
 
-            assertThat(structured(call(a, "search_nodes", Map.of("query", "1815"))).toString()).contains("Ada");
-            assertThat(structured(call(a, "open_nodes", Map.of("names", List.of("Ada", "Analytical_Engine")))).toString()).contains("programmed");
-            assertThat((List<?>) structured(call(b, "read_graph", Map.of())).get("entities")).isEmpty();
-            assertThat((List<?>) structured(call(b, "search_nodes", Map.of("query", "Ada"))).get("entities")).isEmpty();
+            assertThat(structured(call(a, "search_nodes", Map.of("query", "1815")))
+                            .toString())
+                    .contains("Ada");
+            assertThat(structured(call(a, "open_nodes", Map.of("names", List.of("Ada", "Analytical_Engine"))))
+                            .toString())
+                    .contains("programmed");
+            assertThat((List<?>) structured(call(b, "read_graph", Map.of())).get("entities"))
+                    .isEmpty();
+            assertThat((List<?>) structured(call(b, "search_nodes", Map.of("query", "Ada")))
+                            .get("entities"))
+                    .isEmpty();
 
-            call(a, "delete_observations", Map.of("deletions", List.of(Map.of("entityName", "Ada", "observations", List.of("Born in 1815")))));
-            call(a, "delete_relations", Map.of("relations", List.of(Map.of("from", "Ada", "to", "Analytical_Engine", "relationType", "programmed"))));
-            McpSchema.CallToolResult deleted = call(a, "delete_entities", Map.of("entityNames", List.of("Analytical_Engine")));
+            call(
+                    a,
+                    "delete_observations",
+                    Map.of("deletions", List.of(Map.of("entityName", "Ada", "observations", List.of("Born in 1815")))));
+            call(
+                    a,
+                    "delete_relations",
+                    Map.of(
+                            "relations",
+                            List.of(Map.of("from", "Ada", "to", "Analytical_Engine", "relationType", "programmed"))));
+            McpSchema.CallToolResult deleted =
+                    call(a, "delete_entities", Map.of("entityNames", List.of("Analytical_Engine")));
             assertThat(structured(deleted)).containsEntry("success", true);
             Map<String, Object> graph = structured(call(a, "read_graph", Map.of()));
-            assertThat(graph.toString()).contains("Ada").doesNotContain("Analytical_Engine").doesNotContain("1815");
+            assertThat(graph.toString())
+                    .contains("Ada")
+                    .doesNotContain("Analytical_Engine")
+                    .doesNotContain("1815");
 
             McpSchema.CallToolResult bad = call(a, "search_nodes", Map.of("query", 42));
             assertThat(bad.isError()).isTrue();
@@ -113,9 +189,11 @@ class McpHttpTest {
 
     @Test
     void rejectsMissingOrWrongKeysWithWwwAuthenticate() {
-        HttpResponse<String> response = server.send(server.request("/mcp", null).header("Content-Type", "application/json")
+        HttpResponse<String> response = server.send(server.request("/mcp", null)
+                .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"))
+                .build());
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
@@ -124,30 +202,45 @@ class McpHttpTest {
 
     @Test
     void rejectsForeignOrigins() {
-        HttpResponse<String> response = server.send(server.request("/mcp", alice).header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream").header("Origin", "https://evil.example")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}")).build());
+        HttpResponse<String> response = server.send(server.request("/mcp", alice)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Origin", "https://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"))
+                .build());
         assertThat(response.statusCode()).isEqualTo(403);
-        HttpResponse<String> local = server.send(server.request("/mcp", alice).header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream").header("Origin", "http://localhost:3000")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")).build());
+        HttpResponse<String> local = server.send(server.request("/mcp", alice)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Origin", "http://localhost:3000")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                .build());
         assertThat(local.statusCode()).isEqualTo(200);
     }
 
     @Test
     void restApiSharesTheGraph() {
         String carol = server.createKey("carol", "member", "carol");
-        HttpResponse<String> created = server.post("/api/memory/graph/entities", carol,
+        HttpResponse<String> created = server.post(
+                "/api/memory/graph/entities",
+                carol,
                 "{\"entities\":[{\"name\":\"Lovelace\",\"entityType\":\"person\",\"observations\":[\"Mathematician\"]}]}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        JsonNode search = Json.tree(server.get("/api/memory/graph/search?q=mathem", carol).body());
+        JsonNode search =
+                Json.tree(server.get("/api/memory/graph/search?q=mathem", carol).body());
         assertThat(search.path("entities").get(0).path("name").asString()).isEqualTo("Lovelace");
-        HttpResponse<String> missing = server.post("/api/memory/graph/observations", carol,
+        HttpResponse<String> missing = server.post(
+                "/api/memory/graph/observations",
+                carol,
                 "{\"observations\":[{\"entityName\":\"Ghost\",\"contents\":[\"x\"]}]}");
         assertThat(missing.statusCode()).isEqualTo(404);
-        assertThat(server.post("/api/memory/graph/entities", carol, "{\"entities\":\"nope\"}").statusCode()).isEqualTo(400);
+        assertThat(server.post("/api/memory/graph/entities", carol, "{\"entities\":\"nope\"}")
+                        .statusCode())
+                .isEqualTo(400);
         try (McpSyncClient client = client(server, carol)) {
-            assertThat(structured(call(client, "open_nodes", Map.of("names", List.of("Lovelace")))).toString()).contains("Mathematician");
+            assertThat(structured(call(client, "open_nodes", Map.of("names", List.of("Lovelace"))))
+                            .toString())
+                    .contains("Mathematician");
         }
         assertThat(server.get("/api/memory/graph", alice).body()).doesNotContain("Lovelace");
     }

@@ -31,7 +31,8 @@ class SemanticSearchTest {
             assertThat(server.post("/api/memory/graph/entities", alice, """
                     {"entities":[{"name":"Ada_Lovelace","entityType":"person","observations":["Wrote the first computer program"]},
                                  {"name":"Programming_Club","entityType":"organization","observations":["Meets on Fridays"]},
-                                 {"name":"Sourdough","entityType":"recipe","observations":["Flour, water and salt"]}]}""").statusCode()).isEqualTo(201);
+                                 {"name":"Sourdough","entityType":"recipe","observations":["Flour, water and salt"]}]}""").statusCode())
+                    .isEqualTo(201);
             assertThat(server.post("/api/memory/graph/entities", bob, """
                     {"entities":[{"name":"Linus","entityType":"person","observations":["Wrote a computer program called Linux"]}]}""").statusCode())
                     .isEqualTo(201);
@@ -39,7 +40,8 @@ class SemanticSearchTest {
             // Entity embeddings are computed in the background: wait for the semantic match to appear.
             JsonNode found = null;
             for (int i = 0; i < 100; i++) {
-                found = Json.tree(server.get("/api/memory/graph/search?q=programming&limit=10&semantic=true", alice).body());
+                found = Json.tree(server.get("/api/memory/graph/search?q=programming&limit=10&semantic=true", alice)
+                        .body());
                 if (found.path("entities").size() > 1) {
                     break;
                 }
@@ -47,20 +49,35 @@ class SemanticSearchTest {
             }
             List<String> names = new ArrayList<>();
             found.path("entities").forEach(e -> names.add(e.path("name").asString()));
-            assertThat(names).startsWith("Programming_Club").contains("Ada_Lovelace").doesNotContain("Linus", "Sourdough");
-            assertThat(server.get("/api/memory/graph/search?q=programming&limit=1&offset=1&semantic=true", alice).body()).contains("Ada_Lovelace");
-            assertThat(server.get("/api/memory/graph/search?q=programming&limit=0", alice).statusCode()).isEqualTo(400);
-            assertThat(server.get("/api/memory/graph/search?q=programming&semantic=yes", alice).statusCode()).isEqualTo(400);
+            assertThat(names)
+                    .startsWith("Programming_Club")
+                    .contains("Ada_Lovelace")
+                    .doesNotContain("Linus", "Sourdough");
+            assertThat(server.get("/api/memory/graph/search?q=programming&limit=1&offset=1&semantic=true", alice)
+                            .body())
+                    .contains("Ada_Lovelace");
+            assertThat(server.get("/api/memory/graph/search?q=programming&limit=0", alice)
+                            .statusCode())
+                    .isEqualTo(400);
+            assertThat(server.get("/api/memory/graph/search?q=programming&semantic=yes", alice)
+                            .statusCode())
+                    .isEqualTo(400);
             // Without semantic=true: exactly the reference server's substring matches.
-            assertThat(server.get("/api/memory/graph/search?q=programming&limit=10", alice).body())
-                    .contains("Programming_Club").doesNotContain("Ada_Lovelace");
+            assertThat(server.get("/api/memory/graph/search?q=programming&limit=10", alice)
+                            .body())
+                    .contains("Programming_Club")
+                    .doesNotContain("Ada_Lovelace");
 
             try (McpSyncClient client = McpHttpTest.client(server, bob)) {
-                McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("search_nodes", Map.of("query", "programming", "semantic", true)));
+                McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(
+                        "search_nodes", Map.of("query", "programming", "semantic", true)));
                 assertThat(result.structuredContent().toString()).doesNotContain("Ada_Lovelace", "Programming_Club");
             }
 
-            JsonNode health = Json.tree(server.get("/api/health", TestServer.ADMIN_KEY).body()).path("components").path("vector_search");
+            JsonNode health = Json.tree(
+                            server.get("/api/health", TestServer.ADMIN_KEY).body())
+                    .path("components")
+                    .path("vector_search");
             assertThat(health.path("status").asString()).isEqualTo("up");
             assertThat(health.path("engine").asString()).isEqualTo("in-process");
             assertThat(health.path("entities").path("items").asInt()).isEqualTo(4);
@@ -78,26 +95,48 @@ class SemanticSearchTest {
         HttpServer fake = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         fake.createContext("/v1/embeddings", exchange -> {
             calls.incrementAndGet();
-            boolean authorized = ("Bearer " + key).equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            boolean authorized =
+                    ("Bearer " + key).equals(exchange.getRequestHeaders().getFirst("Authorization"));
             JsonNode body = Json.mapper().readTree(exchange.getRequestBody().readAllBytes());
             List<Map<String, Object>> data = new ArrayList<>();
             for (int i = 0; i < body.path("input").size(); i++) {
-                data.add(Map.of("index", i, "embedding", letters(body.path("input").get(i).asString())));
+                data.add(Map.of(
+                        "index",
+                        i,
+                        "embedding",
+                        letters(body.path("input").get(i).asString())));
             }
-            byte[] out = Json.write(authorized ? Map.of("data", data) : Map.of("error", Map.of("message", "bad key"))).getBytes(StandardCharsets.UTF_8);
+            byte[] out = Json.write(authorized ? Map.of("data", data) : Map.of("error", Map.of("message", "bad key")))
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(authorized ? 200 : 401, out.length);
             exchange.getResponseBody().write(out);
             exchange.close();
         });
         fake.start();
         String url = "http://127.0.0.1:" + fake.getAddress().getPort() + "/v1";
-        try (TestServer server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.embeddings.provider", "http",
-                "orchestra.embeddings.url", url, "orchestra.embeddings.model", "letters", "orchestra.embeddings.dimensions", "26",
-                "orchestra.embeddings.api-key", key))) {
+        try (TestServer server = TestServer.start(
+                TestServer.Storage.SQLITE,
+                Map.of(
+                        "orchestra.embeddings.provider",
+                        "http",
+                        "orchestra.embeddings.url",
+                        url,
+                        "orchestra.embeddings.model",
+                        "letters",
+                        "orchestra.embeddings.dimensions",
+                        "26",
+                        "orchestra.embeddings.api-key",
+                        key))) {
             String alice = server.createKey("alice", "member", "alice");
-            assertThat(server.post("/api/memory/memories", alice, "{\"text\":\"zebras and zoos\"}").statusCode()).isEqualTo(201);
-            assertThat(server.post("/api/memory/memories", alice, "{\"text\":\"apples and bananas\"}").statusCode()).isEqualTo(201);
-            JsonNode recalled = Json.tree(server.get("/api/memory/memories?q=zzz&k=1", alice).body()).path("data");
+            assertThat(server.post("/api/memory/memories", alice, "{\"text\":\"zebras and zoos\"}")
+                            .statusCode())
+                    .isEqualTo(201);
+            assertThat(server.post("/api/memory/memories", alice, "{\"text\":\"apples and bananas\"}")
+                            .statusCode())
+                    .isEqualTo(201);
+            JsonNode recalled = Json.tree(
+                            server.get("/api/memory/memories?q=zzz&k=1", alice).body())
+                    .path("data");
             assertThat(recalled.get(0).path("memory").path("text").asString()).isEqualTo("zebras and zoos");
             assertThat(calls.get()).isGreaterThanOrEqualTo(3);
             HttpResponse<String> health = server.get("/api/health", TestServer.ADMIN_KEY);
@@ -107,9 +146,21 @@ class SemanticSearchTest {
             fake.stop(0);
         }
         // A wrong key is a 502 problem naming the endpoint's answer, not a 500, and never shows the key.
-        try (TestServer server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.embeddings.provider", "http",
-                "orchestra.embeddings.url", url.replace(String.valueOf(fake.getAddress().getPort()), "1"), "orchestra.embeddings.model", "letters",
-                "orchestra.embeddings.dimensions", "26", "orchestra.embeddings.api-key", key, "orchestra.embeddings.timeout-ms", "1000"))) {
+        try (TestServer server = TestServer.start(
+                TestServer.Storage.SQLITE,
+                Map.of(
+                        "orchestra.embeddings.provider",
+                        "http",
+                        "orchestra.embeddings.url",
+                        url.replace(String.valueOf(fake.getAddress().getPort()), "1"),
+                        "orchestra.embeddings.model",
+                        "letters",
+                        "orchestra.embeddings.dimensions",
+                        "26",
+                        "orchestra.embeddings.api-key",
+                        key,
+                        "orchestra.embeddings.timeout-ms",
+                        "1000"))) {
             String alice = server.createKey("alice", "member", "alice");
             HttpResponse<String> failed = server.post("/api/memory/memories", alice, "{\"text\":\"zebras\"}");
             assertThat(failed.statusCode()).isEqualTo(502);

@@ -59,8 +59,10 @@ class UiAgentPagesBrowserTest {
                     - { alias: failing, targets: [ { provider: openai, model: flaky-1000 } ] }
                     - { alias: summaries, targets: [ { provider: openai, model: gpt-4o-mini } ] }
                 """.formatted(upstream.baseUrl());
-        server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.personas.dir", personas.toString(),
-                "orchestra.chat.extract-memories", "false"), yaml);
+        server = TestServer.start(
+                TestServer.Storage.SQLITE,
+                Map.of("orchestra.personas.dir", personas.toString(), "orchestra.chat.extract-memories", "false"),
+                yaml);
         Files.createDirectories(SHOTS);
         playwright = Chromium.playwright();
         browser = Chromium.launch(playwright);
@@ -85,7 +87,9 @@ class UiAgentPagesBrowserTest {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
         contexts.add(context);
         Page page = context.newPage();
-        page.onConsoleMessage(m -> { if (m.type().equals("error")) consoleErrors.add(m.text() + " at " + m.location()); });
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error")) consoleErrors.add(m.text() + " at " + m.location());
+        });
         page.onPageError(consoleErrors::add);
         page.navigate(server.baseUrl() + "/ui/login");
         page.getByLabel("API key").fill(key);
@@ -99,16 +103,20 @@ class UiAgentPagesBrowserTest {
     }
 
     private static Locator button(Page page, String name) {
-        return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+        return page.getByRole(
+                AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
     }
 
     private static void shot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions()
+                .setPath(SHOTS.resolve(name + ".png"))
+                .setFullPage(true));
     }
 
     /** Nothing wider than the viewport: usable on a phone without sideways scrolling. */
     private static void fitsThePhone(Page page) {
-        assertThat(((Number) page.evaluate("document.documentElement.scrollWidth")).intValue()).isLessThanOrEqualTo(390);
+        assertThat(((Number) page.evaluate("document.documentElement.scrollWidth")).intValue())
+                .isLessThanOrEqualTo(390);
     }
 
     @Test
@@ -116,12 +124,14 @@ class UiAgentPagesBrowserTest {
         Page page = signIn(TestServer.ADMIN_KEY);
         page.navigate(server.baseUrl() + "/ui/playground");
         assertThat(page.locator("#target option[value='model:gated']").count()).isEqualTo(1);
-        assertThat(page.locator("#target option[value='persona:sophia']").count()).isEqualTo(1);
+        assertThat(page.locator("#target option[value='persona:sophia']").count())
+                .isEqualTo(1);
         page.getByLabel("Talk to").selectOption("model:gated");
         page.getByLabel("Message").fill("Say hello");
         button(page, "Send").click();
 
-        // The fake sends "Hello" and then holds the rest back: the browser shows the first piece while the answer is still open.
+        // The fake sends "Hello" and then holds the rest back: the browser shows the first piece while the answer is
+        // still open.
         Locator answer = page.locator(".turn.assistant").last();
         page.waitForCondition(() -> answer.locator(".text").textContent().equals("Hello"));
         assertThat(answer.getAttribute("aria-busy")).isEqualTo("true");
@@ -138,7 +148,9 @@ class UiAgentPagesBrowserTest {
         assertThat(upstream.gateTimedOut).isFalse();
 
         // The same call is in the request log under the signed-in key: accounting applied.
-        JsonNode rows = Json.tree(server.get("/api/requests?model=gated", TestServer.ADMIN_KEY).body()).path("data");
+        JsonNode rows = Json.tree(server.get("/api/requests?model=gated", TestServer.ADMIN_KEY)
+                        .body())
+                .path("data");
         assertThat(rows.size()).isEqualTo(1);
         assertThat(rows.get(0).path("completion_tokens").asInt()).isEqualTo(4);
 
@@ -150,7 +162,8 @@ class UiAgentPagesBrowserTest {
         page.getByLabel("Message").fill("Second question");
         button(page, "Send").click();
         page.locator(".turn.assistant.done").nth(1).waitFor();
-        assertThat(upstream.requests.getLast().path("messages").toString()).contains("First question", "Hello from the fake", "Second question");
+        assertThat(upstream.requests.getLast().path("messages").toString())
+                .contains("First question", "Hello from the fake", "Second question");
         shot(page, "playground");
     }
 
@@ -160,7 +173,9 @@ class UiAgentPagesBrowserTest {
                 {"id":"scout","name":"Scout","description":"Looks things up in your memory graph",
                  "system_prompt":"You are Scout.","model":"agent","tools":["memory.*"]}""");
         assertThat(persona.statusCode()).as(persona.body()).isEqualTo(201);
-        HttpResponse<String> memory = server.post("/api/memory/memories", TestServer.ADMIN_KEY,
+        HttpResponse<String> memory = server.post(
+                "/api/memory/memories",
+                TestServer.ADMIN_KEY,
                 "{\"text\":\"I am training for the Berlin marathon in September\"}");
         assertThat(memory.statusCode()).as(memory.body()).isEqualTo(201);
 
@@ -195,7 +210,8 @@ class UiAgentPagesBrowserTest {
         page.getByLabel("Talk to").selectOption("model:broken");
         page.getByLabel("Message").fill("Hello?");
         button(page, "Send").click();
-        page.waitForCondition(() -> page.locator("#playground-error").textContent().contains("failed"));
+        page.waitForCondition(
+                () -> page.locator("#playground-error").textContent().contains("failed"));
         assertThat(page.locator("#playground-error").textContent()).contains("every provider for 'broken' failed");
         assertThat(page.locator(".turn.assistant").count()).isZero();
     }
@@ -204,7 +220,8 @@ class UiAgentPagesBrowserTest {
     void personaIsCreatedAndEditedWithInlineValidationAndAVersionHistory() {
         Page page = signIn(TestServer.ADMIN_KEY);
         page.navigate(server.baseUrl() + "/ui/personas");
-        assertThat(page.locator("tbody tr").allTextContents()).anyMatch(row -> row.contains("Sophia") && row.contains("deployment (file)"));
+        assertThat(page.locator("tbody tr").allTextContents())
+                .anyMatch(row -> row.contains("Sophia") && row.contains("deployment (file)"));
         shot(page, "personas");
         page.getByText("New persona").click();
         page.getByLabel("Id", new Page.GetByLabelOptions().setExact(true)).fill("Tutor!");
@@ -226,7 +243,8 @@ class UiAgentPagesBrowserTest {
         button(page, "Create persona").click();
         page.waitForURL("**/ui/personas/tutor?saved");
         assertThat(page.locator("[role=status]").textContent()).isEqualTo("Saved as version 1.");
-        JsonNode created = Json.tree(server.get("/api/personas/tutor", TestServer.ADMIN_KEY).body());
+        JsonNode created = Json.tree(
+                server.get("/api/personas/tutor", TestServer.ADMIN_KEY).body());
         assertThat(created.path("temperature").asDouble()).isEqualTo(0.3);
         assertThat(created.path("system_prompt").asString()).isEqualTo("You are a patient maths tutor.");
 
@@ -235,11 +253,16 @@ class UiAgentPagesBrowserTest {
         button(page, "Save a new version").click();
         page.waitForURL("**/ui/personas/tutor?saved");
         assertThat(page.locator("[role=status]").textContent()).isEqualTo("Saved as version 2.");
-        assertThat(page.locator(".history summary").first().textContent()).contains("Version 2").contains("changed temperature, domains");
+        assertThat(page.locator(".history summary").first().textContent())
+                .contains("Version 2")
+                .contains("changed temperature, domains");
         assertThat(page.locator(".history li").count()).isEqualTo(2);
-        JsonNode versions = Json.tree(server.get("/api/personas/tutor/versions", TestServer.ADMIN_KEY).body()).path("data");
+        JsonNode versions = Json.tree(server.get("/api/personas/tutor/versions", TestServer.ADMIN_KEY)
+                        .body())
+                .path("data");
         assertThat(versions.size()).isEqualTo(2);
-        assertThat(versions.get(0).path("definition").path("domains").toString()).isEqualTo("[\"maths\",\"teaching\"]");
+        assertThat(versions.get(0).path("definition").path("domains").toString())
+                .isEqualTo("[\"maths\",\"teaching\"]");
         page.locator(".history summary").first().click();
         shot(page, "persona-edit");
 
@@ -261,7 +284,9 @@ class UiAgentPagesBrowserTest {
         assertThat(admin.locator("tbody").textContent()).contains("Bob's notes");
 
         Page page = signIn(carol);
-        assertThat(page.locator("nav a").allTextContents()).contains("Playground", "Personas").doesNotContain("Routes", "Keys");
+        assertThat(page.locator("nav a").allTextContents())
+                .contains("Playground", "Personas")
+                .doesNotContain("Routes", "Keys");
         page.navigate(server.baseUrl() + "/ui/personas");
         assertThat(page.locator("tbody").textContent()).contains("Sophia").doesNotContain("Bob's notes");
         page.navigate(server.baseUrl() + "/ui/personas/bobs-notes");
@@ -272,13 +297,24 @@ class UiAgentPagesBrowserTest {
         assertThat(page.locator("fieldset[disabled]").count()).isEqualTo(3);
         assertThat(button(page, "Save a new version").count()).isZero();
         String csrf = page.locator("input[name=_csrf]").first().inputValue();
-        var forged = page.request().post(server.baseUrl() + "/ui/personas/sophia", com.microsoft.playwright.options.RequestOptions.create()
-                .setForm(com.microsoft.playwright.options.FormData.create().set("_csrf", csrf).set("name", "Hijacked")
-                        .set("description", "x").set("system_prompt", "x").set("model", "default").set("memory_scope", "persona")
-                        .set("search_blend", "balanced")));
+        var forged = page.request()
+                .post(
+                        server.baseUrl() + "/ui/personas/sophia",
+                        com.microsoft.playwright.options.RequestOptions.create()
+                                .setForm(com.microsoft.playwright.options.FormData.create()
+                                        .set("_csrf", csrf)
+                                        .set("name", "Hijacked")
+                                        .set("description", "x")
+                                        .set("system_prompt", "x")
+                                        .set("model", "default")
+                                        .set("memory_scope", "persona")
+                                        .set("search_blend", "balanced")));
         assertThat(forged.status()).isEqualTo(403);
         assertThat(forged.text()).contains("only admins change it");
-        assertThat(Json.tree(server.get("/api/personas/sophia", carol).body()).path("name").asString()).isEqualTo("Sophia");
+        assertThat(Json.tree(server.get("/api/personas/sophia", carol).body())
+                        .path("name")
+                        .asString())
+                .isEqualTo("Sophia");
 
         // Their own persona they create and edit like an admin does.
         page.navigate(server.baseUrl() + "/ui/personas/_new");
@@ -288,12 +324,17 @@ class UiAgentPagesBrowserTest {
         page.getByLabel("System prompt").fill("You coach runners.");
         button(page, "Create persona").click();
         page.waitForURL("**/ui/personas/carols-coach?saved");
-        assertThat(Json.tree(server.get("/api/personas/carols-coach", carol).body()).path("owner").asString()).isEqualTo("carol");
+        assertThat(Json.tree(server.get("/api/personas/carols-coach", carol).body())
+                        .path("owner")
+                        .asString())
+                .isEqualTo("carol");
         assertThat(server.get("/api/personas/carols-coach", bob).statusCode()).isEqualTo(404);
     }
 
     private static HttpResponse<String> chatCompletion(String alias) {
-        return server.post("/v1/chat/completions", TestServer.ADMIN_KEY,
+        return server.post(
+                "/v1/chat/completions",
+                TestServer.ADMIN_KEY,
                 "{\"model\":\"" + alias + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
     }
 
@@ -303,7 +344,8 @@ class UiAgentPagesBrowserTest {
         for (int i = 0; i < 2; i++) {
             assertThat(chatCompletion("failing").statusCode()).isEqualTo(502);
         }
-        assertThat(chatCompletion("summaries").headers().firstValue("x-orchestra-model")).contains("gpt-4o-mini");
+        assertThat(chatCompletion("summaries").headers().firstValue("x-orchestra-model"))
+                .contains("gpt-4o-mini");
         server.orchestra().usageRecorder().flush();
 
         Page page = signIn(TestServer.ADMIN_KEY);
@@ -311,9 +353,11 @@ class UiAgentPagesBrowserTest {
         Locator failing = page.locator("tr[data-alias=failing]");
         assertThat(failing.locator(".targets").textContent()).contains("openai/flaky-1000");
         assertThat(failing.locator(".state").textContent()).isEqualTo("open");
-        assertThat(page.locator("tr[data-alias=summaries] .state").textContent()).isEqualTo("closed");
+        assertThat(page.locator("tr[data-alias=summaries] .state").textContent())
+                .isEqualTo("closed");
         assertThat(page.locator("table.recent-errors tbody tr").allTextContents())
-                .anyMatch(row -> row.contains("failing") && row.contains("502") && row.contains("The server is overloaded"));
+                .anyMatch(row ->
+                        row.contains("failing") && row.contains("502") && row.contains("The server is overloaded"));
         assertThat(page.locator("section[aria-labelledby=providers-h] tbody tr").allTextContents())
                 .containsExactly("openai" + "openai" + upstream.baseUrl() + "/openai/v1" + "configured");
         shot(page, "routes");
@@ -324,7 +368,8 @@ class UiAgentPagesBrowserTest {
         page.getByLabel("Target 1 weight").fill("heavy");
         button(page, "Save route").click();
         assertThat(page.locator(".target-rows .field-error").textContent())
-                .contains("route.targets[0].model: required").contains("route.targets[0].weight");
+                .contains("route.targets[0].model: required")
+                .contains("route.targets[0].weight");
         assertThat(page.locator("[role=alert]").textContent()).contains("The route was not saved");
         assertThat(page.getByLabel("Target 1 weight").inputValue()).isEqualTo("heavy");
         shot(page, "route-invalid");
@@ -336,17 +381,26 @@ class UiAgentPagesBrowserTest {
         page.getByLabel("Target 2 model").fill("gpt-4o-mini");
         button(page, "Save route").click();
         page.waitForURL("**/ui/routes?saved=summaries");
-        assertThat(page.locator("[role=status]").textContent()).contains("summaries").contains("saved");
-        assertThat(page.locator("tr[data-alias=summaries]").textContent()).contains("openai/gpt-4o", "openai/gpt-4o-mini", "edited here");
-        assertThat(chatCompletion("summaries").headers().firstValue("x-orchestra-model")).contains("gpt-4o");
-        JsonNode stored = Json.tree(server.get("/api/routes", TestServer.ADMIN_KEY).body()).path("routes");
+        assertThat(page.locator("[role=status]").textContent())
+                .contains("summaries")
+                .contains("saved");
+        assertThat(page.locator("tr[data-alias=summaries]").textContent())
+                .contains("openai/gpt-4o", "openai/gpt-4o-mini", "edited here");
+        assertThat(chatCompletion("summaries").headers().firstValue("x-orchestra-model"))
+                .contains("gpt-4o");
+        JsonNode stored = Json.tree(
+                        server.get("/api/routes", TestServer.ADMIN_KEY).body())
+                .path("routes");
         assertThat(stored.toString()).contains("\"model\":\"gpt-4o\"");
 
         // Reset goes back to orchestra.yaml.
         button(page, "Reset route summaries to orchestra.yaml").click();
         page.waitForURL("**/ui/routes?reset=summaries");
-        assertThat(page.locator("tr[data-alias=summaries]").textContent()).contains("orchestra.yaml").doesNotContain("openai/gpt-4o ");
-        assertThat(chatCompletion("summaries").headers().firstValue("x-orchestra-model")).contains("gpt-4o-mini");
+        assertThat(page.locator("tr[data-alias=summaries]").textContent())
+                .contains("orchestra.yaml")
+                .doesNotContain("openai/gpt-4o ");
+        assertThat(chatCompletion("summaries").headers().firstValue("x-orchestra-model"))
+                .contains("gpt-4o-mini");
 
         Page phone = signIn(TestServer.ADMIN_KEY, 390, 844);
         phone.navigate(server.baseUrl() + "/ui/routes");
@@ -363,10 +417,20 @@ class UiAgentPagesBrowserTest {
         assertThat(page.locator("nav a").allTextContents()).doesNotContain("Routes");
         var response = page.request().get(server.baseUrl() + "/ui/routes");
         assertThat(response.status()).isEqualTo(403);
-        String csrf = page.request().get(server.baseUrl() + "/ui/playground").text().replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
-        var forged = page.request().post(server.baseUrl() + "/ui/routes/edit", com.microsoft.playwright.options.RequestOptions.create()
-                .setForm(com.microsoft.playwright.options.FormData.create().set("_csrf", csrf).set("alias", "summaries")
-                        .set("strategy", "fallback").set("provider", "openai").set("target_model", "evil")));
+        String csrf = page.request()
+                .get(server.baseUrl() + "/ui/playground")
+                .text()
+                .replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
+        var forged = page.request()
+                .post(
+                        server.baseUrl() + "/ui/routes/edit",
+                        com.microsoft.playwright.options.RequestOptions.create()
+                                .setForm(com.microsoft.playwright.options.FormData.create()
+                                        .set("_csrf", csrf)
+                                        .set("alias", "summaries")
+                                        .set("strategy", "fallback")
+                                        .set("provider", "openai")
+                                        .set("target_model", "evil")));
         assertThat(forged.status()).isEqualTo(403);
         assertThat(server.get("/api/routes", TestServer.ADMIN_KEY).body()).doesNotContain("evil");
     }
@@ -392,15 +456,18 @@ class UiAgentPagesBrowserTest {
         String erin = server.createKey("erin", "member", "erin");
         String frank = server.createKey("frank", "member", "frank");
         assertThat(server.post("/api/personas", frank, """
-                {"id":"franks-pal","name":"Frank's pal","description":"Frank only","system_prompt":"Hi.","model":"default"}""")
-                .statusCode()).isEqualTo(201);
+                {"id":"franks-pal","name":"Frank's pal","description":"Frank only","system_prompt":"Hi.","model":"default"}""").statusCode()).isEqualTo(201);
         HttpResponse<String> adminCall = chatCompletion("default");
         String adminLogId = adminCall.headers().firstValue("x-orchestra-log-id").orElseThrow();
 
         Page page = signIn(erin);
         page.navigate(server.baseUrl() + "/ui/playground");
-        List<String> options = page.locator("#target option").all().stream().map(o -> o.getAttribute("value")).toList();
-        assertThat(options).contains("persona:auto", "persona:sophia", "model:default").doesNotContain("persona:franks-pal");
+        List<String> options = page.locator("#target option").all().stream()
+                .map(o -> o.getAttribute("value"))
+                .toList();
+        assertThat(options)
+                .contains("persona:auto", "persona:sophia", "model:default")
+                .doesNotContain("persona:franks-pal");
         page.getByLabel("Talk to").selectOption("model:default");
         page.getByLabel("Message").fill("Hello as Erin");
         button(page, "Send").click();
@@ -410,16 +477,29 @@ class UiAgentPagesBrowserTest {
         assertThat(erinsRows.size()).as("the call is accounted to Erin's key").isEqualTo(1);
 
         // Another key's call is not Erin's to inspect.
-        String details = page.request().get(server.baseUrl() + "/ui/playground/details?log=" + adminLogId).text();
+        String details = page.request()
+                .get(server.baseUrl() + "/ui/playground/details?log=" + adminLogId)
+                .text();
         assertThat(details).contains("no row for this call").doesNotContain("meta-provider");
         // Forms without the session's CSRF token are refused.
-        var forged = page.request().post(server.baseUrl() + "/ui/playground/chat", com.microsoft.playwright.options.RequestOptions.create()
-                .setForm(com.microsoft.playwright.options.FormData.create().set("target", "model:default").set("message", "forged")));
+        var forged = page.request()
+                .post(
+                        server.baseUrl() + "/ui/playground/chat",
+                        com.microsoft.playwright.options.RequestOptions.create()
+                                .setForm(com.microsoft.playwright.options.FormData.create()
+                                        .set("target", "model:default")
+                                        .set("message", "forged")));
         assertThat(forged.status()).isEqualTo(403);
-        var forgedPersona = page.request().post(server.baseUrl() + "/ui/personas", com.microsoft.playwright.options.RequestOptions.create()
-                .setForm(com.microsoft.playwright.options.FormData.create().set("id", "forged").set("name", "x")));
+        var forgedPersona = page.request()
+                .post(
+                        server.baseUrl() + "/ui/personas",
+                        com.microsoft.playwright.options.RequestOptions.create()
+                                .setForm(com.microsoft.playwright.options.FormData.create()
+                                        .set("id", "forged")
+                                        .set("name", "x")));
         assertThat(forgedPersona.status()).isEqualTo(403);
-        assertThat(server.get("/api/personas/forged", TestServer.ADMIN_KEY).statusCode()).isEqualTo(404);
+        assertThat(server.get("/api/personas/forged", TestServer.ADMIN_KEY).statusCode())
+                .isEqualTo(404);
 
         Page phone = signIn(erin, 390, 844);
         phone.navigate(server.baseUrl() + "/ui/personas");

@@ -43,7 +43,9 @@ class UiBrowserTest {
         Files.createDirectories(shots);
         Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 800));
         List<String> errors = new ArrayList<>();
-        page.onConsoleMessage(m -> { if (m.type().equals("error")) errors.add(m.text() + " at " + m.location()); });
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error")) errors.add(m.text() + " at " + m.location());
+        });
         page.onPageError(errors::add);
 
         page.navigate(server.baseUrl() + "/ui");
@@ -57,23 +59,30 @@ class UiBrowserTest {
         page.waitForURL("**/ui");
         assertThat(page.locator("h1").textContent()).isEqualTo("Overview");
         // Four traffic charts, plus tokens and cost today.
-        assertThat(page.locator("section[aria-labelledby=traffic-h] figure").count()).isEqualTo(4);
-        assertThat(page.locator("section[aria-labelledby=today-h] figure").count()).isEqualTo(2);
+        assertThat(page.locator("section[aria-labelledby=traffic-h] figure").count())
+                .isEqualTo(4);
+        assertThat(page.locator("section[aria-labelledby=today-h] figure").count())
+                .isEqualTo(2);
         // The range picker swaps the panel through htmx.
         page.getByLabel("Time range").selectOption("15");
         page.waitForSelector("text=last 15 minutes");
-        page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("overview.png")).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions()
+                .setPath(shots.resolve("overview.png"))
+                .setFullPage(true));
 
         page.navigate(server.baseUrl() + "/ui/keys");
         page.getByLabel("Name").fill("browser-made");
         page.locator("form.create button").click();
         assertThat(page.locator("#new-secret").inputValue()).startsWith("orc_");
-        page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("keys.png")).setFullPage(true));
+        page.screenshot(
+                new Page.ScreenshotOptions().setPath(shots.resolve("keys.png")).setFullPage(true));
 
         Page phone = browser.newPage(new Browser.NewPageOptions().setViewportSize(390, 844));
         phone.context().addCookies(page.context().cookies());
         phone.navigate(server.baseUrl() + "/ui");
-        phone.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("overview-phone.png")).setFullPage(true));
+        phone.screenshot(new Page.ScreenshotOptions()
+                .setPath(shots.resolve("overview-phone.png"))
+                .setFullPage(true));
         assertThat(errors).isEmpty();
     }
 }

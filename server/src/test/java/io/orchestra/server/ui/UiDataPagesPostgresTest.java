@@ -32,7 +32,8 @@ class UiDataPagesPostgresTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = new FakeUpstream();
-        server = TestServer.start(TestServer.Storage.POSTGRES, Map.of("orchestra.chat.extract-memories", "false"), """
+        server = TestServer.start(
+                TestServer.Storage.POSTGRES, Map.of("orchestra.chat.extract-memories", "false"), """
                 gateway:
                   providers:
                     openai: { kind: openai, base_url: "%s/openai/v1", api_key: "sk-test" }
@@ -40,19 +41,32 @@ class UiDataPagesPostgresTest {
                   routes:
                     - { alias: chat, targets: [ { provider: openai, model: gpt-4o-mini } ] }
                     - { alias: broken, targets: [ { provider: openai, model: fail-400 } ] }
-                """.formatted(upstream.baseUrl()));
+                """.formatted(
+                                upstream.baseUrl()));
         alice = server.createKey("alice-laptop", "member", "alice");
         for (String key : new String[] {TestServer.ADMIN_KEY, TestServer.ADMIN_KEY, alice}) {
             chat(key, "chat");
         }
         chat(alice, "broken");
         server.orchestra().usageRecorder().flush();
-        assertThat(server.post("/api/memory/memories", alice, "{\"text\":\"Alice keeps her passport in the blue drawer\"}").statusCode()).isEqualTo(201);
-        assertThat(server.post("/api/memory/graph/entities", alice,
-                "{\"entities\":[{\"name\":\"Alice\",\"entityType\":\"person\",\"observations\":[]},{\"name\":\"Porto\",\"entityType\":\"city\",\"observations\":[]}]}")
-                .statusCode()).isEqualTo(201);
-        assertThat(server.post("/api/memory/graph/relations", alice, "{\"relations\":[{\"from\":\"Alice\",\"to\":\"Porto\",\"relationType\":\"visits\"}]}")
-                .statusCode()).isEqualTo(201);
+        assertThat(server.post(
+                                "/api/memory/memories",
+                                alice,
+                                "{\"text\":\"Alice keeps her passport in the blue drawer\"}")
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(server.post(
+                                "/api/memory/graph/entities",
+                                alice,
+                                "{\"entities\":[{\"name\":\"Alice\",\"entityType\":\"person\",\"observations\":[]},{\"name\":\"Porto\",\"entityType\":\"city\",\"observations\":[]}]}")
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(server.post(
+                                "/api/memory/graph/relations",
+                                alice,
+                                "{\"relations\":[{\"from\":\"Alice\",\"to\":\"Porto\",\"relationType\":\"visits\"}]}")
+                        .statusCode())
+                .isEqualTo(201);
         upload(alice, "porto.txt", "Porto's Livraria Lello opens at nine and sells timed entry tickets online.");
     }
 
@@ -63,40 +77,62 @@ class UiDataPagesPostgresTest {
     }
 
     static void chat(String key, String model) {
-        server.post("/v1/chat/completions", key, "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        server.post(
+                "/v1/chat/completions",
+                key,
+                "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
     }
 
     static void upload(String key, String filename, String text) throws Exception {
         String boundary = "----ui" + System.nanoTime();
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
                 + "\"\r\nContent-Type: text/plain\r\n\r\n" + text + "\r\n--" + boundary + "--\r\n";
-        HttpResponse<String> r = server.send(server.request("/api/documents", key).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        HttpResponse<String> r = server.send(server.request("/api/documents", key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         String id = Json.tree(r.body()).path("id").asString();
         long deadline = System.currentTimeMillis() + 20_000;
-        while (!Json.tree(server.get("/api/documents/" + id, key).body()).path("status").asString().equals("ready")) {
-            assertThat(System.currentTimeMillis()).as("document ingested in time").isLessThan(deadline);
+        while (!Json.tree(server.get("/api/documents/" + id, key).body())
+                .path("status")
+                .asString()
+                .equals("ready")) {
+            assertThat(System.currentTimeMillis())
+                    .as("document ingested in time")
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
     }
 
     /** A signed-in browser without the browser: a cookie jar and the sign-in form's token. */
     static HttpClient signIn(String key) throws Exception {
-        HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
-        String form = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/ui/login")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        HttpClient client = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        String form = client.send(
+                        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/ui/login"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form);
         assertThat(csrf.find()).isTrue();
-        HttpResponse<String> login = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/ui/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf.group(1) + "&key=" + URLEncoder.encode(key, StandardCharsets.UTF_8))).build(),
+        HttpResponse<String> login = client.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/ui/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "_csrf=" + csrf.group(1) + "&key=" + URLEncoder.encode(key, StandardCharsets.UTF_8)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).isEqualTo(302);
         return client;
     }
 
     static String page(HttpClient client, String path) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = client.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
         return r.body();
     }
@@ -118,7 +154,9 @@ class UiDataPagesPostgresTest {
         assertThat(page(admin, "/ui/requests/" + id.group(1))).contains("Invalid value for 'messages'");
 
         double cost = 0;
-        for (var row : Json.tree(server.get("/api/usage?group_by=model", TestServer.ADMIN_KEY).body()).path("data")) {
+        for (var row : Json.tree(server.get("/api/usage?group_by=model", TestServer.ADMIN_KEY)
+                        .body())
+                .path("data")) {
             cost += row.path("cost_usd").asDouble();
         }
         assertThat(cost).isPositive();
@@ -127,11 +165,14 @@ class UiDataPagesPostgresTest {
         // One bar (with its <title>) per UTC day of the last 7 days plus today, and the page's own <title>.
         assertThat(count(usage, "<title>")).isEqualTo(8 + 1);
 
-        assertThat(page(admin, "/ui/memory?owner=alice&q=where+is+the+passport")).contains("blue drawer");
+        assertThat(page(admin, "/ui/memory?owner=alice&q=where+is+the+passport"))
+                .contains("blue drawer");
         String entity = page(admin, "/ui/memory/entity?owner=alice&name=Alice");
         assertThat(count(entity, "<circle")).isEqualTo(2);
         assertThat(entity).contains(">visits</text>");
-        assertThat(page(admin, "/ui/documents?owner=alice&q=bookshop+tickets")).contains("porto.txt").contains("Livraria Lello");
+        assertThat(page(admin, "/ui/documents?owner=alice&q=bookshop+tickets"))
+                .contains("porto.txt")
+                .contains("Livraria Lello");
         assertThat(page(admin, "/ui/runs?owner=alice")).contains("No runs for alice yet");
     }
 

@@ -46,17 +46,21 @@ class UiTest {
 
         HttpResponse<String> post(String path, String cookie, String form) throws Exception {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form));
             if (cookie != null) b.header("Cookie", cookie);
             return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         }
 
         HttpResponse<String> login(String key) throws Exception {
             HttpResponse<String> form = get("/ui/login");
-            String loginCookie = form.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            String loginCookie =
+                    form.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
             HttpResponse<String> r = post("/ui/login", loginCookie, "_csrf=" + csrf + "&key=" + enc(key));
-            r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(UiGuard.COOKIE + "="))
-                    .findFirst().ifPresent(c -> session = c.split(";")[0].substring(UiGuard.COOKIE.length() + 1));
+            r.headers().allValues("Set-Cookie").stream()
+                    .filter(c -> c.startsWith(UiGuard.COOKIE + "="))
+                    .findFirst()
+                    .ifPresent(c -> session = c.split(";")[0].substring(UiGuard.COOKIE.length() + 1));
             return r;
         }
 
@@ -79,14 +83,16 @@ class UiTest {
         assertThat(b.session).isNull();
         HttpResponse<String> good = b.login(TestServer.ADMIN_KEY);
         assertThat(good.statusCode()).isEqualTo(302);
-        assertThat(good.headers().allValues("Set-Cookie")).anyMatch(c -> c.contains("HttpOnly") && c.contains("SameSite=Strict"));
+        assertThat(good.headers().allValues("Set-Cookie"))
+                .anyMatch(c -> c.contains("HttpOnly") && c.contains("SameSite=Strict"));
         assertThat(b.get("/ui").statusCode()).isEqualTo(200);
     }
 
     @Test
     void loginWithoutTheFormTokenIsRefused() throws Exception {
         Browser b = new Browser();
-        assertThat(b.post("/ui/login", null, "key=" + enc(TestServer.ADMIN_KEY)).statusCode()).isEqualTo(403);
+        assertThat(b.post("/ui/login", null, "key=" + enc(TestServer.ADMIN_KEY)).statusCode())
+                .isEqualTo(403);
     }
 
     @Test
@@ -101,7 +107,9 @@ class UiTest {
         Matcher total = Pattern.compile("(\\d+) requests").matcher(page);
         assertThat(total.find()).isTrue();
         assertThat(Integer.parseInt(total.group(1))).isGreaterThanOrEqualTo(5);
-        assertThat(b.get("/ui/overview/panel?range=15").body()).contains("last 15 minutes").doesNotContain("<html");
+        assertThat(b.get("/ui/overview/panel?range=15").body())
+                .contains("last 15 minutes")
+                .doesNotContain("<html");
     }
 
     @Test
@@ -111,16 +119,20 @@ class UiTest {
         b.get("/ui/keys");
         HttpResponse<String> created = b.submit("/ui/keys", "name=ui-made&role=admin&owner=");
         assertThat(created.statusCode()).isEqualTo(201);
-        Matcher secret = Pattern.compile("id=\"new-secret\"|value=\"(orc_[^\"]+)\"").matcher(created.body());
+        Matcher secret =
+                Pattern.compile("id=\"new-secret\"|value=\"(orc_[^\"]+)\"").matcher(created.body());
         String key = null;
         while (secret.find()) if (secret.group(1) != null) key = secret.group(1);
         assertThat(key).isNotNull();
         assertThat(server.get("/api/keys", key).statusCode()).isEqualTo(200);
         assertThat(b.get("/ui/keys").body()).doesNotContain(key);
 
-        Matcher id = Pattern.compile("action=\"/ui/keys/([^/\"]+)/revoke\"><input type=\"hidden\" name=\"_csrf\" value=\"[^\"]+\"><button type=\"submit\" aria-label=\"Revoke ui-made\"").matcher(b.get("/ui/keys").body());
+        Matcher id = Pattern.compile(
+                        "action=\"/ui/keys/([^/\"]+)/revoke\"><input type=\"hidden\" name=\"_csrf\" value=\"[^\"]+\"><button type=\"submit\" aria-label=\"Revoke ui-made\"")
+                .matcher(b.get("/ui/keys").body());
         assertThat(id.find()).isTrue();
-        assertThat(b.submit("/ui/keys/" + id.group(1) + "/revoke", "").statusCode()).isEqualTo(302);
+        assertThat(b.submit("/ui/keys/" + id.group(1) + "/revoke", "").statusCode())
+                .isEqualTo(302);
         assertThat(server.get("/api/keys", key).statusCode()).isEqualTo(401);
     }
 

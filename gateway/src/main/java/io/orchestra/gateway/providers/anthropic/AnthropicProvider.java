@@ -34,10 +34,16 @@ public final class AnthropicProvider implements Provider {
         if (stream) {
             body.put("stream", true);
         }
-        Map<String, String> headers = Translation.headers("Content-Type", "application/json", "anthropic-version", VERSION,
-                "x-api-key", settings.hasKey() ? settings.apiKey() : null);
+        Map<String, String> headers = Translation.headers(
+                "Content-Type",
+                "application/json",
+                "anthropic-version",
+                VERSION,
+                "x-api-key",
+                settings.hasKey() ? settings.apiKey() : null);
         headers.putAll(settings.headers());
-        return new UpstreamRequest(Translation.trimSlash(settings.baseUrl()) + "/v1/messages", headers, Translation.bytes(body));
+        return new UpstreamRequest(
+                Translation.trimSlash(settings.baseUrl()) + "/v1/messages", headers, Translation.bytes(body));
     }
 
     @Override

@@ -13,7 +13,8 @@ final class AnthropicRequests {
     static ObjectNode toMessages(ObjectNode request, String model) {
         ObjectNode body = Json.object();
         body.put("model", model);
-        int maxTokens = request.path("max_completion_tokens").asInt(request.path("max_tokens").asInt(AnthropicProvider.DEFAULT_MAX_TOKENS));
+        int maxTokens = request.path("max_completion_tokens")
+                .asInt(request.path("max_tokens").asInt(AnthropicProvider.DEFAULT_MAX_TOKENS));
         body.put("max_tokens", maxTokens);
         StringBuilder system = new StringBuilder();
         ArrayNode messages = body.putArray("messages");
@@ -48,7 +49,8 @@ final class AnthropicRequests {
             // Anthropic has no response_format: ask for JSON in the system prompt, with the schema when given.
             system.append(system.isEmpty() ? "" : "\n\n").append("Answer with a single JSON object and nothing else.");
             if (formatType.equals("json_schema")) {
-                system.append(" It must match this JSON schema: ").append(Json.write(format.path("json_schema").path("schema")));
+                system.append(" It must match this JSON schema: ")
+                        .append(Json.write(format.path("json_schema").path("schema")));
             }
         }
         if (!system.isEmpty()) {
@@ -73,16 +75,22 @@ final class AnthropicRequests {
                 if (function.has("description")) {
                     t.put("description", function.path("description").asString(""));
                 }
-                t.set("input_schema", function.has("parameters") ? function.get("parameters") : Json.object().put("type", "object"));
+                t.set(
+                        "input_schema",
+                        function.has("parameters")
+                                ? function.get("parameters")
+                                : Json.object().put("type", "object"));
             }
             ObjectNode choice = toolChoice(request.get("tool_choice"));
             if (choice != null) {
-                if (request.path("parallel_tool_calls").isBoolean() && !request.path("parallel_tool_calls").asBoolean()
+                if (request.path("parallel_tool_calls").isBoolean()
+                        && !request.path("parallel_tool_calls").asBoolean()
                         && !choice.path("type").asString().equals("none")) {
                     choice.put("disable_parallel_tool_use", true);
                 }
                 body.set("tool_choice", choice);
-            } else if (request.path("parallel_tool_calls").isBoolean() && !request.path("parallel_tool_calls").asBoolean()) {
+            } else if (request.path("parallel_tool_calls").isBoolean()
+                    && !request.path("parallel_tool_calls").asBoolean()) {
                 body.putObject("tool_choice").put("type", "auto").put("disable_parallel_tool_use", true);
             }
         }
@@ -132,8 +140,12 @@ final class AnthropicRequests {
         }
         for (JsonNode part : content) {
             switch (part.path("type").asString("")) {
-                case "text" -> out.addObject().put("type", "text").put("text", part.path("text").asString(""));
-                case "image_url" -> out.add(image(part.path("image_url").path("url").asString("")));
+                case "text" ->
+                    out.addObject()
+                            .put("type", "text")
+                            .put("text", part.path("text").asString(""));
+                case "image_url" ->
+                    out.add(image(part.path("image_url").path("url").asString("")));
                 default -> {
                     // audio and file parts have no Anthropic equivalent here
                 }
@@ -169,7 +181,10 @@ final class AnthropicRequests {
             use.put("type", "tool_use");
             use.put("id", call.path("id").asString(""));
             use.put("name", call.path("function").path("name").asString(""));
-            use.set("input", Translation.parseObject(call.path("function").path("arguments").asString("{}")));
+            use.set(
+                    "input",
+                    Translation.parseObject(
+                            call.path("function").path("arguments").asString("{}")));
         }
         return out;
     }

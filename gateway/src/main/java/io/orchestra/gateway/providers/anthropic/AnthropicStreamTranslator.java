@@ -44,7 +44,8 @@ final class AnthropicStreamTranslator implements StreamTranslator {
                 model = message.path("model").asString(requestedModel);
                 startUsage = message.path("usage");
                 ObjectNode chunk = chunk();
-                ObjectNode delta = (ObjectNode) Translation.deltaChoice(chunk, 0).get("delta");
+                ObjectNode delta =
+                        (ObjectNode) Translation.deltaChoice(chunk, 0).get("delta");
                 delta.put("role", "assistant");
                 delta.put("content", "");
                 out.add(Json.write(chunk));
@@ -70,15 +71,19 @@ final class AnthropicStreamTranslator implements StreamTranslator {
                 switch (delta.path("type").asString("")) {
                     case "text_delta" -> {
                         ObjectNode chunk = chunk();
-                        ((ObjectNode) Translation.deltaChoice(chunk, 0).get("delta")).put("content", delta.path("text").asString(""));
+                        ((ObjectNode) Translation.deltaChoice(chunk, 0).get("delta"))
+                                .put("content", delta.path("text").asString(""));
                         sentContent = true;
                         out.add(Json.write(chunk));
                     }
                     case "input_json_delta" -> {
-                        Integer toolIndex = toolIndexByBlock.get(node.path("index").asInt());
+                        Integer toolIndex =
+                                toolIndexByBlock.get(node.path("index").asInt());
                         if (toolIndex != null) {
                             ObjectNode chunk = chunk();
-                            toolCall(chunk, toolIndex).putObject("function").put("arguments", delta.path("partial_json").asString(""));
+                            toolCall(chunk, toolIndex)
+                                    .putObject("function")
+                                    .put("arguments", delta.path("partial_json").asString(""));
                             out.add(Json.write(chunk));
                         }
                     }
@@ -89,7 +94,8 @@ final class AnthropicStreamTranslator implements StreamTranslator {
             }
             case "message_delta" -> {
                 outputTokens = node.path("usage").path("output_tokens").asInt(outputTokens);
-                String reason = AnthropicProvider.finishReason(node.path("delta").path("stop_reason").asString(""));
+                String reason = AnthropicProvider.finishReason(
+                        node.path("delta").path("stop_reason").asString(""));
                 if (reason != null) {
                     ObjectNode chunk = chunk();
                     Translation.deltaChoice(chunk, 0).put("finish_reason", reason);
@@ -112,7 +118,8 @@ final class AnthropicStreamTranslator implements StreamTranslator {
                     case "invalid_request_error" -> 400;
                     default -> 500;
                 };
-                throw new UpstreamStreamError(status, node.path("error").path("message").asString("error inside the stream"));
+                throw new UpstreamStreamError(
+                        status, node.path("error").path("message").asString("error inside the stream"));
             }
             default -> {
                 // ping, content_block_stop: nothing to send

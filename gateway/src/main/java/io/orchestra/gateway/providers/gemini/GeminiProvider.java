@@ -41,7 +41,8 @@ public final class GeminiProvider implements Provider {
         for (JsonNode message : request.path("messages")) {
             String role = message.path("role").asString("");
             switch (role) {
-                case "system", "developer" -> system.append(system.isEmpty() ? "" : "\n\n").append(Translation.text(message.get("content")));
+                case "system", "developer" ->
+                    system.append(system.isEmpty() ? "" : "\n\n").append(Translation.text(message.get("content")));
                 case "user" -> append(contents, "user", userParts(message.get("content")));
                 case "assistant" -> {
                     ArrayNode parts = Json.mapper().createArrayNode();
@@ -54,14 +55,19 @@ public final class GeminiProvider implements Provider {
                         toolNames.put(call.path("id").asString(""), name);
                         ObjectNode functionCall = parts.addObject().putObject("functionCall");
                         functionCall.put("name", name);
-                        functionCall.set("args", Translation.parseObject(call.path("function").path("arguments").asString("{}")));
+                        functionCall.set(
+                                "args",
+                                Translation.parseObject(
+                                        call.path("function").path("arguments").asString("{}")));
                     }
                     append(contents, "model", parts);
                 }
                 case "tool" -> {
                     ArrayNode parts = Json.mapper().createArrayNode();
                     ObjectNode response = parts.addObject().putObject("functionResponse");
-                    response.put("name", toolNames.getOrDefault(message.path("tool_call_id").asString(""), "tool"));
+                    response.put(
+                            "name",
+                            toolNames.getOrDefault(message.path("tool_call_id").asString(""), "tool"));
                     response.set("response", Translation.parseObject(Translation.text(message.get("content"))));
                     append(contents, "user", parts);
                 }
@@ -119,21 +125,25 @@ public final class GeminiProvider implements Provider {
             if (choice != null && !choice.isNull()) {
                 ObjectNode config = body.putObject("toolConfig").putObject("functionCallingConfig");
                 if (choice.isString()) {
-                    config.put("mode", switch (choice.asString()) {
-                        case "required" -> "ANY";
-                        case "none" -> "NONE";
-                        default -> "AUTO";
-                    });
+                    config.put(
+                            "mode",
+                            switch (choice.asString()) {
+                                case "required" -> "ANY";
+                                case "none" -> "NONE";
+                                default -> "AUTO";
+                            });
                 } else {
                     config.put("mode", "ANY");
-                    config.putArray("allowedFunctionNames").add(choice.path("function").path("name").asString(""));
+                    config.putArray("allowedFunctionNames")
+                            .add(choice.path("function").path("name").asString(""));
                 }
             }
         }
         String action = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
-        String url = Translation.trimSlash(settings.baseUrl()) + "/v1beta/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + action;
-        Map<String, String> headers = Translation.headers("Content-Type", "application/json",
-                "x-goog-api-key", settings.hasKey() ? settings.apiKey() : null);
+        String url = Translation.trimSlash(settings.baseUrl()) + "/v1beta/models/"
+                + URLEncoder.encode(model, StandardCharsets.UTF_8) + action;
+        Map<String, String> headers = Translation.headers(
+                "Content-Type", "application/json", "x-goog-api-key", settings.hasKey() ? settings.apiKey() : null);
         headers.putAll(settings.headers());
         return new UpstreamRequest(url, headers, Translation.bytes(body));
     }
@@ -229,7 +239,11 @@ public final class GeminiProvider implements Provider {
                 message.set("tool_calls", calls);
             }
             choice.set("logprobs", logprobs(candidate.path("logprobsResult")));
-            choice.put("finish_reason", calls.isEmpty() ? finishReason(candidate.path("finishReason").asString("")) : "tool_calls");
+            choice.put(
+                    "finish_reason",
+                    calls.isEmpty()
+                            ? finishReason(candidate.path("finishReason").asString(""))
+                            : "tool_calls");
         }
         out.set("usage", Translation.usageNode(usage(upstream)));
         return out;
@@ -244,7 +258,8 @@ public final class GeminiProvider implements Provider {
         ArrayNode content = out.putArray("content");
         JsonNode top = result.path("topCandidates");
         for (int i = 0; i < result.path("chosenCandidates").size(); i++) {
-            ObjectNode token = logprob(content.addObject(), result.path("chosenCandidates").get(i));
+            ObjectNode token =
+                    logprob(content.addObject(), result.path("chosenCandidates").get(i));
             ArrayNode alternatives = token.putArray("top_logprobs");
             for (JsonNode alternative : top.path(i).path("candidates")) {
                 logprob(alternatives.addObject(), alternative);
@@ -255,7 +270,10 @@ public final class GeminiProvider implements Provider {
     }
 
     private static ObjectNode logprob(ObjectNode out, JsonNode candidate) {
-        return Translation.logprob(out, candidate.path("token").asString(""), candidate.path("logProbability").asDouble(0));
+        return Translation.logprob(
+                out,
+                candidate.path("token").asString(""),
+                candidate.path("logProbability").asDouble(0));
     }
 
     /** Appends a candidate's text and function calls; returns how many calls were added. */
@@ -295,8 +313,12 @@ public final class GeminiProvider implements Provider {
     public TokenUsage usage(JsonNode upstream) {
         JsonNode usage = upstream.path("usageMetadata");
         int thoughts = usage.path("thoughtsTokenCount").asInt(0);
-        return new TokenUsage(usage.path("promptTokenCount").asInt(0), usage.path("candidatesTokenCount").asInt(0) + thoughts,
-                usage.path("cachedContentTokenCount").asInt(0), 0, thoughts);
+        return new TokenUsage(
+                usage.path("promptTokenCount").asInt(0),
+                usage.path("candidatesTokenCount").asInt(0) + thoughts,
+                usage.path("cachedContentTokenCount").asInt(0),
+                0,
+                thoughts);
     }
 
     @Override
@@ -311,7 +333,8 @@ public final class GeminiProvider implements Provider {
             public List<String> onEvent(String event, String data) {
                 JsonNode node = Json.tree(data);
                 if (node.has("error")) {
-                    throw new UpstreamStreamError(node.path("error").path("code").asInt(500),
+                    throw new UpstreamStreamError(
+                            node.path("error").path("code").asInt(500),
                             node.path("error").path("message").asString("error inside the stream"));
                 }
                 List<String> out = new ArrayList<>();
@@ -319,7 +342,9 @@ public final class GeminiProvider implements Provider {
                 if (!started) {
                     started = true;
                     ObjectNode first = Translation.chunk(id, created, chunkModel);
-                    ((ObjectNode) Translation.deltaChoice(first, 0).get("delta")).put("role", "assistant").put("content", "");
+                    ((ObjectNode) Translation.deltaChoice(first, 0).get("delta"))
+                            .put("role", "assistant")
+                            .put("content", "");
                     out.add(Json.write(first));
                 }
                 if (node.has("usageMetadata")) {
@@ -331,7 +356,8 @@ public final class GeminiProvider implements Provider {
                     callIndex += collect(candidate.path("content").path("parts"), text, calls, callIndex);
                     if (!text.isEmpty() || !calls.isEmpty()) {
                         ObjectNode chunk = Translation.chunk(id, created, chunkModel);
-                        ObjectNode choice = Translation.deltaChoice(chunk, candidate.path("index").asInt(0));
+                        ObjectNode choice = Translation.deltaChoice(
+                                chunk, candidate.path("index").asInt(0));
                         ObjectNode delta = (ObjectNode) choice.get("delta");
                         if (!text.isEmpty()) {
                             delta.put("content", text.toString());
@@ -356,7 +382,6 @@ public final class GeminiProvider implements Provider {
                 }
                 return out;
             }
-
         };
     }
 
@@ -375,10 +400,16 @@ public final class GeminiProvider implements Provider {
             r.put("model", "models/" + model);
             r.putObject("content").putArray("parts").addObject().put("text", text);
         }
-        String url = Translation.trimSlash(settings.baseUrl()) + "/v1beta/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8)
-                + ":batchEmbedContents";
-        return new UpstreamRequest(url, Translation.headers("Content-Type", "application/json",
-                "x-goog-api-key", settings.hasKey() ? settings.apiKey() : null), Translation.bytes(body));
+        String url = Translation.trimSlash(settings.baseUrl()) + "/v1beta/models/"
+                + URLEncoder.encode(model, StandardCharsets.UTF_8) + ":batchEmbedContents";
+        return new UpstreamRequest(
+                url,
+                Translation.headers(
+                        "Content-Type",
+                        "application/json",
+                        "x-goog-api-key",
+                        settings.hasKey() ? settings.apiKey() : null),
+                Translation.bytes(body));
     }
 
     @Override

@@ -50,8 +50,10 @@ public final class OllamaProvider implements Provider {
                     }
                     String url = part.path("image_url").path("url").asString("");
                     if (!url.startsWith("data:")) {
-                        // Ollama takes images inline only; dropping the image silently would answer a different question.
-                        throw Translation.invalidImage("Ollama models take images as data URLs (data:<media type>;base64,<data>), not links");
+                        // Ollama takes images inline only; dropping the image silently would answer a different
+                        // question.
+                        throw Translation.invalidImage(
+                                "Ollama models take images as data URLs (data:<media type>;base64,<data>), not links");
                     }
                     images.add(Translation.dataUrl(url).data());
                 }
@@ -62,10 +64,15 @@ public final class OllamaProvider implements Provider {
             if (message.has("tool_calls")) {
                 ArrayNode calls = out.putArray("tool_calls");
                 for (JsonNode call : message.path("tool_calls")) {
-                    toolNames.put(call.path("id").asString(""), call.path("function").path("name").asString(""));
+                    toolNames.put(
+                            call.path("id").asString(""),
+                            call.path("function").path("name").asString(""));
                     ObjectNode function = calls.addObject().putObject("function");
                     function.put("name", call.path("function").path("name").asString(""));
-                    function.set("arguments", Translation.parseObject(call.path("function").path("arguments").asString("{}")));
+                    function.set(
+                            "arguments",
+                            Translation.parseObject(
+                                    call.path("function").path("arguments").asString("{}")));
                 }
             }
             if (role.equals("tool")) {
@@ -103,10 +110,14 @@ public final class OllamaProvider implements Provider {
                 // text: no format
             }
         }
-        Map<String, String> headers = Translation.headers("Content-Type", "application/json",
-                "Authorization", settings.hasKey() ? "Bearer " + settings.apiKey() : null);
+        Map<String, String> headers = Translation.headers(
+                "Content-Type",
+                "application/json",
+                "Authorization",
+                settings.hasKey() ? "Bearer " + settings.apiKey() : null);
         headers.putAll(settings.headers());
-        return new UpstreamRequest(Translation.trimSlash(settings.baseUrl()) + "/api/chat", headers, Translation.bytes(body));
+        return new UpstreamRequest(
+                Translation.trimSlash(settings.baseUrl()) + "/api/chat", headers, Translation.bytes(body));
     }
 
     private static void copy(JsonNode from, ObjectNode to, String source, String target) {
@@ -145,10 +156,16 @@ public final class OllamaProvider implements Provider {
         ObjectNode out = Json.object();
         ArrayNode content = out.putArray("content");
         for (JsonNode entry : entries) {
-            ObjectNode token = Translation.logprob(content.addObject(), entry.path("token").asString(""), entry.path("logprob").asDouble(0));
+            ObjectNode token = Translation.logprob(
+                    content.addObject(),
+                    entry.path("token").asString(""),
+                    entry.path("logprob").asDouble(0));
             ArrayNode alternatives = token.putArray("top_logprobs");
             for (JsonNode alternative : entry.path("top_logprobs")) {
-                Translation.logprob(alternatives.addObject(), alternative.path("token").asString(""), alternative.path("logprob").asDouble(0));
+                Translation.logprob(
+                        alternatives.addObject(),
+                        alternative.path("token").asString(""),
+                        alternative.path("logprob").asDouble(0));
             }
         }
         out.putNull("refusal");
@@ -179,7 +196,12 @@ public final class OllamaProvider implements Provider {
 
     @Override
     public TokenUsage usage(JsonNode upstream) {
-        return new TokenUsage(upstream.path("prompt_eval_count").asInt(0), upstream.path("eval_count").asInt(0), 0, 0, 0);
+        return new TokenUsage(
+                upstream.path("prompt_eval_count").asInt(0),
+                upstream.path("eval_count").asInt(0),
+                0,
+                0,
+                0);
     }
 
     @Override
@@ -200,7 +222,9 @@ public final class OllamaProvider implements Provider {
                 if (!started) {
                     started = true;
                     ObjectNode first = Translation.chunk(id, created, chunkModel);
-                    ((ObjectNode) Translation.deltaChoice(first, 0).get("delta")).put("role", "assistant").put("content", "");
+                    ((ObjectNode) Translation.deltaChoice(first, 0).get("delta"))
+                            .put("role", "assistant")
+                            .put("content", "");
                     out.add(Json.write(first));
                 }
                 String content = node.path("message").path("content").asString("");
@@ -212,7 +236,8 @@ public final class OllamaProvider implements Provider {
                     if (!content.isEmpty()) {
                         delta.put("content", content);
                     }
-                    if (node.path("logprobs").isArray() && !node.path("logprobs").isEmpty()) {
+                    if (node.path("logprobs").isArray()
+                            && !node.path("logprobs").isEmpty()) {
                         choice.set("logprobs", logprobs(node.path("logprobs")));
                     }
                     if (calls.isArray() && !calls.isEmpty()) {
@@ -225,7 +250,8 @@ public final class OllamaProvider implements Provider {
                     finished = true;
                     usage = OllamaProvider.this.usage(node);
                     ObjectNode last = Translation.chunk(id, created, chunkModel);
-                    Translation.deltaChoice(last, 0).put("finish_reason", sentToolCalls ? "tool_calls" : finishReason(node, calls));
+                    Translation.deltaChoice(last, 0)
+                            .put("finish_reason", sentToolCalls ? "tool_calls" : finishReason(node, calls));
                     out.add(Json.write(last));
                     if (includeUsage) {
                         ObjectNode usageChunk = Translation.chunk(id, created, chunkModel);
@@ -240,7 +266,6 @@ public final class OllamaProvider implements Provider {
             }
 
             private boolean sentToolCalls;
-
         };
     }
 
@@ -249,8 +274,10 @@ public final class OllamaProvider implements Provider {
         ObjectNode body = Json.object();
         body.put("model", model);
         body.set("input", input);
-        return new UpstreamRequest(Translation.trimSlash(settings.baseUrl()) + "/api/embed",
-                Translation.headers("Content-Type", "application/json"), Translation.bytes(body));
+        return new UpstreamRequest(
+                Translation.trimSlash(settings.baseUrl()) + "/api/embed",
+                Translation.headers("Content-Type", "application/json"),
+                Translation.bytes(body));
     }
 
     @Override

@@ -41,16 +41,24 @@ public final class OpenAiProvider implements Provider {
         body.put("model", model);
         if (stream) {
             // Always ask for usage so cost is exact; the translator hides it from clients that did not ask.
-            ObjectNode options = body.has("stream_options") && body.get("stream_options").isObject()
-                    ? (ObjectNode) body.get("stream_options") : body.putObject("stream_options");
+            ObjectNode options =
+                    body.has("stream_options") && body.get("stream_options").isObject()
+                            ? (ObjectNode) body.get("stream_options")
+                            : body.putObject("stream_options");
             options.put("include_usage", true);
         }
-        return new UpstreamRequest(Translation.trimSlash(settings.baseUrl()) + "/chat/completions", headers(settings), Translation.bytes(body));
+        return new UpstreamRequest(
+                Translation.trimSlash(settings.baseUrl()) + "/chat/completions",
+                headers(settings),
+                Translation.bytes(body));
     }
 
     private static Map<String, String> headers(ProviderSettings settings) {
-        Map<String, String> headers = Translation.headers("Content-Type", "application/json",
-                "Authorization", settings.hasKey() ? "Bearer " + settings.apiKey() : null);
+        Map<String, String> headers = Translation.headers(
+                "Content-Type",
+                "application/json",
+                "Authorization",
+                settings.hasKey() ? "Bearer " + settings.apiKey() : null);
         headers.putAll(settings.headers());
         return headers;
     }
@@ -69,8 +77,11 @@ public final class OpenAiProvider implements Provider {
         if (usage.isMissingNode() || usage.isNull()) {
             return TokenUsage.NONE;
         }
-        return new TokenUsage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0),
-                usage.path("prompt_tokens_details").path("cached_tokens").asInt(0), 0,
+        return new TokenUsage(
+                usage.path("prompt_tokens").asInt(0),
+                usage.path("completion_tokens").asInt(0),
+                usage.path("prompt_tokens_details").path("cached_tokens").asInt(0),
+                0,
                 usage.path("completion_tokens_details").path("reasoning_tokens").asInt(0));
     }
 
@@ -86,7 +97,8 @@ public final class OpenAiProvider implements Provider {
         body.set("input", input);
         // Always floats from upstream: we encode base64 ourselves when the client asks for it.
         body.put("encoding_format", "float");
-        return new UpstreamRequest(Translation.trimSlash(settings.baseUrl()) + "/embeddings", headers(settings), Translation.bytes(body));
+        return new UpstreamRequest(
+                Translation.trimSlash(settings.baseUrl()) + "/embeddings", headers(settings), Translation.bytes(body));
     }
 
     @Override

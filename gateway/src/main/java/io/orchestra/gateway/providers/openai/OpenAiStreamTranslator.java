@@ -2,7 +2,6 @@ package io.orchestra.gateway.providers.openai;
 
 import io.orchestra.core.json.Json;
 import io.orchestra.gateway.providers.BaseStreamTranslator;
-import io.orchestra.gateway.providers.TokenUsage;
 import io.orchestra.gateway.providers.UpstreamStreamError;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -46,6 +45,4 @@ final class OpenAiStreamTranslator extends BaseStreamTranslator {
         int at = data.indexOf("\"content\":\"");
         return at >= 0 && data.charAt(at + 11) != '"';
     }
-
-
 }
