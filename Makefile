@@ -20,8 +20,15 @@ build: $(JAR) ## Build the server jar and its libraries (server/target/).
 start: $(JAR) ## Build if needed, then serve on port 8000 with the embedded defaults.
 	"$(JAVA_HOME)/bin/java" -XX:+UseSerialGC -Djdk.virtualThreadScheduler.parallelism=4 --enable-native-access=ALL-UNNAMED -jar $(JAR) serve
 
-test: check-jdk ## Run the whole test suite.
-	./mvnw -B test
+# The whole suite, the same everywhere: bin/test-tools installs what Maven cannot fetch (Chromium, the deploy
+# linters, PGlite); the test kit starts its own PostgreSQL, Redis and PGlite; the tarball is built and started;
+# bin/TestSummary.java ends the run with one line per module and every skip with its reason.
+test: check-jdk ## Run the whole test suite (provisions what it needs; see bin/test-tools).
+	@bin/test-tools
+	@rm -rf */target/surefire-reports
+	@status=0; ./mvnw -B package || status=$$?; \
+	if [ $$status = 0 ]; then bin/make-dist >/dev/null && bin/check-dist || status=$$?; fi; \
+	"$(JAVA_HOME)/bin/java" bin/TestSummary.java .; exit $$status
 
 format: check-jdk ## Apply the code formatting the build checks (Spotless, palantir-java-format).
 	$(MVN) spotless:apply

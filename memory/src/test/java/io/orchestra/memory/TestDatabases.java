@@ -2,6 +2,7 @@ package io.orchestra.memory;
 
 import io.orchestra.core.config.OrchestraConfig.DatabaseSettings;
 import io.orchestra.core.storage.Database;
+import io.orchestra.testkit.TestPgvector;
 import io.orchestra.testkit.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,12 +11,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The databases the memory tests run on: a SQLite file, a fresh PostgreSQL database (the
  * machine's, or embedded), and a PostgreSQL with pgvector (PGlite over the wire, from
- * ORCHESTRA_TEST_PGVECTOR_URL; skipped with a message when unset). Each place can be opened
+ * {@link TestPgvector}). Each place can be opened
  * several times, as several replicas of one deployment.
  */
 public final class TestDatabases {
@@ -59,12 +59,7 @@ public final class TestDatabases {
 
     /** PGlite serves one database on one session: a schema per test, a pool of two (Flyway needs two), and no server-side prepared statements (their names would collide between connections). */
     private static Place pgvector() {
-        String url = System.getenv("ORCHESTRA_TEST_PGVECTOR_URL");
-        if (url == null || url.isBlank()) {
-            System.err.println(
-                    "SKIPPED: pgvector tests need ORCHESTRA_TEST_PGVECTOR_URL (.ci/setup-pgvector.sh starts PGlite with pgvector)");
-            Assumptions.abort("ORCHESTRA_TEST_PGVECTOR_URL is not set");
-        }
+        String url = TestPgvector.url();
         java.net.URI uri = java.net.URI.create(url);
         String admin = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort()
                 + "/postgres?user=postgres&sslmode=disable&prepareThreshold=0";

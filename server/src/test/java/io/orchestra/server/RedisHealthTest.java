@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 class RedisHealthTest {
     @Test
     void reportsAConfiguredRedisAsUp() {
-        String url = TestRedis.urlOrSkip();
+        String url = TestRedis.url();
         try (TestServer server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.redis.url", url))) {
             JsonNode redis = Json.tree(
                             server.get("/api/health", TestServer.ADMIN_KEY).body())

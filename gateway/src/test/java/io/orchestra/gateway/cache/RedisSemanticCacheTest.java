@@ -28,7 +28,7 @@ class RedisSemanticCacheTest {
 
     @Test
     void keepsTheNewestEntriesPerScopeAndSharesThemBetweenInstances() {
-        try (JedisPooled redis = new JedisPooled(URI.create(TestRedis.urlOrSkip()))) {
+        try (JedisPooled redis = new JedisPooled(URI.create(TestRedis.url()))) {
             String prefix = "orc:test:semantic:" + UUID.randomUUID() + ":";
             RedisSemanticCache writer = new RedisSemanticCache(redis, prefix, EMBED, Clock.systemUTC(), 3, 100);
             RedisSemanticCache reader = new RedisSemanticCache(redis, prefix, EMBED, Clock.systemUTC(), 3, 100);
@@ -49,7 +49,7 @@ class RedisSemanticCacheTest {
 
     @Test
     void theMirrorDropsLeastRecentlyUsedScopesBeyondItsBound() {
-        try (JedisPooled redis = new JedisPooled(URI.create(TestRedis.urlOrSkip()))) {
+        try (JedisPooled redis = new JedisPooled(URI.create(TestRedis.url()))) {
             String prefix = "orc:test:semantic:" + UUID.randomUUID() + ":";
             RedisSemanticCache cache = new RedisSemanticCache(redis, prefix, EMBED, Clock.systemUTC(), 2, 2);
             cache.store(new SemanticQuery("one", "a"), "one a", 60);
@@ -66,7 +66,7 @@ class RedisSemanticCacheTest {
 
     @Test
     void anAnswerExpiredInRedisIsAMiss() throws InterruptedException {
-        try (JedisPooled redis = new JedisPooled(URI.create(TestRedis.urlOrSkip()))) {
+        try (JedisPooled redis = new JedisPooled(URI.create(TestRedis.url()))) {
             String prefix = "orc:test:semantic:" + UUID.randomUUID() + ":";
             RedisSemanticCache cache = new RedisSemanticCache(redis, prefix, EMBED, Clock.systemUTC(), 5, 100);
             cache.store(new SemanticQuery("scope", "a"), "short-lived", 1);

@@ -21,11 +21,15 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs the real tools on the deploy files when they are installed (Debian's docker-compose,
- * shellcheck, promtool, amtool, kubectl's built-in kustomize); each check is skipped, not faked, where a tool is
- * missing. The kustomize check also proves that KustomizeOverlaysTest's merge matches the real one.
+ * shellcheck, promtool, amtool, kubectl's built-in kustomize), which {@code make test} installs where it can
+ * (bin/test-tools); each check is skipped with the fix, not faked, where a tool is still missing. The kustomize check also proves that KustomizeOverlaysTest's merge matches the real one.
  */
 class DeployToolingTest {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+    /** bin/test-tools (run by `make test`) installs the Debian tools as root or with passwordless sudo. */
+    static final String FIX = "run `make test` as root, or `sudo apt-get install docker-compose shellcheck prometheus"
+            + " prometheus-alertmanager`";
 
     record Run(int exit, String output) {}
 
@@ -48,7 +52,7 @@ class DeployToolingTest {
 
     @Test
     void composeFileIsValidWithTheDocumentedVariables() throws Exception {
-        assumeTrue(onPath("docker-compose"), "docker-compose not installed (apt-get install docker-compose)");
+        assumeTrue(onPath("docker-compose"), "docker-compose not installed: " + FIX);
         Run run = run(List.of("docker-compose", "--env-file", ".env.example", "-f", "deploy/compose.yaml", "config"));
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output())
@@ -60,7 +64,7 @@ class DeployToolingTest {
 
     @Test
     void shellScriptsAreShellcheckClean() throws Exception {
-        assumeTrue(onPath("shellcheck"), "shellcheck not installed (apt-get install shellcheck)");
+        assumeTrue(onPath("shellcheck"), "shellcheck not installed: " + FIX);
         List<String> command = new ArrayList<>(List.of("shellcheck"));
         for (String dir : List.of("bin", "deploy", ".ci")) {
             try (Stream<Path> files = Files.walk(REPO.resolve(dir))) {
@@ -77,9 +81,7 @@ class DeployToolingTest {
 
     @Test
     void prometheusRulesAndConfigsAreValid() throws Exception {
-        assumeTrue(
-                onPath("promtool") && onPath("amtool"),
-                "promtool/amtool not installed (apt-get install prometheus prometheus-alertmanager)");
+        assumeTrue(onPath("promtool") && onPath("amtool"), "promtool/amtool not installed: " + FIX);
         Run rules = run(List.of("promtool", "check", "rules", "deploy/prometheus/alerts.yml"));
         assertThat(rules.exit()).as(rules.output()).isZero();
         assertThat(rules.output()).containsPattern("SUCCESS: \\d+ rules found");
@@ -93,7 +95,7 @@ class DeployToolingTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "staging", "prod"})
     void realKustomizeBuildsWhatTheOverlayTestChecks(String env) throws Exception {
-        assumeTrue(onPath("kubectl"), "kubectl not installed");
+        assumeTrue(onPath("kubectl"), "kubectl not installed: install kubectl (it carries kustomize)");
         Run run = run(List.of("kubectl", "kustomize", "deploy/kubernetes/overlays/" + env));
         assertThat(run.exit()).as(run.output()).isZero();
         Map<String, JsonNode> real = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orchestra.server.TestServer;
 import io.orchestra.server.gateway.FakeUpstream;
+import io.orchestra.testkit.TestRedis;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,23 +37,18 @@ class ObservabilityFilesTest {
                 new TreeSet<>(referenced(Path.of("..", "deploy", "grafana", "dashboards", "orchestra.json")));
         wanted.addAll(referenced(Path.of("..", "deploy", "prometheus", "alerts.yml")));
         assertThat(wanted).hasSizeGreaterThan(10);
-        String redis = System.getenv("ORCHESTRA_TEST_REDIS_URL");
-        if (redis == null || redis.isBlank()) {
-            System.err.println("SKIPPED part: ORCHESTRA_TEST_REDIS_URL is not set, orchestra_redis_up is not checked");
-            wanted.remove("orchestra_redis_up");
-        }
+        String redis = TestRedis.url();
         try (FakeUpstream upstream = new FakeUpstream();
-                TestServer server = TestServer.start(
-                        TestServer.Storage.SQLITE,
-                        redis == null || redis.isBlank() ? Map.of() : Map.of("orchestra.redis.url", redis),
-                        """
+                TestServer server =
+                        TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.redis.url", redis), """
                         gateway:
                           providers:
                             openai: { kind: openai, base_url: "%s/openai/v1", api_key: "sk-test" }
                           routes:
                             - { alias: chat, cache_ttl_seconds: 60, targets: [ { provider: openai, model: gpt-4o-mini } ] }
                             - { alias: broken, targets: [ { provider: openai, model: fail-500 } ] }
-                        """.formatted(upstream.baseUrl()))) {
+                        """.formatted(
+                                        upstream.baseUrl()))) {
             String key = server.createKey("app", "member", "app");
             String chat = "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
             server.post("/v1/chat/completions", key, chat);

@@ -21,7 +21,7 @@ class ReplicaLimitsTest {
 
     @Test
     void rateLimitsAndBudgetsHoldAcrossReplicas() throws Exception {
-        String redis = TestRedis.urlOrSkip();
+        String redis = TestRedis.url();
         try (FakeUpstream upstream = new FakeUpstream();
                 TestPostgres.Fresh db = TestPostgres.freshDatabase()) {
             Map<String, String> shared = Map.of("orchestra.db.url", db.jdbcUrl(), "orchestra.redis.url", redis);

@@ -69,7 +69,7 @@ class SharedSemanticCacheTest {
 
     @Test
     void aParaphraseAnsweredUpstreamOnOneReplicaIsASemanticHitOnTheOther() throws Exception {
-        String redis = TestRedis.urlOrSkip();
+        String redis = TestRedis.url();
         try (FakeUpstream upstream = new FakeUpstream();
                 TestPostgres.Fresh db = TestPostgres.freshDatabase()) {
             String yaml = """

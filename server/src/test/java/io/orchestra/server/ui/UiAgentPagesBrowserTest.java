@@ -6,7 +6,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import io.orchestra.core.json.Json;
 import io.orchestra.server.TestServer;
@@ -32,13 +31,15 @@ class UiAgentPagesBrowserTest {
     static final Path SHOTS = Path.of("target/ui-screenshots");
     private static FakeUpstream upstream;
     private static TestServer server;
-    private static Playwright playwright;
+    private static Chromium chromium;
     private static Browser browser;
     private final List<String> consoleErrors = new ArrayList<>();
     private final List<BrowserContext> contexts = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
+        chromium = Chromium.start();
+        browser = chromium.browser();
         upstream = new FakeUpstream();
         Path personas = Files.createTempDirectory("personas");
         for (String id : new String[] {"cherry", "sophia", "karen"}) {
@@ -64,16 +65,19 @@ class UiAgentPagesBrowserTest {
                 Map.of("orchestra.personas.dir", personas.toString(), "orchestra.chat.extract-memories", "false"),
                 yaml);
         Files.createDirectories(SHOTS);
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
     }
 
     @AfterAll
     static void stop() {
-        browser.close();
-        playwright.close();
-        server.close();
-        upstream.close();
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
     }
 
     @AfterEach

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import io.orchestra.server.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,21 +16,24 @@ import org.junit.jupiter.api.Test;
 /** The UI in a real headless Chromium: pages render, htmx works, no console errors; screenshots for docs. */
 class UiBrowserTest {
     private static TestServer server;
-    private static Playwright playwright;
+    private static Chromium chromium;
     private static Browser browser;
 
     @BeforeAll
     static void start() {
+        chromium = Chromium.start();
+        browser = chromium.browser();
         server = TestServer.start(TestServer.Storage.SQLITE);
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
     }
 
     @AfterAll
     static void stop() {
-        browser.close();
-        playwright.close();
-        server.close();
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (server != null) {
+            server.close();
+        }
     }
 
     @Test

@@ -7,7 +7,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import io.orchestra.core.json.Json;
 import io.orchestra.server.TestServer;
@@ -33,7 +32,7 @@ class UiDataPagesBrowserTest {
 
     static FakeUpstream upstream;
     static TestServer server;
-    static Playwright playwright;
+    static Chromium chromium;
     static Browser browser;
     static String alice;
     static String bob;
@@ -45,6 +44,8 @@ class UiDataPagesBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
+        chromium = Chromium.start();
+        browser = chromium.browser();
         upstream = new FakeUpstream();
         Path personas = Files.createTempDirectory("personas");
         for (String id : new String[] {"cherry", "sophia", "karen"}) {
@@ -95,18 +96,19 @@ class UiDataPagesBrowserTest {
                 .isEqualTo(201);
 
         Files.createDirectories(SHOTS);
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-            playwright.close();
+        if (chromium != null) {
+            chromium.close();
         }
-        server.close();
-        upstream.close();
+        if (server != null) {
+            server.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
     }
 
     @AfterEach
