@@ -5,11 +5,13 @@ import io.orchestra.core.config.ConfigLoader;
 import io.orchestra.core.config.OrchestraConfig;
 import io.orchestra.core.config.Secrets;
 import io.orchestra.server.doctor.Doctor;
+import io.orchestra.server.doctor.Pins;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -95,14 +97,13 @@ final class ConfigCommand implements Runnable {
     @Command(
             name = "diff",
             mixinStandardHelpOptions = true,
-            description =
-                    "List the settings whose presence or value differs between two environments (secrets masked).")
+            description = "List the settings whose presence or value differs between environments (secrets masked),"
+                    + " and the deploy facts that differ: instances, public access, Redis required.")
     static final class Diff implements Callable<Integer> {
-        @Parameters(index = "0", description = "First environment, e.g. dev")
-        String first;
+        private static final Pins PINS = Pins.bundled();
 
-        @Parameters(index = "1", description = "Second environment, e.g. prod")
-        String second;
+        @Parameters(arity = "2..*", description = "Two or more environments, e.g. dev staging prod")
+        List<String> envs;
 
         @Option(
                 names = "--dir",
@@ -112,23 +113,91 @@ final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Map<String, String> a = flatten(dir.resolve(first + ".yaml"));
-            Map<String, String> b = flatten(dir.resolve(second + ".yaml"));
-            TreeSet<String> keys = new TreeSet<>(a.keySet());
-            keys.addAll(b.keySet());
-            int width = keys.stream().mapToInt(String::length).max().orElse(10);
-            System.out.printf("%-" + width + "s  %-30s  %s%n", "SETTING", first, second);
-            int differences = 0;
+            List<Map<String, String>> settings = new ArrayList<>();
+            for (String env : envs) {
+                settings.add(flatten(dir.resolve(env + ".yaml")));
+            }
+            TreeSet<String> keys = new TreeSet<>();
+            settings.forEach(s -> keys.addAll(s.keySet()));
+            Map<String, List<String>> rows = new LinkedHashMap<>();
             for (String key : keys) {
-                String va = a.get(key);
-                String vb = b.get(key);
-                if (va == null || !va.equals(vb)) {
-                    differences++;
-                    System.out.printf("%-" + width + "s  %-30s  %s%n", key, show(key, va), show(key, vb));
+                // Compared as written, shown masked: two different secrets differ even though both show ****.
+                List<String> raw =
+                        settings.stream().map(s -> String.valueOf(s.get(key))).toList();
+                if (raw.stream().distinct().count() > 1) {
+                    rows.put(
+                            key,
+                            settings.stream().map(s -> show(key, s.get(key))).toList());
                 }
             }
-            System.out.println(differences + " settings differ");
+            int differences = rows.size();
+            Map<String, List<String>> deploy = deployFacts();
+            int deployDifferences = deploy.size();
+            rows.putAll(deploy);
+            int width = Math.max(
+                    "SETTING".length(),
+                    rows.keySet().stream().mapToInt(String::length).max().orElse(10));
+            List<String> header = new ArrayList<>(List.of("SETTING"));
+            header.addAll(envs);
+            System.out.println(row(width, header));
+            rows.forEach((key, values) -> {
+                List<String> cells = new ArrayList<>(List.of(key));
+                cells.addAll(values);
+                System.out.println(row(width, cells));
+            });
+            System.out.println(differences + " settings differ"
+                    + (deployKnown() ? ", " + deployDifferences + " deploy facts differ" : ""));
             return 0;
+        }
+
+        /** Whether every environment named is one the deploy files describe (dev, staging, prod). */
+        private boolean deployKnown() {
+            return envs.stream().allMatch(PINS::hasEnvironment);
+        }
+
+        /**
+         * The deploy files' differences, read from deploy/versions.properties, which DriftTest checks the Cloud Run
+         * and Kubernetes files against; none for environments that have no deploy files.
+         */
+        private Map<String, List<String>> deployFacts() {
+            Map<String, List<String>> rows = new LinkedHashMap<>();
+            if (!deployKnown()) {
+                return rows;
+            }
+            List<Pins.Environment> pinned = envs.stream().map(PINS::environment).toList();
+            addIfDiffers(
+                    rows,
+                    "deploy: service",
+                    pinned.stream().map(Pins.Environment::service).toList());
+            addIfDiffers(
+                    rows,
+                    "deploy: instances (min-max)",
+                    pinned.stream()
+                            .map(e -> e.minInstances() + "-" + e.maxInstances())
+                            .toList());
+            addIfDiffers(
+                    rows,
+                    "deploy: public access",
+                    pinned.stream().map(e -> e.publicAccess() ? "yes" : "no").toList());
+            addIfDiffers(
+                    rows,
+                    "deploy: redis required",
+                    pinned.stream().map(e -> e.redisRequired() ? "yes" : "no").toList());
+            return rows;
+        }
+
+        private static void addIfDiffers(Map<String, List<String>> rows, String name, List<String> values) {
+            if (values.stream().distinct().count() > 1) {
+                rows.put(name, values);
+            }
+        }
+
+        private static String row(int width, List<String> cells) {
+            StringBuilder line = new StringBuilder(String.format("%-" + width + "s", cells.get(0)));
+            for (String cell : cells.subList(1, cells.size())) {
+                line.append("  ").append(String.format("%-30s", cell));
+            }
+            return line.toString().stripTrailing();
         }
 
         private static String show(String key, String value) {

@@ -16,8 +16,23 @@ import redis.clients.jedis.Jedis;
 
 /** Checks the environment for the chosen profile; each check says how to fix what fails. */
 public final class Doctor {
+    /** A warning says what to change but fails nothing (a JDK other than the pinned one that still runs). */
+    public enum Status {
+        PASS,
+        WARN,
+        FAIL
+    }
+
     /** One line of the doctor's table. */
-    public record Check(String name, boolean ok, String detail, String fix) {}
+    public record Check(String name, Status status, String detail, String fix) {
+        public Check(String name, boolean ok, String detail, String fix) {
+            this(name, ok ? Status.PASS : Status.FAIL, detail, fix);
+        }
+
+        public boolean ok() {
+            return status != Status.FAIL;
+        }
+    }
 
     private static final long MIN_FREE_BYTES = 1024L * 1024 * 1024;
 
@@ -29,12 +44,13 @@ public final class Doctor {
 
     public List<Check> run() {
         List<Check> checks = new ArrayList<>();
-        int feature = Runtime.version().feature();
-        checks.add(new Check(
-                "JDK version",
-                feature >= 21,
-                "Java " + Runtime.version(),
-                "install a JDK 21 or newer and set JAVA_HOME"));
+        Pins pins = Pins.bundled();
+        checks.add(Toolchain.jdk(
+                pins, Runtime.version().feature(), Runtime.version().toString()));
+        if (Files.isRegularFile(Path.of("bin", "test-tools"))) {
+            // In a source checkout: the test build needs Node.js as well.
+            checks.add(Toolchain.node(pins, Toolchain.nodeVersion()));
+        }
         OrchestraConfig config;
         try {
             config = loader.load();
@@ -179,12 +195,12 @@ public final class Doctor {
         int width = checks.stream().mapToInt(c -> c.name().length()).max().orElse(10);
         StringBuilder out = new StringBuilder();
         for (Check check : checks) {
-            out.append(check.ok() ? "[PASS] " : "[FAIL] ")
+            out.append("[" + check.status() + "] ")
                     .append(String.format("%-" + width + "s", check.name()))
                     .append("  ")
                     .append(check.detail())
                     .append('\n');
-            if (!check.ok() && !check.fix().isEmpty()) {
+            if (check.status() != Status.PASS && !check.fix().isEmpty()) {
                 out.append("       ")
                         .append(" ".repeat(width))
                         .append("  fix: ")

@@ -79,4 +79,21 @@ class ConfigCommandTest {
                 .doesNotContain("hunter2")
                 .doesNotContain("swordfish");
     }
+
+    @Test
+    void diffOfAllThreeEnvironmentsShowsTheirDeployDifferencesToo() {
+        CliTest.Run diff = CliTest.run("config", "diff", "dev", "staging", "prod", "--dir", CONFIGS.toString());
+        assertThat(diff.exitCode()).as(diff.err()).isZero();
+        java.util.List<String> lines = diff.out().lines().toList();
+        assertThat(lines.get(0).split("\\s+")).containsExactly("SETTING", "dev", "staging", "prod");
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l.split("\\s{2,}"))
+                        .containsExactly("deploy: instances (min-max)", "0-3", "1-5", "2-10"))
+                .anySatisfy(
+                        l -> assertThat(l.split("\\s{2,}")).containsExactly("deploy: public access", "yes", "no", "no"))
+                .anySatisfy(l ->
+                        assertThat(l.split("\\s{2,}")).containsExactly("deploy: redis required", "no", "yes", "yes"))
+                .anySatisfy(l -> assertThat(l).startsWith("orchestra.db.pool-size"));
+        assertThat(lines.get(lines.size() - 1)).matches("\\d+ settings differ, 4 deploy facts differ");
+    }
 }
