@@ -11,8 +11,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * The end of `make test`: one line per module and a total (run, failed, skipped), then each skip with its
- * reason, read from Surefire's XML reports (module/target/surefire-reports). Run with the JDK's source
+ * The end of `make test`: one line per module and a total (run, failed, skipped), then each failed test and each
+ * skip with its reason, read from Surefire's XML reports (module/target/surefire-reports). Run with the JDK's source
  * launcher: `java bin/TestSummary.java [repo root]`. Its lines never take Surefire's "Tests run:" form.
  */
 public class TestSummary {
@@ -28,6 +28,7 @@ public class TestSummary {
         Path root = Path.of(args.length > 0 ? args[0] : ".");
         Map<String, Counts> modules = new TreeMap<>();
         List<Skip> skips = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         List<Path> reports;
         try (Stream<Path> found = Files.find(root, 4, (p, a) -> p.getFileName().toString().matches("TEST-.*\\.xml")
                 && p.getParent().getFileName().toString().equals("surefire-reports"))) {
@@ -44,6 +45,12 @@ public class TestSummary {
             NodeList cases = suite.getElementsByTagName("testcase");
             for (int i = 0; i < cases.getLength(); i++) {
                 Element testCase = (Element) cases.item(i);
+                for (String kind : List.of("failure", "error")) {
+                    if (testCase.getElementsByTagName(kind).getLength() > 0) {
+                        failures.add(module + " " + simpleName(testCase.getAttribute("classname")) + "."
+                                + testCase.getAttribute("name"));
+                    }
+                }
                 NodeList skipped = testCase.getElementsByTagName("skipped");
                 if (skipped.getLength() > 0) {
                     String reason = ((Element) skipped.item(0)).getAttribute("message");
@@ -65,6 +72,9 @@ public class TestSummary {
             total = total.plus(entry.getValue());
         }
         System.out.println(line("total", total));
+        for (String failure : failures) {
+            System.out.println("[summary] FAILED " + failure);
+        }
         for (Skip skip : skips) {
             System.out.println("[summary] SKIPPED " + skip.module() + " " + skip.test() + ": " + skip.reason());
         }

@@ -1,54 +1,122 @@
 #!/usr/bin/env bash
-# Startup time to the first healthy /health, and idle RSS, of the built server on a fresh SQLite
-# data dir. Compares a plain JVM start with one using a JDK AOT cache (JDK 25+), in the same run.
-# Usage: bench/foundation/startup.sh [runs]   (after `make build`)
+# Cold start and idle footprint, in one run: Orchestra as `make start` runs it (bin/orchestra serve) without and
+# with the JDK AOT cache, and Portkey's gateway on Node (pinned in bench/gateway/package.json).
+# For each: first start on an empty data dir and restart on the same one; time to the first 200 from /health and
+# from /ready (Portkey has no readiness: its / answering counts for both); RSS after 5 s idle. Median of N runs.
+# Then Orchestra's RSS idle, after 1,000 gateway calls and after 1,000 memory calls.
+# Usage: make build && bench/foundation/startup.sh [runs]   (loopback only; needs Node 20 and curl)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
 RUNS=${1:-5}
-JAVA_HOME=${JAVA_HOME:-$(bin/find-jdk)}
-JAVA="$JAVA_HOME/bin/java"
-JAR=server/target/orchestra.jar
+export JAVA_HOME=${JAVA_HOME:-$(bin/find-jdk)}
 PORT=${PORT_BASE:-18400}
+UP=$((PORT + 50))
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-FLAGS=(-XX:+UseSerialGC -Djdk.virtualThreadScheduler.parallelism=4 --enable-native-access=ALL-UNNAMED)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+(cd bench/gateway && { [[ -d node_modules/@portkey-ai/gateway ]] || npm install --no-audit --no-fund --silent; })
+KEY=orc_bench-admin-key-0123456789abcdef
 
 now_ms() { date +%s%3N; }
-
-one_run() { # variant-flags... ; prints "startup_ms rss_kib"
-  local dir; dir=$(mktemp -d -p "$WORK")
-  local start; start=$(now_ms)
-  (cd "$dir" && exec "$JAVA" "${FLAGS[@]}" "$@" -Dorchestra.port="$PORT" -Dorchestra.host=127.0.0.1 -jar "$OLDPWD/$JAR" serve >"$dir/out.log" 2>&1) &
-  local pid=$!
-  until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do
-    sleep 0.01
-    if ! kill -0 $pid 2>/dev/null; then echo "server died: $(tail -5 "$dir/out.log")" >&2; exit 1; fi
+wait_for() { # url pid -> waits for a 200
+  until curl -sf -o /dev/null "$1"; do
+    kill -0 "$2" 2>/dev/null || { echo "server died" >&2; return 1; }
+    sleep 0.005
   done
-  local ready; ready=$(now_ms)
+}
+
+start_orchestra() { # data-dir aot(on|off) -> pid
+  (cd "$1" && ORCHESTRA_AOT=$2 ORCHESTRA_ADMIN_KEY=$KEY ORCHESTRA_PORT=$PORT ORCHESTRA_HOST=127.0.0.1 \
+    ORCHESTRA_DATA_DIR="$1/data" ORCHESTRA_CONFIG="$1/orchestra.yaml" exec "$ROOT/bin/orchestra" serve >>"$1/out.log" 2>&1) &
+  echo $!
+}
+
+start_portkey() { # -> pid
+  (cd bench/gateway && NODE_ENV=production exec node --import ./bind-loopback.mjs \
+    node_modules/@portkey-ai/gateway/build/start-server.js --port="$PORT" --headless >>"$WORK/portkey.log" 2>&1) &
+  echo $!
+}
+
+measure() { # name kind(orchestra-on|orchestra-off|portkey) dir -> "health_ms ready_ms rss_kib"
+  local start pid health ready rss
+  start=$(now_ms)
+  case $2 in
+    portkey) pid=$(start_portkey); wait_for "http://127.0.0.1:$PORT/" "$pid"; health=$(($(now_ms) - start)); ready=$health ;;
+    *) pid=$(start_orchestra "$3" "${2#orchestra-}")
+      wait_for "http://127.0.0.1:$PORT/health" "$pid"; health=$(($(now_ms) - start))
+      wait_for "http://127.0.0.1:$PORT/ready" "$pid"; ready=$(($(now_ms) - start)) ;;
+  esac
   sleep 5
-  local rss; rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
-  kill -TERM $pid; wait $pid 2>/dev/null || true
-  echo "$((ready - start)) $rss"
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  stop "$pid"
+  echo "$health $ready $rss"
+}
+
+stop() { # pid: SIGTERM, then wait until it is gone (it is not this shell's child)
+  kill -TERM "$1" 2>/dev/null || true
+  while kill -0 "$1" 2>/dev/null; do sleep 0.05; done
+}
+
+fresh_dir() {
+  local dir; dir=$(mktemp -d -p "$WORK")
+  cat >"$dir/orchestra.yaml" <<YAML
+gateway:
+  providers:
+    upstream: { kind: openai, base_url: "http://127.0.0.1:$UP/v1", api_key: "sk-bench" }
+  routes:
+    - { alias: bench, targets: [ { provider: upstream, model: gpt-4o-mini } ] }
+YAML
+  echo "$dir"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+col() { cut -d' ' -f"$1" "$2" | median; }
 
-report() { # name results-file
-  local s r
-  s=$(cut -d' ' -f1 "$2" | median); r=$(cut -d' ' -f2 "$2" | median)
-  printf "%-22s startup p50 %6s ms   idle RSS p50 %6s MiB\n" "$1" "$s" "$((r / 1024))"
-}
+# The AOT cache for this jar: trained once, as `make start` does.
+bin/orchestra aot-train >/dev/null
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$JAVA" -version 2>&1 | head -1)"
-for _ in $(seq "$RUNS"); do one_run >>"$WORK/plain"; done
-report "plain JVM" "$WORK/plain"
+for kind in orchestra-off orchestra-on portkey; do
+  for _ in $(seq "$RUNS"); do
+    dir=$(fresh_dir)
+    measure first "$kind" "$dir" >>"$WORK/$kind.first"
+    measure restart "$kind" "$dir" >>"$WORK/$kind.restart"
+  done
+done
 
-AOT="$WORK/orchestra.aot"
-if "$JAVA" -XX:AOTCacheOutput="$AOT" -version >/dev/null 2>&1; then
-  # Training run: start, serve a few requests, stop; the JVM writes the cache at exit.
-  one_run -XX:AOTCacheOutput="$AOT" >/dev/null
-  for _ in $(seq "$RUNS"); do one_run -XX:AOTCache="$AOT" >>"$WORK/aot"; done
-  report "AOT cache (JDK 25)" "$WORK/aot"
-  awk -v p="$(cut -d' ' -f1 "$WORK/plain" | median)" -v a="$(cut -d' ' -f1 "$WORK/aot" | median)" \
-    'BEGIN {printf "ratio plain/AOT startup: %.2fx\n", p/a}'
-fi
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), node $(node --version); $(date -u +%F); median of $RUNS"
+printf "| target | start | /health ms | /ready ms | RSS at 5 s idle MiB |\n|---|---|---|---|---|\n"
+declare -A NAME=([orchestra-off]="Orchestra (plain JVM)" [orchestra-on]="Orchestra (AOT cache)" [portkey]="Portkey gateway (Node)")
+for kind in orchestra-off orchestra-on portkey; do
+  for phase in first restart; do
+    f="$WORK/$kind.$phase"
+    printf "| %s | %s | %s | %s | %s |\n" "${NAME[$kind]}" "$phase" "$(col 1 "$f")" "$(col 2 "$f")" "$(( $(col 3 "$f") / 1024 ))"
+  done
+done
+for phase in first restart; do
+  awk -v p="$phase" -v o="$(col 1 "$WORK/orchestra-on.$phase")" -v k="$(col 1 "$WORK/portkey.$phase")" \
+    -v r="$(col 3 "$WORK/orchestra-on.$phase")" -v q="$(col 3 "$WORK/portkey.$phase")" \
+    'BEGIN {printf "%s: /health Orchestra (AOT) / Portkey %.2fx, idle RSS %.2fx\n", p, o/k, r/q}'
+done
+
+# Footprint under work: RSS idle, after 1,000 gateway calls, after 1,000 memory calls (AOT start).
+node bench/gateway/fake-upstream.mjs "$UP" >"$WORK/upstream.log" 2>&1 & PIDS+=($!)
+dir=$(fresh_dir)
+pid=$(start_orchestra "$dir" on); PIDS+=("$pid")
+wait_for "http://127.0.0.1:$PORT/ready" "$pid"
+sleep 5
+idle=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+for i in $(seq 1000); do
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT/v1/chat/completions" -H "Authorization: Bearer $KEY" \
+    -H 'Content-Type: application/json' -d "{\"model\":\"bench\",\"messages\":[{\"role\":\"user\",\"content\":\"hello $i\"}]}"
+done
+sleep 2
+gateway=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+for i in $(seq 1000); do
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/memory/memories" -H "Authorization: Bearer $KEY" \
+    -H 'Content-Type: application/json' -d "{\"text\":\"Benchmark fact number $i about the warehouse in Leeds\"}"
+done
+sleep 2
+memory=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+echo "Orchestra RSS: idle $((idle / 1024)) MiB, after 1,000 gateway calls $((gateway / 1024)) MiB, after 1,000 memory writes $((memory / 1024)) MiB"

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,12 @@ public final class MemoryModule implements AutoCloseable {
     private final EntityEmbeddings entityEmbeddings;
     private final boolean semanticGraph;
     private ScheduledExecutorService background;
+    /** Done when the embedding model is loaded and when the indexes first caught up with the tables: /ready waits. */
+    private final CompletableFuture<Void> modelLoaded = new CompletableFuture<>();
+
+    private final CompletableFuture<Void> indexCaughtUp = new CompletableFuture<>();
+    /** Load the model after the port opens (default); false leaves it to the first call (tests start many servers). */
+    private final boolean warmUpModel;
 
     public MemoryModule(Database database, OrchestraConfig config, Clock clock) {
         Function<String, Optional<String>> setting = config::setting;
@@ -69,6 +76,12 @@ public final class MemoryModule implements AutoCloseable {
                         config.number("orchestra.memory.graph.semantic-min-similarity", 0.35, -1, 1))
                 : GraphSearch.substringOnly(graph);
         this.entityEmbeddings = new EntityEmbeddings(database, embedder, vectors.entities(), clock, 64);
+        String warmUp =
+                setting.apply("orchestra.embeddings.warm-up").orElse("true").trim();
+        if (!warmUp.equals("true") && !warmUp.equals("false")) {
+            throw new ConfigException(List.of("orchestra.embeddings.warm-up: true or false, not '" + warmUp + "'"));
+        }
+        this.warmUpModel = warmUp.equals("true");
         LOG.info("memory: vector engine {}, embeddings {}", vectors.engine(), embeddings);
     }
 
@@ -145,10 +158,21 @@ public final class MemoryModule implements AutoCloseable {
         return fallback;
     }
 
-    /** Starts the background work: index catch-up and entity embeddings every second, pruning hourly. */
+    /**
+     * Starts the background work: the embedding model loads beside the first index catch-up (the rebuild from the
+     * tables), then catch-up and entity embeddings every second, pruning hourly.
+     */
     public synchronized void start() {
         if (background != null) {
             return;
+        }
+        if (warmUpModel) {
+            Thread.ofVirtual().name("embeddings-warm-up").start(() -> {
+                guarded("embedding model load", embedder::warmUp);
+                modelLoaded.complete(null);
+            });
+        } else {
+            modelLoaded.complete(null);
         }
         background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("memory-index").factory());
@@ -157,6 +181,7 @@ public final class MemoryModule implements AutoCloseable {
                     // Index first: at start this is the rebuild from the table, which searches would otherwise wait
                     // for.
                     guarded("index catch-up", vectors::maintain);
+                    indexCaughtUp.complete(null);
                     if (semanticGraph) {
                         guarded("entity embeddings", entityEmbeddings::refresh);
                     }
@@ -174,6 +199,23 @@ public final class MemoryModule implements AutoCloseable {
             // The next run retries; a failing embeddings endpoint must not stop the loop.
             LOG.warn("memory {} failed: {}", what, e.getMessage());
         }
+    }
+
+    /** What is still loading after {@link #start()}, for /ready; empty once warm. */
+    public List<String> warming() {
+        List<String> pending = new ArrayList<>();
+        if (!modelLoaded.isDone()) {
+            pending.add("embedding model");
+        }
+        if (!indexCaughtUp.isDone()) {
+            pending.add("vector index");
+        }
+        return pending;
+    }
+
+    /** Completes when nothing is {@link #warming()} any more. */
+    public CompletableFuture<Void> warm() {
+        return CompletableFuture.allOf(modelLoaded, indexCaughtUp);
     }
 
     /** Brings entity embeddings and the indexes up to date now (tests, import). */

@@ -124,7 +124,7 @@ public final class Orchestra implements AutoCloseable {
         this.metrics = new Metrics();
         this.database = Database.open(config.database(), "orchestra-db");
         database.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
-        int applied = database.migrate();
+        int applied = database.migrateUnlessAt(Schema.LATEST);
         LOG.info(
                 "database {} ({}) migrated, {} migrations applied",
                 database.kind().wire(),
@@ -188,6 +188,7 @@ public final class Orchestra implements AutoCloseable {
         servlets.add(mcp.mount());
         routes.add(new MemoryRoutes(graph, memory.search(), memories));
         health.addComponent("vector_search", () -> HealthService.Component.up(memory.describe()));
+        health.addWarming(memory::warming);
 
         // Background jobs and documents.
         this.jobs = new JobQueue(database, clock);
@@ -372,6 +373,11 @@ public final class Orchestra implements AutoCloseable {
         return orchestra;
     }
 
+    /** Completes when what loads after the port opens (embedding model, vector indexes) has loaded: /ready is then true. */
+    public java.util.concurrent.CompletableFuture<Void> warm() {
+        return memory.warm();
+    }
+
     /**
      * With a configured admin key, registers it (hashed). Otherwise, on the very first start of a
      * dev install, generates one to print once.
@@ -392,6 +398,10 @@ public final class Orchestra implements AutoCloseable {
     /** The admin key generated at this start, present only on the first start of a fresh install. */
     public Optional<String> generatedAdminKey() {
         return generatedAdminKey;
+    }
+
+    public HealthService health() {
+        return health;
     }
 
     public int port() {

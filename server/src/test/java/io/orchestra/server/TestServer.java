@@ -50,6 +50,8 @@ public final class TestServer implements AutoCloseable {
         overrides.put("orchestra.data-dir", dataDir.toString());
         overrides.put("orchestra.admin-key", ADMIN_KEY);
         overrides.put("orchestra.shutdown.grace-seconds", "5");
+        // Tests start many servers: each loads the embedding model when a test first needs it, not at start.
+        overrides.put("orchestra.embeddings.warm-up", "false");
         if (postgres != null) {
             overrides.put("orchestra.db.url", postgres.jdbcUrl());
         }
@@ -88,8 +90,14 @@ public final class TestServer implements AutoCloseable {
         return new ConfigLoader(dataDir, Map.of(), overrides).load();
     }
 
+    /** Starts and waits until /ready would answer (the indexes caught up; the model too when warm-up is on). */
     private void start() {
         orchestra = Orchestra.start(config());
+        try {
+            orchestra.warm().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the server did not warm up", e);
+        }
     }
 
     /** Stops and starts again on the same database and data directory. */

@@ -19,7 +19,21 @@ public final class TextExtractor {
     /** Text beyond this many characters is cut (a 2,000-page book is about 5 million). */
     static final int MAX_CHARS = 10_000_000;
 
-    private final AutoDetectParser parser = new AutoDetectParser();
+    /** Built on the first document: Tika's parser registry loads hundreds of classes, a quarter second off startup. */
+    private volatile AutoDetectParser parser;
+
+    private AutoDetectParser parser() {
+        AutoDetectParser loaded = parser;
+        if (loaded == null) {
+            synchronized (this) {
+                if (parser == null) {
+                    parser = new AutoDetectParser();
+                }
+                loaded = parser;
+            }
+        }
+        return loaded;
+    }
 
     public record Extracted(String text, String mediaType, boolean truncated) {}
 
@@ -29,7 +43,7 @@ public final class TextExtractor {
         BodyContentHandler handler = new BodyContentHandler(MAX_CHARS);
         boolean truncated = false;
         try (InputStream in = Files.newInputStream(file)) {
-            parser.parse(in, handler, metadata, new ParseContext());
+            parser().parse(in, handler, metadata, new ParseContext());
         } catch (SAXException e) {
             if (!WriteLimitReachedException.isWriteLimitReached(e)) {
                 throw new PermanentJobFailure("cannot read the document: " + e.getMessage());

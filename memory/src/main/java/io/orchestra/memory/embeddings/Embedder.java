@@ -8,6 +8,9 @@ public interface Embedder {
 
     List<float[]> embed(List<String> texts);
 
+    /** Loads what the first call would otherwise wait for (the in-process model); a no-op for remote endpoints. */
+    default void warmUp() {}
+
     default float[] embed(String text) {
         return embed(List.of(text)).getFirst();
     }

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * all-MiniLM-L6-v2 (quantized, 384 dimensions) in process: no network, the model ships in the
- * jar. Loaded on first use (about half a second); the tokenizer's native library is unpacked under
+ * jar. Loaded on first use or by {@link #warmUp()} after the server listens (about half a second; a call
+ * that comes first waits for it); the tokenizer's native library is unpacked under
  * the data directory so a read-only home works.
  */
 public final class LocalEmbedder implements Embedder {
@@ -34,6 +35,11 @@ public final class LocalEmbedder implements Embedder {
             }
         }
         return loaded;
+    }
+
+    @Override
+    public void warmUp() {
+        model();
     }
 
     @Override

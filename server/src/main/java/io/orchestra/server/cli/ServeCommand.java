@@ -34,6 +34,16 @@ final class ServeCommand implements Runnable {
         System.out.println("Orchestra " + io.orchestra.server.Version.current() + " on http://localhost:"
                 + orchestra.port() + " (profile " + config.env().wire() + ", database "
                 + orchestra.database().kind().wire() + ")");
+        orchestra
+                .warm()
+                .thenRun(() -> System.out.println("Ready: embedding model and vector index loaded, "
+                        + ProcessHandle.current()
+                                .info()
+                                .startInstant()
+                                .map(started -> java.time.Duration.between(started, java.time.Instant.now())
+                                                .toMillis()
+                                        + " ms after start")
+                                .orElse("")));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

@@ -38,6 +38,7 @@ public final class HealthService {
     private final String version;
     private volatile boolean draining;
     private final Map<String, Supplier<Component>> components = new LinkedHashMap<>();
+    private final List<Supplier<List<String>>> warming = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HealthService(OrchestraConfig config, Database database, Clock clock, String version) {
         this.config = config;
@@ -52,6 +53,12 @@ public final class HealthService {
         return this;
     }
 
+    /** Something that loads after the port opens (the embedding model, indexes): /ready waits until it lists nothing. */
+    public HealthService addWarming(Supplier<List<String>> pending) {
+        warming.add(pending);
+        return this;
+    }
+
     /** From now on readiness fails, so load balancers stop sending traffic while requests drain. */
     public void markDraining() {
         draining = true;
@@ -63,6 +70,13 @@ public final class HealthService {
         }
         if (!database.migratedByThisProcess()) {
             return new Readiness(false, "starting", List.of("database migrations have not run yet"));
+        }
+        List<String> loading = warming.stream()
+                .flatMap(w -> w.get().stream())
+                .map(what -> "still loading: " + what)
+                .toList();
+        if (!loading.isEmpty()) {
+            return new Readiness(false, "warming", loading);
         }
         try {
             database.ping();
@@ -112,7 +126,7 @@ public final class HealthService {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("kind", database.kind().wire());
             details.put("latency_ms", Math.round(nanos / 10_000.0) / 100.0);
-            details.put("migrated", database.isMigrated());
+            details.put("migrated", database.migratedByThisProcess());
             details.put(
                     "pool_active",
                     database.pool().getHikariPoolMXBean() == null

@@ -127,7 +127,8 @@ final class Drift {
                 // The language level and the oldest JDK that runs it.
                 pin("pom.xml", "<maven.compiler.release>(\\d+)<", "java.release"),
                 pin("README.md", "a JDK (\\d+) or newer", "java.release"),
-                pin("Makefile", "JDK (\\d+)\\+?(?: or newer)?", "java.release"),
+                pin("Makefile", "no JDK (\\d+) or newer", "java.release"),
+                pin("Makefile", "JAVA_HOME if it is (\\d+)\\+", "java.release"),
                 pin("bin/orchestra", "Java (\\d+)", "java.release"),
                 pin("bin/orchestra", "-ge (\\d+)", "java.release"),
                 pin("docs/testing.md", "a JDK (\\d+)\\+", "java.release"),
