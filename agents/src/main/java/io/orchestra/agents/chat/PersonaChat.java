@@ -1,6 +1,7 @@
 package io.orchestra.agents.chat;
 
 import io.orchestra.agents.persona.Persona;
+import io.orchestra.agents.persona.PersonaRef;
 import io.orchestra.agents.persona.PersonaRouter;
 import io.orchestra.agents.persona.PersonaStore;
 import io.orchestra.agents.persona.StoredPersona;
@@ -107,7 +108,9 @@ public final class PersonaChat {
         if (wanted.equals(AUTO)) {
             PersonaRouter.Choice choice = router.route(
                     userText,
-                    personas.list(caller).stream().map(StoredPersona::persona).toList());
+                    personas.available(caller).stream()
+                            .map(StoredPersona::persona)
+                            .toList());
             if (choice.persona() == null) {
                 throw ProblemException.notFound("no persona is available to answer");
             }
@@ -115,7 +118,7 @@ public final class PersonaChat {
             confidence = choice.confidence();
             reason = choice.reason();
         } else {
-            persona = personas.get(wanted, caller).persona();
+            persona = personas.get(PersonaRef.parse(wanted), caller).persona();
             reason = "asked for " + persona.name();
         }
         ChatSession session;
