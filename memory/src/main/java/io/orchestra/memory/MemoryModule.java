@@ -1,7 +1,7 @@
 package io.orchestra.memory;
 
-import io.orchestra.core.config.ConfigException;
-import io.orchestra.core.config.OrchestraConfig;
+import io.orchestra.core.config.EmbeddingsSettings;
+import io.orchestra.core.config.MemorySettings;
 import io.orchestra.core.storage.Database;
 import io.orchestra.memory.embeddings.Embedder;
 import io.orchestra.memory.embeddings.HttpEmbedder;
@@ -11,20 +11,16 @@ import io.orchestra.memory.graph.GraphSearch;
 import io.orchestra.memory.graph.KnowledgeGraph;
 import io.orchestra.memory.index.VectorSearch;
 import io.orchestra.memory.memories.MemoryStore;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,110 +48,42 @@ public final class MemoryModule implements AutoCloseable {
     /** Load the model after the port opens (default); false leaves it to the first call (tests start many servers). */
     private final boolean warmUpModel;
 
-    public MemoryModule(Database database, OrchestraConfig config, Clock clock) {
-        Function<String, Optional<String>> setting = config::setting;
-        this.embedder = embedder(setting, config.dataDir());
+    /** Builds the memory services; whatever was opened is closed again when a later part fails. */
+    public MemoryModule(Database database, MemorySettings settings, Path dataDir, Clock clock) {
+        this.embedder = embedder(settings.embeddings(), dataDir);
         this.embeddings = embedder instanceof HttpEmbedder
-                ? "http " + setting.apply("orchestra.embeddings.model").orElse("") + " (" + embedder.dimensions()
-                        + " dimensions)"
+                ? "http " + settings.embeddings().model().orElse("") + " (" + embedder.dimensions() + " dimensions)"
                 : "all-MiniLM-L6-v2 (in process, " + embedder.dimensions() + " dimensions)";
-        this.vectors = VectorSearch.open(
-                database, setting.apply("orchestra.memory.vector-engine").orElse("auto"), embedder.dimensions(), clock);
+        try {
+            this.vectors = VectorSearch.open(database, settings.vectorEngine(), embedder.dimensions(), clock);
+        } catch (RuntimeException e) {
+            closeEmbedder();
+            throw e;
+        }
         this.graph = new KnowledgeGraph(database, clock);
         this.memories = new MemoryStore(database, embedder, vectors.memories(), clock);
-        this.semanticGraph = !config.setting("orchestra.memory.graph.semantic")
-                .orElse("false")
-                .trim()
-                .equalsIgnoreCase("false");
+        this.semanticGraph = settings.semanticGraph();
         this.search = semanticGraph
-                ? new GraphSearch(
-                        graph,
-                        database,
-                        embedder,
-                        vectors.entities(),
-                        config.number("orchestra.memory.graph.semantic-min-similarity", 0.35, -1, 1))
+                ? new GraphSearch(graph, database, embedder, vectors.entities(), settings.semanticMinSimilarity())
                 : GraphSearch.substringOnly(graph);
         this.entityEmbeddings = new EntityEmbeddings(database, embedder, vectors.entities(), clock, 64);
-        String warmUp =
-                setting.apply("orchestra.embeddings.warm-up").orElse("true").trim();
-        if (!warmUp.equals("true") && !warmUp.equals("false")) {
-            throw new ConfigException(List.of("orchestra.embeddings.warm-up: true or false, not '" + warmUp + "'"));
-        }
-        this.warmUpModel = warmUp.equals("true");
+        this.warmUpModel = settings.embeddings().warmUp();
         LOG.info("memory: vector engine {}, embeddings {}", vectors.engine(), embeddings);
     }
 
-    /**
-     * The embedder {@code orchestra.embeddings.provider} names: {@code local} (default) or
-     * {@code http} (with url, model, dimensions, and optionally api-key, batch-size, timeout-ms).
-     * Every problem is reported at once.
-     */
-    public static Embedder embedder(Function<String, Optional<String>> setting, Path dataDir) {
-        String provider = setting.apply("orchestra.embeddings.provider")
-                .orElse("local")
-                .trim()
-                .toLowerCase(Locale.ROOT);
-        if (provider.equals("local")) {
-            return new LocalEmbedder(dataDir);
-        }
-        List<String> problems = new ArrayList<>();
-        if (!provider.equals("http")) {
-            throw new ConfigException(
-                    List.of("orchestra.embeddings.provider: '" + provider + "' is not one of local, http"));
-        }
-        Optional<String> url = setting.apply("orchestra.embeddings.url");
-        URI uri = null;
-        if (url.isEmpty()) {
-            problems.add("orchestra.embeddings.url: required with provider http (e.g. https://api.openai.com/v1)");
-        } else {
-            try {
-                uri = URI.create(url.get().trim());
-                if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
-                    problems.add("orchestra.embeddings.url: an http(s) URL");
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add("orchestra.embeddings.url: an http(s) URL");
-            }
-        }
-        Optional<String> model = setting.apply("orchestra.embeddings.model");
-        if (model.isEmpty()) {
-            problems.add("orchestra.embeddings.model: required with provider http (e.g. text-embedding-3-small)");
-        }
-        int dimensions = integer(setting, "orchestra.embeddings.dimensions", -1, 1, 16_000, problems);
-        if (dimensions < 0 && setting.apply("orchestra.embeddings.dimensions").isEmpty()) {
-            problems.add(
-                    "orchestra.embeddings.dimensions: required with provider http (the model's vector length, e.g. 1536)");
-        }
-        int batch = integer(setting, "orchestra.embeddings.batch-size", 64, 1, 2048, problems);
-        int timeout = integer(setting, "orchestra.embeddings.timeout-ms", 30_000, 100, 600_000, problems);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        return new HttpEmbedder(new HttpEmbedder.Settings(
-                uri, model.get(), setting.apply("orchestra.embeddings.api-key"), dimensions, batch, timeout));
-    }
-
-    private static int integer(
-            Function<String, Optional<String>> setting,
-            String key,
-            int fallback,
-            int min,
-            int max,
-            List<String> problems) {
-        Optional<String> value = setting.apply(key);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value.get().trim());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        problems.add(key + ": a whole number from " + min + " to " + max);
-        return fallback;
+    /** The embedder the settings name: the in-process model, or an OpenAI-compatible endpoint. */
+    public static Embedder embedder(EmbeddingsSettings settings, Path dataDir) {
+        return switch (settings.provider()) {
+            case LOCAL -> new LocalEmbedder(dataDir);
+            case HTTP ->
+                new HttpEmbedder(new HttpEmbedder.Settings(
+                        settings.url().orElseThrow(),
+                        settings.model().orElseThrow(),
+                        settings.apiKey(),
+                        settings.dimensions(),
+                        settings.batchSize(),
+                        settings.timeoutMillis()));
+        };
     }
 
     /**
@@ -264,6 +192,10 @@ public final class MemoryModule implements AutoCloseable {
             }
         }
         vectors.close();
+        closeEmbedder();
+    }
+
+    private void closeEmbedder() {
         if (embedder instanceof HttpEmbedder http) {
             http.close();
         }

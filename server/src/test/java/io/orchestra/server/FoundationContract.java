@@ -123,6 +123,14 @@ abstract class FoundationContract {
     }
 
     @Test
+    void theDeploymentsPersonaOwnerCannotBeGivenToAKey() {
+        HttpResponse<String> refused = server.post(
+                "/api/keys", TestServer.ADMIN_KEY, "{\"name\":\"sneaky\",\"role\":\"member\",\"owner\":\"system\"}");
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("reserved");
+    }
+
+    @Test
     void memberKeyGetsForbiddenOnAdminRoutesAsProblemJson() {
         String member = createKey("member-1", "member");
         HttpResponse<String> forbidden = server.get("/api/keys", member);

@@ -1,6 +1,7 @@
 package io.orchestra.agents.chat;
 
 import io.orchestra.agents.persona.Persona;
+import io.orchestra.agents.persona.PersonaRef;
 import io.orchestra.agents.persona.PersonaRouter;
 import io.orchestra.agents.persona.PersonaStore;
 import io.orchestra.agents.persona.StoredPersona;
@@ -107,7 +108,9 @@ public final class PersonaChat {
         if (wanted.equals(AUTO)) {
             PersonaRouter.Choice choice = router.route(
                     userText,
-                    personas.list(caller).stream().map(StoredPersona::persona).toList());
+                    personas.available(caller).stream()
+                            .map(StoredPersona::persona)
+                            .toList());
             if (choice.persona() == null) {
                 throw ProblemException.notFound("no persona is available to answer");
             }
@@ -115,7 +118,7 @@ public final class PersonaChat {
             confidence = choice.confidence();
             reason = choice.reason();
         } else {
-            persona = personas.get(wanted, caller).persona();
+            persona = personas.get(PersonaRef.parse(wanted), caller).persona();
             reason = "asked for " + persona.name();
         }
         ChatSession session;
@@ -304,39 +307,62 @@ public final class PersonaChat {
         String arguments = call.path("function").path("arguments").asString("{}");
         int step = runs.beginStep(
                 turn.meta().runId(), null, "tool", name, turn.persona().id(), arguments);
-        String output;
-        String error = null;
         Tool tool =
                 tools.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+        ToolOutcome outcome;
         if (tool == null) {
-            output = "error: no tool named '" + name + "' is available";
-            error = output;
+            outcome = ToolOutcome.failed("no tool named '" + name + "' is available");
         } else {
-            try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-                JsonNode args = Json.tree(arguments.isBlank() ? "{}" : arguments);
-                output = executor.submit(() -> tool.call().apply(args))
-                        .get(toolTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                output = "error: the tool did not answer within " + toolTimeoutMillis + " ms";
-                error = output;
-            } catch (java.util.concurrent.ExecutionException e) {
-                output = "error: " + e.getCause().getMessage();
-                error = output;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                output = "error: interrupted";
-                error = output;
-            } catch (RuntimeException e) {
-                output = "error: the arguments are not valid JSON";
-                error = output;
-            }
+            outcome = parseArguments(arguments)
+                    .map(args -> callWithTimeout(tool, args))
+                    .orElseGet(() -> ToolOutcome.failed("the arguments are not valid JSON"));
         }
+        String output = outcome.output();
+        String error = outcome.failed() ? output : null;
         runs.endStep(turn.meta().runId(), step, output, Usage.NONE, error);
         ObjectNode message = Json.object();
         message.put("role", "tool");
         message.put("tool_call_id", call.path("id").asString(""));
         message.put("content", output);
         return message;
+    }
+
+    /** What a tool call gave the model: its output, or an error message (also recorded on the step). */
+    private record ToolOutcome(String output, boolean failed) {
+        static ToolOutcome failed(String why) {
+            return new ToolOutcome("error: " + why, true);
+        }
+    }
+
+    private static java.util.Optional<JsonNode> parseArguments(String arguments) {
+        try {
+            return java.util.Optional.of(Json.tree(arguments.isBlank() ? "{}" : arguments));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * Runs the tool on its own virtual thread and waits at most the timeout: on time-out the task is
+     * interrupted and the turn goes on at once (an executor's close() would wait for the tool to end).
+     */
+    private ToolOutcome callWithTimeout(Tool tool, JsonNode args) {
+        java.util.concurrent.FutureTask<String> task =
+                new java.util.concurrent.FutureTask<>(() -> tool.call().apply(args));
+        Thread.ofVirtual().name("tool-" + tool.name()).start(task);
+        try {
+            return new ToolOutcome(task.get(toolTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS), false);
+        } catch (java.util.concurrent.TimeoutException e) {
+            task.cancel(true);
+            return ToolOutcome.failed("the tool did not answer within " + toolTimeoutMillis + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            String message = e.getCause().getMessage();
+            return ToolOutcome.failed(message == null ? e.getCause().getClass().getSimpleName() : message);
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            return ToolOutcome.failed("interrupted");
+        }
     }
 
     private ChatResult finish(Principal caller, Turn turn, Completed completed) {

@@ -73,10 +73,9 @@ public final class PersonaFiles implements AutoCloseable {
             LOG.warn("cannot read persona directory {}: {}", directory, e.getMessage());
         }
         // A file-defined persona whose file is gone is soft-deleted (its history stays).
-        for (StoredPersona persona : store.all()) {
-            if (persona.source().equals("file")
-                    && !seen.contains(persona.persona().id())) {
-                store.deleteFromFile(persona.persona().id());
+        for (String id : store.fileDefined()) {
+            if (!seen.contains(id)) {
+                store.deleteFromFile(id);
             }
         }
         return loaded;

@@ -5,7 +5,6 @@ import tools.jackson.databind.JsonNode;
 
 /** Brave Search API (web search), authenticated with {@code X-Subscription-Token}. */
 public final class BraveSearch implements WebSearchProvider {
-    public static final String DEFAULT_URL = "https://api.search.brave.com/res/v1/web/search";
     private final SearchHttp http;
     private final String url;
     private final String apiKey;

@@ -9,7 +9,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Tavily's search API: POST JSON, bearer key. */
 public final class TavilySearch implements WebSearchProvider {
-    public static final String DEFAULT_URL = "https://api.tavily.com/search";
     private final SearchHttp http;
     private final String url;
     private final String apiKey;

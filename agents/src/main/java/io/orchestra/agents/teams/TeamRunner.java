@@ -54,12 +54,7 @@ public final class TeamRunner {
 
     /** Asks the coordinator's model, with a structured output, whether a request needs the team. */
     public Triage triage(Principal caller, String message) {
-        Persona coordinator = personas.list(caller).stream()
-                .map(StoredPersona::persona)
-                .filter(Persona::coordinator)
-                .findFirst()
-                .orElseThrow(() ->
-                        ProblemException.conflict("no coordinator persona is defined (set coordinator: true on one)"));
+        Persona coordinator = coordinator(team(caller));
         ObjectNode request = request(coordinator, TRIAGE, message);
         ObjectNode format = request.putObject("response_format");
         format.put("type", "json_schema");
@@ -87,16 +82,28 @@ public final class TeamRunner {
 
     /** Starts the run in the background and returns its id at once. */
     public String start(Principal caller, String task) {
-        List<Persona> team =
-                personas.list(caller).stream().map(StoredPersona::persona).toList();
-        Persona coordinator = team.stream()
+        List<Persona> team = team(caller);
+        Persona coordinator = coordinator(team);
+        String runId = runs.start(caller.owner(), "team", coordinator.id(), null, task);
+        Thread.ofVirtual().name("team-" + runId).start(() -> run(caller, runId, coordinator, team, task));
+        return runId;
+    }
+
+    /**
+     * The caller's team: its own personas and the deployment's, never another owner's (an admin's
+     * confidential task must not reach a member's persona that calls itself a coordinator).
+     */
+    private List<Persona> team(Principal caller) {
+        return personas.available(caller).stream().map(StoredPersona::persona).toList();
+    }
+
+    /** The first coordinator of the team: the caller's own before the deployment's. */
+    private static Persona coordinator(List<Persona> team) {
+        return team.stream()
                 .filter(Persona::coordinator)
                 .findFirst()
                 .orElseThrow(() ->
                         ProblemException.conflict("no coordinator persona is defined (set coordinator: true on one)"));
-        String runId = runs.start(caller.owner(), "team", coordinator.id(), null, task);
-        Thread.ofVirtual().name("team-" + runId).start(() -> run(caller, runId, coordinator, team, task));
-        return runId;
     }
 
     private void run(Principal caller, String runId, Persona coordinator, List<Persona> team, String task) {

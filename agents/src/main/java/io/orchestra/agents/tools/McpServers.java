@@ -41,6 +41,41 @@ public final class McpServers implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * The {@code mcp_servers} section of orchestra.yaml, header values' {@code ${VAR}} resolved from
+     * the environment; every problem is reported at once.
+     */
+    public static List<Server> fromConfigFile(java.util.Optional<java.nio.file.Path> file) {
+        if (file.isEmpty() || !java.nio.file.Files.isRegularFile(file.get())) {
+            return List.of();
+        }
+        JsonNode root;
+        try {
+            root = tools.jackson.dataformat.yaml.YAMLMapper.builder()
+                    .build()
+                    .readTree(file.get().toFile());
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new io.orchestra.core.config.ConfigException(List.of("mcp_servers: cannot read " + file.get()));
+        }
+        List<String> problems = new ArrayList<>();
+        List<Server> servers = parse(
+                root == null ? tools.jackson.databind.node.MissingNode.getInstance() : root.path("mcp_servers"),
+                problems);
+        if (!problems.isEmpty()) {
+            throw new io.orchestra.core.config.ConfigException(problems);
+        }
+        io.orchestra.gateway.config.GatewayConfigParser env =
+                new io.orchestra.gateway.config.GatewayConfigParser(System::getenv);
+        return servers.stream()
+                .map(s -> new Server(
+                        s.name(),
+                        s.url(),
+                        s.headers().entrySet().stream()
+                                .collect(java.util.stream.Collectors.toMap(
+                                        Map.Entry::getKey, e -> env.resolve(e.getValue())))))
+                .toList();
+    }
+
     /** Reads the {@code mcp_servers} list: {@code [{name, url, headers}]}. */
     public static List<Server> parse(JsonNode section, List<String> problems) {
         List<Server> out = new ArrayList<>();

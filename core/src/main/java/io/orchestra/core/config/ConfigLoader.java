@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 /**
  * Builds the configuration from, lowest priority first: built-in defaults, {@code orchestra.yaml},
  * {@code .env}, environment variables, {@code -Dorchestra.*} system properties, explicit overrides. Validates the whole
- * result and reports every problem in one {@link ConfigException}.
+ * result, the foundation's settings and each module's typed settings record ({@link MemorySettings}, {@link
+ * AgentsSettings}, {@link GatewaySettings}, {@link McpSettings}), and reports every problem in one {@link
+ * ConfigException}.
  */
 public final class ConfigLoader {
     static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -145,31 +146,28 @@ public final class ConfigLoader {
 
     private static OrchestraConfig validate(
             SmallRyeConfig c, Environment env, Optional<Path> configFile, List<String> problems) {
-        String host = string(c, "orchestra.host", problems);
-        int port = integer(c, "orchestra.port", 0, 65535, problems);
-        Path dataDir = Path.of(string(c, "orchestra.data-dir", problems));
-        int poolSize = integer(c, "orchestra.db.pool-size", 1, 500, problems);
-        long maxBody = longValue(c, "orchestra.http.max-body-bytes", 1024, 1L << 31, problems);
-        long maxUpload = longValue(c, "orchestra.http.max-upload-bytes", 1024, 1L << 40, problems);
-        int grace = integer(c, "orchestra.shutdown.grace-seconds", 0, 600, problems);
-        String logFormat = string(c, "orchestra.log.format", problems);
+        ConfigValues values = new ConfigValues(c, problems);
+        String host = values.text("orchestra.host", "0.0.0.0");
+        int port = values.integer("orchestra.port", 8000, 0, 65535);
+        Path dataDir = values.path("orchestra.data-dir").orElse(Path.of("data"));
+        int poolSize = values.integer("orchestra.db.pool-size", 10, 1, 500);
+        long maxBody = values.whole("orchestra.http.max-body-bytes", 4L << 20, 1024, 1L << 31);
+        long maxUpload = values.whole("orchestra.http.max-upload-bytes", 50L << 20, 1024, 1L << 40);
+        int grace = values.integer("orchestra.shutdown.grace-seconds", 20, 0, 600);
+        String logFormat = values.text("orchestra.log.format", "json");
         if (!logFormat.equals("json") && !logFormat.equals("text")) {
             problems.add(problem("orchestra.log.format", logFormat, "json or text"));
         }
-        List<String> publicPaths = Arrays.stream(
-                        string(c, "orchestra.auth.public-paths", problems).split(","))
-                .map(String::trim)
-                .filter(p -> !p.isEmpty())
-                .toList();
+        List<String> publicPaths = values.list("orchestra.auth.public-paths", "");
         for (String path : publicPaths) {
             if (!path.startsWith("/")) {
                 problems.add(problem("orchestra.auth.public-paths", path, "paths starting with /"));
             }
         }
 
-        Optional<String> user = optional(c, "orchestra.db.user");
-        Optional<String> password = optional(c, "orchestra.db.password");
-        String rawUrl = optional(c, "orchestra.db.url").orElse("");
+        Optional<String> user = values.optional("orchestra.db.user");
+        Optional<String> password = values.optional("orchestra.db.password");
+        String rawUrl = values.text("orchestra.db.url", "");
         OrchestraConfig.DatabaseSettings db;
         if (rawUrl.isEmpty()) {
             db = new OrchestraConfig.DatabaseSettings(
@@ -184,13 +182,13 @@ public final class ConfigLoader {
                     "a PostgreSQL URL: the " + env.wire() + " profile refuses SQLite"));
         }
 
-        Optional<String> redis = optional(c, "orchestra.redis.url");
+        Optional<String> redis = values.optional("orchestra.redis.url");
         redis.ifPresent(url -> {
             if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
                 problems.add(problem("orchestra.redis.url", Secrets.maskUrl(url), "a redis:// or rediss:// URL"));
             }
         });
-        Optional<String> adminKey = optional(c, "orchestra.admin-key");
+        Optional<String> adminKey = values.optional("orchestra.admin-key");
         if (env.strict() && adminKey.isEmpty()) {
             problems.add(problem(
                     "orchestra.admin-key",
@@ -216,7 +214,10 @@ public final class ConfigLoader {
                 grace,
                 logFormat,
                 configFile,
-                c);
+                MemorySettings.read(values),
+                AgentsSettings.read(values),
+                GatewaySettings.read(values),
+                McpSettings.read(values));
     }
 
     /** Accepts {@code jdbc:sqlite:}, {@code jdbc:postgresql:} and {@code postgres[ql]://user:pass@host/db}. */
@@ -259,37 +260,6 @@ public final class ConfigLoader {
 
     static String problem(String key, String value, String allowed) {
         return key + " = '" + Secrets.display(key, value) + "': expected " + allowed;
-    }
-
-    private static Optional<String> optional(SmallRyeConfig c, String key) {
-        return c.getOptionalValue(key, String.class).map(String::trim).filter(v -> !v.isEmpty());
-    }
-
-    private static String string(SmallRyeConfig c, String key, List<String> problems) {
-        try {
-            return c.getOptionalValue(key, String.class).orElse("");
-        } catch (RuntimeException e) {
-            problems.add(key + ": " + e.getMessage());
-            return "";
-        }
-    }
-
-    private static int integer(SmallRyeConfig c, String key, int min, int max, List<String> problems) {
-        return (int) longValue(c, key, min, max, problems);
-    }
-
-    private static long longValue(SmallRyeConfig c, String key, long min, long max, List<String> problems) {
-        String value = string(c, key, problems).trim();
-        try {
-            long parsed = Long.parseLong(value);
-            if (parsed < min || parsed > max) {
-                problems.add(problem(key, value, "a whole number from " + min + " to " + max));
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add(problem(key, value, "a whole number from " + min + " to " + max));
-            return min;
-        }
     }
 
     /** The {@code .env} file format: KEY=VALUE lines, # comments, optional quotes, optional "export". */

@@ -1,13 +1,12 @@
 package io.orchestra.core.config;
 
-import io.smallrye.config.SmallRyeConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The validated settings of the foundation. Modules read their own sections through {@link
- * #settings()}, which applies the same sources and profile; docs/configuration.md lists every key.
+ * The validated configuration: the foundation's settings and one typed record per module, every
+ * value parsed and checked once by {@link ConfigLoader}; docs/configuration.md lists every key.
  */
 public record OrchestraConfig(
         Environment env,
@@ -23,7 +22,10 @@ public record OrchestraConfig(
         int shutdownGraceSeconds,
         String logFormat,
         Optional<Path> configFile,
-        SmallRyeConfig settings) {
+        MemorySettings memory,
+        AgentsSettings agents,
+        GatewaySettings gateway,
+        McpSettings mcp) {
 
     /** Database connection settings; {@code url} is always a JDBC URL after loading. */
     public record DatabaseSettings(String jdbcUrl, Optional<String> user, Optional<String> password, int poolSize) {
@@ -45,29 +47,6 @@ public record OrchestraConfig(
             return "DatabaseSettings[url=" + displayUrl() + ", user=" + user.orElse("") + ", password="
                     + password.map(Secrets::mask).orElse("") + ", poolSize=" + poolSize + "]";
         }
-    }
-
-    /** Reads an optional module setting, e.g. {@code orchestra.gateway.cache.ttl}. */
-    public Optional<String> setting(String key) {
-        return settings.getOptionalValue(key, String.class).filter(v -> !v.isBlank());
-    }
-
-    /** A numeric module setting within bounds; a bad value stops startup with a clear message, not a stack trace. */
-    public double number(String key, double fallback, double min, double max) {
-        Optional<String> value = setting(key);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            double parsed = Double.parseDouble(value.get().trim());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(
-                List.of(ConfigLoader.problem(key, value.get(), "a number from " + min + " to " + max)));
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
     @TempDir
@@ -154,5 +156,153 @@ class ConfigLoaderTest {
                 .isInstanceOfSatisfying(
                         ConfigException.class,
                         e -> assertThat(e.problems()).anyMatch(p -> p.startsWith("orchestra.config")));
+    }
+
+    private OrchestraConfig loadOverrides(Map<String, String> overrides) {
+        return new ConfigLoader(dir, Map.of(), overrides).load();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "no", "1", "0", "on", "off", "ture", "fasle", "Y", "enabled", "true!"})
+    void moduleBooleansAreTrueOrFalseAndAnythingElseIsAProblem(String value) {
+        for (String key : new String[] {"orchestra.chat.extract-memories", "orchestra.memory.graph.semantic"}) {
+            assertThatThrownBy(() -> loadOverrides(Map.of(key, value)))
+                    .as(key + "=" + value)
+                    .isInstanceOfSatisfying(
+                            ConfigException.class,
+                            e -> assertThat(e.problems())
+                                    .containsExactly(key + " = '" + value + "': expected true or false"));
+        }
+    }
+
+    @Test
+    void booleansParseInAnyCaseFromEverySource() throws IOException {
+        assertThat(loadOverrides(Map.of("orchestra.chat.extract-memories", " FALSE "))
+                        .agents()
+                        .chat()
+                        .extractMemories())
+                .isFalse();
+        assertThat(load(Map.of("ORCHESTRA_MEMORY_GRAPH_SEMANTIC", "True"))
+                        .memory()
+                        .semanticGraph())
+                .isTrue();
+        Files.writeString(dir.resolve("orchestra.yaml"), """
+                orchestra:
+                  chat:
+                    extract-memories: false
+                  memory:
+                    graph:
+                      semantic: true
+                """);
+        OrchestraConfig fromYaml = load(Map.of());
+        assertThat(fromYaml.agents().chat().extractMemories()).isFalse();
+        assertThat(fromYaml.memory().semanticGraph()).isTrue();
+    }
+
+    /** Property over seeded random spellings: a value is a boolean exactly when it is true/false in some case. */
+    @Test
+    void randomSpellingsAreBooleansOnlyWhenTheyAreTrueOrFalse() {
+        java.util.Random random = new java.util.Random(12);
+        String alphabet = "truefalsTRUEFALSyesno01 \t";
+        for (int i = 0; i < 300; i++) {
+            StringBuilder value = new StringBuilder();
+            int length = random.nextInt(7);
+            for (int j = 0; j < length; j++) {
+                value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (i % 10 == 0) {
+                value = new StringBuilder(random.nextBoolean() ? "tRuE" : "FaLsE");
+            }
+            String v = value.toString();
+            String trimmed = v.trim().toLowerCase(java.util.Locale.ROOT);
+            Map<String, String> overrides = Map.of("orchestra.chat.extract-memories", v);
+            if (trimmed.isEmpty()) {
+                assertThat(loadOverrides(overrides).agents().chat().extractMemories())
+                        .as("blank is unset: the default")
+                        .isTrue();
+            } else if (trimmed.equals("true") || trimmed.equals("false")) {
+                assertThat(loadOverrides(overrides).agents().chat().extractMemories())
+                        .isEqualTo(trimmed.equals("true"));
+            } else {
+                assertThatThrownBy(() -> loadOverrides(overrides))
+                        .as("'" + v + "'")
+                        .isInstanceOf(ConfigException.class)
+                        .hasMessageContaining("expected true or false");
+            }
+        }
+    }
+
+    @Test
+    void moduleSettingsHaveTheirDefaults() {
+        OrchestraConfig config = load(Map.of());
+        assertThat(config.memory().vectorEngine()).isEqualTo(MemorySettings.VectorEngine.AUTO);
+        assertThat(config.memory().semanticGraph()).isFalse();
+        assertThat(config.memory().embeddings().provider()).isEqualTo(EmbeddingsSettings.Provider.LOCAL);
+        AgentsSettings agents = config.agents();
+        assertThat(agents.personasDir()).isEqualTo(Path.of("personas"));
+        assertThat(agents.chat()).isEqualTo(new AgentsSettings.Chat(6000, 0.25, true, 6, 15_000));
+        assertThat(agents.teamParallelism()).isEqualTo(4);
+        assertThat(agents.search().wikipediaUrl()).contains(java.net.URI.create("https://en.wikipedia.org"));
+        assertThat(agents.search().searxngUrl()).isEmpty();
+        assertThat(config.gateway().pricesFile()).isEmpty();
+        assertThat(config.mcp().allowedOrigins()).isEmpty();
+        assertThat(loadOverrides(Map.of("orchestra.search.wikipedia.url", "off"))
+                        .agents()
+                        .search()
+                        .wikipediaUrl())
+                .isEmpty();
+        assertThat(loadOverrides(Map.of("orchestra.memory.vector-engine", "In-Process"))
+                        .memory()
+                        .vectorEngine())
+                .isEqualTo(MemorySettings.VectorEngine.IN_PROCESS);
+    }
+
+    @Test
+    void everyModuleProblemIsListedAtOnceWithSecretsMasked() {
+        Map<String, String> bad = new java.util.HashMap<>();
+        bad.put("orchestra.port", "eighty");
+        bad.put("orchestra.chat.history-tokens", "lots");
+        bad.put("orchestra.chat.routing-threshold", "2");
+        bad.put("orchestra.chat.max-steps", "0");
+        bad.put("orchestra.chat.tool-timeout-ms", "-5");
+        bad.put("orchestra.teams.parallelism", "1.5");
+        bad.put("orchestra.memory.vector-engine", "faiss");
+        bad.put("orchestra.memory.graph.semantic-min-similarity", "close");
+        bad.put("orchestra.embeddings.provider", "grpc");
+        bad.put("orchestra.embeddings.url", "ftp://user:hunter2@embed.example");
+        bad.put("orchestra.search.searxng.url", "searx.local");
+        bad.put("orchestra.search.timeout-ms", "soon");
+        bad.put("orchestra.mcp.allowed-origins", "https://ok.example, not-an-origin");
+        assertThatThrownBy(() -> loadOverrides(bad)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.problems()).hasSize(bad.size());
+            for (String key : bad.keySet()) {
+                assertThat(e.problems()).as(key).anyMatch(p -> p.startsWith(key + " = "));
+            }
+            assertThat(e.getMessage())
+                    .contains("one of auto, pgvector, in-process", "one of local, http", "not-an-origin")
+                    .doesNotContain("hunter2");
+        });
+    }
+
+    @Test
+    void httpEmbeddingsNeedUrlModelAndDimensions() {
+        assertThatThrownBy(() -> loadOverrides(Map.of("orchestra.embeddings.provider", "http")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .hasSize(3)
+                                .anyMatch(p -> p.startsWith("orchestra.embeddings.url"))
+                                .anyMatch(p -> p.startsWith("orchestra.embeddings.model"))
+                                .anyMatch(p -> p.startsWith("orchestra.embeddings.dimensions")));
+        EmbeddingsSettings http = loadOverrides(Map.of(
+                        "orchestra.embeddings.provider", "http",
+                        "orchestra.embeddings.url", "https://api.example/v1",
+                        "orchestra.embeddings.model", "m",
+                        "orchestra.embeddings.dimensions", "3",
+                        "orchestra.embeddings.api-key", "sk-very-secret-key"))
+                .memory()
+                .embeddings();
+        assertThat(http.dimensions()).isEqualTo(3);
+        assertThat(http.toString()).doesNotContain("sk-very-secret-key");
     }
 }

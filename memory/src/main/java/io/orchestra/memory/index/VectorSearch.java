@@ -1,12 +1,12 @@
 package io.orchestra.memory.index;
 
 import io.orchestra.core.config.ConfigException;
+import io.orchestra.core.config.MemorySettings;
 import io.orchestra.core.storage.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,9 +30,10 @@ public final class VectorSearch implements AutoCloseable {
         this.entities = entities;
     }
 
-    /** @param mode auto, pgvector or in-process; pgvector where it cannot run is a configuration error */
-    public static VectorSearch open(Database database, String mode, int dimensions, Clock clock) {
-        if (choose(database, mode).equals("pgvector")) {
+    /** Opens the engine {@code wanted} names on this database; pgvector where it cannot run is a configuration error. */
+    public static VectorSearch open(
+            Database database, MemorySettings.VectorEngine wanted, int dimensions, Clock clock) {
+        if (choose(database, wanted).equals("pgvector")) {
             return new VectorSearch(
                     "pgvector",
                     new PgVectorIndex(database, VectorCollection.MEMORIES, dimensions),
@@ -44,15 +45,10 @@ public final class VectorSearch implements AutoCloseable {
                 inProcess(database, VectorCollection.ENTITIES, clock));
     }
 
-    /** The engine {@code mode} means on this database, "pgvector" or "in-process", without creating anything (the doctor asks this). */
-    public static String choose(Database database, String mode) {
-        String wanted = mode == null || mode.isBlank() ? "auto" : mode.trim().toLowerCase(Locale.ROOT);
-        if (!List.of("auto", "pgvector", "in-process").contains(wanted)) {
-            throw new ConfigException(
-                    List.of("orchestra.memory.vector-engine: '" + mode + "' is not one of auto, pgvector, in-process"));
-        }
-        boolean pgvector = !wanted.equals("in-process") && PgVectorIndex.available(database);
-        if (wanted.equals("pgvector") && !pgvector) {
+    /** The engine {@code wanted} means on this database, "pgvector" or "in-process", without creating anything (the doctor asks this). */
+    public static String choose(Database database, MemorySettings.VectorEngine wanted) {
+        boolean pgvector = wanted != MemorySettings.VectorEngine.IN_PROCESS && PgVectorIndex.available(database);
+        if (wanted == MemorySettings.VectorEngine.PGVECTOR && !pgvector) {
             throw new ConfigException(List.of(
                     "orchestra.memory.vector-engine: pgvector needs a PostgreSQL server with the vector extension ("
                             + database.kind().wire() + " here); use auto or in-process"));

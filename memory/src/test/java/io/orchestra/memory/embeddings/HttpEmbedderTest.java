@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,10 +152,14 @@ class HttpEmbedderTest {
         }
     }
 
+    static io.orchestra.core.config.OrchestraConfig config(Map<String, String> overrides) {
+        return new io.orchestra.core.config.ConfigLoader(Path.of("target"), Map.of(), overrides).load();
+    }
+
     @Test
     void configurationChoosesTheProviderAndListsEveryProblem() {
-        Function<String, Optional<String>> none = key -> Optional.empty();
-        assertThat(MemoryModule.embedder(none, Path.of("target"))).isInstanceOf(LocalEmbedder.class);
+        assertThat(MemoryModule.embedder(config(Map.of()).memory().embeddings(), Path.of("target")))
+                .isInstanceOf(LocalEmbedder.class);
         Map<String, String> bad = Map.of(
                 "orchestra.embeddings.provider",
                 "http",
@@ -166,15 +169,14 @@ class HttpEmbedderTest {
                 "zero",
                 "orchestra.embeddings.api-key",
                 KEY);
-        assertThatThrownBy(() -> MemoryModule.embedder(key -> Optional.ofNullable(bad.get(key)), Path.of("target")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.problems())
-                            .hasSize(3)
-                            .anyMatch(p -> p.startsWith("orchestra.embeddings.url"))
-                            .anyMatch(p -> p.startsWith("orchestra.embeddings.model"))
-                            .anyMatch(p -> p.startsWith("orchestra.embeddings.dimensions"));
-                    assertThat(e.getMessage()).doesNotContain(KEY);
-                });
+        assertThatThrownBy(() -> config(bad)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.problems())
+                    .hasSize(3)
+                    .anyMatch(p -> p.startsWith("orchestra.embeddings.url"))
+                    .anyMatch(p -> p.startsWith("orchestra.embeddings.model"))
+                    .anyMatch(p -> p.startsWith("orchestra.embeddings.dimensions"));
+            assertThat(e.getMessage()).doesNotContain(KEY);
+        });
         Map<String, String> good = Map.of(
                 "orchestra.embeddings.provider",
                 "HTTP",
@@ -184,7 +186,7 @@ class HttpEmbedderTest {
                 "m",
                 "orchestra.embeddings.dimensions",
                 "3");
-        Embedder http = MemoryModule.embedder(key -> Optional.ofNullable(good.get(key)), Path.of("target"));
+        Embedder http = MemoryModule.embedder(config(good).memory().embeddings(), Path.of("target"));
         assertThat(http.dimensions()).isEqualTo(3);
         assertThat(http.embed("hello")).hasSize(3);
         assertThat(authorizations.getLast()).isEqualTo("null");

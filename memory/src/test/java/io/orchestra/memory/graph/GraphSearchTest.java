@@ -2,6 +2,7 @@ package io.orchestra.memory.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orchestra.core.config.MemorySettings;
 import io.orchestra.core.storage.Database;
 import io.orchestra.memory.TestDatabases;
 import io.orchestra.memory.embeddings.LocalEmbedder;
@@ -26,7 +27,8 @@ class GraphSearchTest {
     void substringMatchesFirstThenSemanticNeighboursPagedAndScoped(String kind) {
         try (TestDatabases.Place place = TestDatabases.create(kind, dir);
                 Database db = place.open();
-                VectorSearch vectors = VectorSearch.open(db, "auto", EMBEDDER.dimensions(), Clock.systemUTC())) {
+                VectorSearch vectors = VectorSearch.open(
+                        db, MemorySettings.VectorEngine.AUTO, EMBEDDER.dimensions(), Clock.systemUTC())) {
             KnowledgeGraph graph = new KnowledgeGraph(db, Clock.systemUTC());
             EntityEmbeddings embeddings = new EntityEmbeddings(db, EMBEDDER, vectors.entities(), Clock.systemUTC(), 64);
             GraphSearch search = new GraphSearch(graph, db, EMBEDDER, vectors.entities(), 0.3);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orchestra.core.config.ConfigException;
+import io.orchestra.core.config.MemorySettings;
 import io.orchestra.core.storage.Database;
 import io.orchestra.core.util.Vectors;
 import io.orchestra.memory.TestDatabases;
@@ -30,19 +31,19 @@ class VectorSearchTest {
     void autoPicksPgvectorOnlyWhereTheExtensionIs(String kind) {
         try (TestDatabases.Place place = TestDatabases.create(kind, dir);
                 Database db = place.open();
-                VectorSearch search = VectorSearch.open(db, "auto", DIM, Clock.systemUTC())) {
+                VectorSearch search = VectorSearch.open(db, MemorySettings.VectorEngine.AUTO, DIM, Clock.systemUTC())) {
             assertThat(search.engine()).isEqualTo(kind.equals("pgvector") ? "pgvector" : "in-process");
             assertThat(search.describe().get("memories").toString())
                     .contains(kind.equals("pgvector") ? "pgvector" : "jvector");
             if (!kind.equals("pgvector")) {
-                assertThatThrownBy(() -> VectorSearch.open(db, "pgvector", DIM, Clock.systemUTC()))
+                assertThatThrownBy(() ->
+                                VectorSearch.open(db, MemorySettings.VectorEngine.PGVECTOR, DIM, Clock.systemUTC()))
                         .isInstanceOf(ConfigException.class)
                         .hasMessageContaining("vector extension");
             }
-            assertThatThrownBy(() -> VectorSearch.open(db, "faiss", DIM, Clock.systemUTC()))
-                    .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("auto, pgvector, in-process");
-            assertThat(VectorSearch.choose(db, "in-process")).isEqualTo("in-process");
+            // An unknown engine name is a configuration problem (ConfigLoaderTest); the enum cannot hold one.
+            assertThat(VectorSearch.choose(db, MemorySettings.VectorEngine.IN_PROCESS))
+                    .isEqualTo("in-process");
         }
     }
 
@@ -51,7 +52,7 @@ class VectorSearchTest {
     void findsTheExactNeighboursWithinOneOwnerOnly(String kind) {
         try (TestDatabases.Place place = TestDatabases.create(kind, dir);
                 Database db = place.open();
-                VectorSearch search = VectorSearch.open(db, "auto", DIM, Clock.systemUTC())) {
+                VectorSearch search = VectorSearch.open(db, MemorySettings.VectorEngine.AUTO, DIM, Clock.systemUTC())) {
             Random random = new Random(7);
             List<float[]> alice = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
@@ -90,12 +91,13 @@ class VectorSearchTest {
     void aSecondReplicaSeesWritesUpdatesAndDeletes(String kind) {
         try (TestDatabases.Place place = TestDatabases.create(kind, dir);
                 Database one = place.open();
-                VectorSearch first = VectorSearch.open(one, "auto", DIM, Clock.systemUTC())) {
+                VectorSearch first = VectorSearch.open(one, MemorySettings.VectorEngine.AUTO, DIM, Clock.systemUTC())) {
             Random random = new Random(11);
             float[] v = unit(random);
             // The second replica builds its index before the writes, then must follow them.
             Database two = kind.equals("pgvector") ? one : place.open();
-            try (VectorSearch second = VectorSearch.open(two, "auto", DIM, Clock.systemUTC())) {
+            try (VectorSearch second =
+                    VectorSearch.open(two, MemorySettings.VectorEngine.AUTO, DIM, Clock.systemUTC())) {
                 assertThat(near(two, second, "alice", v, 5)).isEmpty();
                 write(one, first, "m1", "alice", v);
                 write(one, first, "m2", "alice", unit(random));
@@ -131,12 +133,14 @@ class VectorSearchTest {
             Random random = new Random(3);
             float[] v = unit(random);
             try (Database db = place.open();
-                    VectorSearch search = VectorSearch.open(db, "auto", DIM, Clock.systemUTC())) {
+                    VectorSearch search =
+                            VectorSearch.open(db, MemorySettings.VectorEngine.AUTO, DIM, Clock.systemUTC())) {
                 write(db, search, "kept", "alice", v);
                 write(db, search, "other", "alice", unit(random));
             }
             try (Database db = place.open();
-                    VectorSearch search = VectorSearch.open(db, "auto", DIM, Clock.systemUTC())) {
+                    VectorSearch search =
+                            VectorSearch.open(db, MemorySettings.VectorEngine.AUTO, DIM, Clock.systemUTC())) {
                 assertThat(near(db, search, "alice", v, 1))
                         .extracting(Neighbour::id)
                         .containsExactly("kept");
@@ -150,10 +154,12 @@ class VectorSearchTest {
                 Database db = place.open()) {
             Random random = new Random(5);
             float[] v = unit(random);
-            try (VectorSearch local = VectorSearch.open(db, "in-process", DIM, Clock.systemUTC())) {
+            try (VectorSearch local =
+                    VectorSearch.open(db, MemorySettings.VectorEngine.IN_PROCESS, DIM, Clock.systemUTC())) {
                 write(db, local, "early", "alice", v);
             }
-            try (VectorSearch pg = VectorSearch.open(db, "pgvector", DIM, Clock.systemUTC())) {
+            try (VectorSearch pg =
+                    VectorSearch.open(db, MemorySettings.VectorEngine.PGVECTOR, DIM, Clock.systemUTC())) {
                 assertThat(near(db, pg, "alice", v, 1))
                         .extracting(Neighbour::id)
                         .containsExactly("early");
@@ -191,7 +197,8 @@ class VectorSearchTest {
     void largeOwnersAreSearchedThroughTheGraphWithHighRecall() {
         try (TestDatabases.Place place = TestDatabases.create("sqlite", dir);
                 Database db = place.open();
-                VectorSearch search = VectorSearch.open(db, "in-process", DIM, Clock.systemUTC())) {
+                VectorSearch search =
+                        VectorSearch.open(db, MemorySettings.VectorEngine.IN_PROCESS, DIM, Clock.systemUTC())) {
             Random random = new Random(13);
             List<float[]> vectors = new ArrayList<>();
             db.jdbi().useTransaction(h -> {

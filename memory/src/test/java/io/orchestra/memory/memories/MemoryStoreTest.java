@@ -2,6 +2,7 @@ package io.orchestra.memory.memories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orchestra.core.config.MemorySettings;
 import io.orchestra.core.storage.Database;
 import io.orchestra.memory.TestDatabases;
 import io.orchestra.memory.embeddings.LocalEmbedder;
@@ -26,7 +27,8 @@ class MemoryStoreTest {
     void recallsThroughTheIndexWithFiltersScopesAndDuplicatesMerged(String kind) {
         try (TestDatabases.Place place = TestDatabases.create(kind, dir);
                 Database db = place.open();
-                VectorSearch vectors = VectorSearch.open(db, "auto", EMBEDDER.dimensions(), Clock.systemUTC())) {
+                VectorSearch vectors = VectorSearch.open(
+                        db, MemorySettings.VectorEngine.AUTO, EMBEDDER.dimensions(), Clock.systemUTC())) {
             MemoryStore store = new MemoryStore(db, EMBEDDER, vectors.memories(), Clock.systemUTC());
             store.remember(
                     "alice", null, null, "Alice's favourite programming language is Rust", List.of("prefs"), 0.5, null);
@@ -102,7 +104,8 @@ class MemoryStoreTest {
     void expiredMemoriesAreNotRecalled(String kind) throws Exception {
         try (TestDatabases.Place place = TestDatabases.create(kind, dir);
                 Database db = place.open();
-                VectorSearch vectors = VectorSearch.open(db, "auto", EMBEDDER.dimensions(), Clock.systemUTC())) {
+                VectorSearch vectors = VectorSearch.open(
+                        db, MemorySettings.VectorEngine.AUTO, EMBEDDER.dimensions(), Clock.systemUTC())) {
             MemoryStore store = new MemoryStore(db, EMBEDDER, vectors.memories(), Clock.systemUTC());
             store.remember("alice", null, null, "The wifi password changes every day", List.of(), 0.5, 1L);
             assertThat(store.recall("alice", "wifi password", 5, List.of(), List.of(), null, null))

@@ -6,9 +6,11 @@ import io.orchestra.agents.persona.Persona;
 import io.orchestra.agents.persona.PersonaFiles;
 import io.orchestra.agents.persona.PersonaJson;
 import io.orchestra.agents.persona.PersonaParser;
+import io.orchestra.agents.persona.PersonaRef;
 import io.orchestra.agents.persona.PersonaStore;
 import io.orchestra.agents.persona.PersonaVersion;
 import io.orchestra.agents.persona.StoredPersona;
+import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.error.Validation;
 import io.orchestra.core.json.Json;
 import io.orchestra.server.http.Access;
@@ -20,7 +22,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** /api/personas: create, read, update (each update a new version), soft delete, history. */
+/**
+ * /api/personas: create, read, update (each update a new version), soft delete, history. A path id
+ * names the caller's own persona, else the deployment's; {@code ?owner=} names another owner's
+ * (admins) or the deployment's ({@code system}) explicitly.
+ */
 public final class PersonaRoutes implements RouteGroup {
     private final PersonaStore store;
     private final PersonaFiles files;
@@ -35,12 +41,10 @@ public final class PersonaRoutes implements RouteGroup {
         routes.get("/api/personas", this::list);
         routes.post("/api/personas", this::create);
         routes.get("/api/personas/files", ctx -> ctx.json(Map.of("problems", files.problems())), Access.ADMIN);
-        routes.get(
-                "/api/personas/{id}",
-                ctx -> ctx.json(view(store.get(Requests.pathId(ctx, "id"), Requests.principal(ctx)))));
+        routes.get("/api/personas/{id}", ctx -> ctx.json(view(store.get(ref(ctx), Requests.principal(ctx)))));
         routes.put("/api/personas/{id}", this::update);
         routes.delete("/api/personas/{id}", ctx -> {
-            store.delete(Requests.pathId(ctx, "id"), Requests.principal(ctx));
+            store.delete(ref(ctx), Requests.principal(ctx));
             ctx.status(204);
         });
         routes.get("/api/personas/{id}/versions", this::versions);
@@ -65,12 +69,12 @@ public final class PersonaRoutes implements RouteGroup {
         if (body.isObject() && !body.has("id")) {
             ((ObjectNode) body).put("id", id);
         }
-        ctx.json(view(store.update(id, parse(body, id), Requests.principal(ctx))));
+        ctx.json(view(store.update(ref(ctx), parse(body, id), Requests.principal(ctx))));
     }
 
     private void versions(Context ctx) {
         ArrayNode data = Json.mapper().createArrayNode();
-        for (PersonaVersion version : store.versions(Requests.pathId(ctx, "id"), Requests.principal(ctx))) {
+        for (PersonaVersion version : store.versions(ref(ctx), Requests.principal(ctx))) {
             ObjectNode node = data.addObject();
             node.put("version", version.version());
             node.put("author", version.author());
@@ -80,6 +84,15 @@ public final class PersonaRoutes implements RouteGroup {
         ObjectNode body = Json.object();
         body.set("data", data);
         ctx.json(body);
+    }
+
+    /** The path's id, with the owner the query names, if any. */
+    private static PersonaRef ref(Context ctx) {
+        String owner = ctx.queryParam("owner");
+        if (owner != null && owner.length() > 200) {
+            throw ProblemException.badRequest("query parameter 'owner' must be at most 200 characters");
+        }
+        return PersonaRef.of(Requests.pathId(ctx, "id"), java.util.Optional.ofNullable(owner));
     }
 
     private static Persona parse(JsonNode body, String expectedId) {

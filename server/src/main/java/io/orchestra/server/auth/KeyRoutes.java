@@ -62,6 +62,10 @@ public final class KeyRoutes implements RouteGroup {
         v.check(name == null || name.length() <= 200, "name: at most 200 characters");
         v.check(role != null && Role.parse(role).isPresent(), "role: must be 'admin' or 'member'");
         v.check(owner == null || owner.length() <= 200, "owner: at most 200 characters");
+        // The deployment's personas live under this owner; a key holding it could rewrite them.
+        v.check(
+                owner == null || !owner.trim().equals(io.orchestra.agents.persona.StoredPersona.SYSTEM_OWNER),
+                "owner: 'system' is reserved for the deployment's personas");
         v.check(tags == null || tags.size() <= 50, "tags: at most 50");
         if (tags != null) {
             tags.forEach(tag -> v.check(

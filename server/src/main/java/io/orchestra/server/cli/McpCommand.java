@@ -58,7 +58,7 @@ final class McpCommand implements Callable<Integer> {
             McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
             StdioStatelessTransport transport = new StdioStatelessTransport(
                     System.in, protocol, mapper, McpTransportContext.create(Map.of("owner", who)));
-            MemoryModule memory = new MemoryModule(db, config, Clock.systemUTC());
+            MemoryModule memory = new MemoryModule(db, config.memory(), config.dataDir(), Clock.systemUTC());
             memory.start();
             MemoryTools tools = new MemoryTools(
                     memory.graph(),

@@ -129,9 +129,10 @@ public final class Doctor {
 
     /** Which vector engine the server will use (orchestra.memory.vector-engine on this database). */
     public static Check vectorEngine(OrchestraConfig config) {
-        String mode = config.setting("orchestra.memory.vector-engine").orElse("auto");
+        var wanted = config.memory().vectorEngine();
+        String mode = wanted.wire();
         try (Database db = Database.open(config.database(), "orchestra-doctor", java.time.Duration.ofSeconds(3))) {
-            String engine = io.orchestra.memory.index.VectorSearch.choose(db, mode);
+            String engine = io.orchestra.memory.index.VectorSearch.choose(db, wanted);
             return new Check(
                     "vector engine",
                     true,

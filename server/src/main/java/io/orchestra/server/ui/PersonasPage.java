@@ -4,6 +4,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.agents.persona.Persona;
 import io.orchestra.agents.persona.PersonaJson;
 import io.orchestra.agents.persona.PersonaParser;
+import io.orchestra.agents.persona.PersonaRef;
 import io.orchestra.agents.persona.PersonaStore;
 import io.orchestra.agents.persona.PersonaVersion;
 import io.orchestra.agents.persona.StoredPersona;
@@ -27,6 +28,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class PersonasPage implements UiPage {
     static final String NEW = "/ui/personas/_new";
+
+    /** A persona in the list, with where its page is and how this user names it in the playground. */
+    public record Row(StoredPersona stored, String path, String chat) {}
 
     /** One saved version for the history, with the fields that changed since the version before it. */
     public record VersionView(int version, String author, String createdAt, List<String> changed, String definition) {}
@@ -57,7 +61,14 @@ public final class PersonasPage implements UiPage {
     @Override
     public void show(UiRequest request) {
         Map<String, Object> model = new HashMap<>();
-        model.put("personas", personas.list(request.user()));
+        model.put(
+                "personas",
+                personas.list(request.user()).stream()
+                        .map(p -> {
+                            String reference = personas.reference(p, request.user());
+                            return new Row(p, path(p, reference), chat(reference));
+                        })
+                        .toList());
         model.put("owner", request.user().owner());
         model.put("admin", request.user().isAdmin());
         request.page("personas.jte", title(), model);
@@ -75,11 +86,41 @@ public final class PersonasPage implements UiPage {
         routes.post("/ui/personas/{id}", guard.signedIn(false, this::update), Access.PUBLIC);
     }
 
+    /** The page's path: the id, with the owner when the bare id would name another persona for this user. */
+    private static String path(StoredPersona stored, String reference) {
+        String path = "/ui/personas/" + stored.persona().id();
+        return reference.contains("/")
+                ? path + "?owner=" + java.net.URLEncoder.encode(stored.owner(), java.nio.charset.StandardCharsets.UTF_8)
+                : path;
+    }
+
+    private String path(StoredPersona stored, Principal user) {
+        return path(stored, personas.reference(stored, user));
+    }
+
+    /** The playground link that chats with the persona this reference names. */
+    static String chat(String reference) {
+        return "/ui/playground?target=" + PlaygroundPage.PERSONA
+                + (reference.contains("/")
+                        ? java.net.URLEncoder.encode(reference, java.nio.charset.StandardCharsets.UTF_8)
+                        : reference);
+    }
+
+    private static String saved(String path) {
+        return path + (path.contains("?") ? "&" : "?") + "saved";
+    }
+
+    private static PersonaRef ref(UiRequest request) {
+        return PersonaRef.of(
+                request.ctx().pathParam("id"),
+                java.util.Optional.ofNullable(request.ctx().queryParam("owner")));
+    }
+
     private void open(UiRequest request) {
         String id = request.ctx().pathParam("id");
         StoredPersona stored;
         try {
-            stored = personas.get(id, request.user());
+            stored = personas.get(ref(request), request.user());
         } catch (ProblemException e) {
             notFound(request, id);
             return;
@@ -100,20 +141,21 @@ public final class PersonasPage implements UiPage {
             editor(request, null, form, new FieldErrors(v.errors()), false);
             return;
         }
+        StoredPersona created;
         try {
-            personas.create(persona, request.user());
+            created = personas.create(persona, request.user());
         } catch (ProblemException e) {
             editor(request, null, form, new FieldErrors(List.of("id: " + e.detail())), false);
             return;
         }
-        request.ctx().redirect("/ui/personas/" + persona.id() + "?saved");
+        request.ctx().redirect(saved(path(created, request.user())));
     }
 
     private void update(UiRequest request) {
         String id = request.ctx().pathParam("id");
         StoredPersona stored;
         try {
-            stored = personas.get(id, request.user());
+            stored = personas.get(ref(request), request.user());
         } catch (ProblemException e) {
             notFound(request, id);
             return;
@@ -127,14 +169,16 @@ public final class PersonasPage implements UiPage {
             editor(request, stored, form, new FieldErrors(v.errors()), false);
             return;
         }
+        StoredPersona updated;
         try {
-            personas.update(id, persona, request.user());
+            updated =
+                    personas.update(PersonaRef.of(id, java.util.Optional.of(stored.owner())), persona, request.user());
         } catch (ProblemException e) {
             request.ctx().status(e.status());
             editor(request, stored, form, new FieldErrors(List.of(e.detail())), false);
             return;
         }
-        request.ctx().redirect("/ui/personas/" + id + "?saved");
+        request.ctx().redirect(saved(path(updated, request.user())));
     }
 
     /**
@@ -144,6 +188,9 @@ public final class PersonasPage implements UiPage {
     private void editor(UiRequest request, StoredPersona stored, PersonaForm form, FieldErrors errors, boolean saved) {
         Map<String, Object> model = new HashMap<>();
         model.put("stored", stored);
+        String reference = stored == null ? null : personas.reference(stored, request.user());
+        model.put("chat", reference == null ? null : chat(reference));
+        model.put("path", stored == null ? "/ui/personas" : path(stored, reference));
         model.put("form", form);
         model.put("errors", errors);
         model.put("saved", saved);
@@ -156,7 +203,9 @@ public final class PersonasPage implements UiPage {
                 "versions",
                 stored == null
                         ? List.of()
-                        : history(personas.versions(stored.persona().id(), request.user())));
+                        : history(personas.versions(
+                                PersonaRef.of(stored.persona().id(), java.util.Optional.of(stored.owner())),
+                                request.user())));
         request.page(
                 "persona.jte",
                 stored == null ? "New persona" : "Persona " + stored.persona().name(),

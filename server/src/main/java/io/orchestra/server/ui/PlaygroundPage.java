@@ -2,7 +2,9 @@ package io.orchestra.server.ui;
 
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.agents.chat.PersonaChat;
+import io.orchestra.agents.persona.PersonaRef;
 import io.orchestra.agents.persona.PersonaStore;
+import io.orchestra.agents.persona.StoredPersona;
 import io.orchestra.agents.run.Run;
 import io.orchestra.agents.run.RunStore;
 import io.orchestra.core.error.ProblemException;
@@ -67,21 +69,40 @@ public final class PlaygroundPage implements UiPage {
 
     @Override
     public void show(UiRequest request) {
-        List<Choice> personaChoices = personas.list(request.user()).stream()
+        // The personas this user's chats use (never another owner's, for an admin neither), plus one the link names.
+        List<Choice> personaChoices = new java.util.ArrayList<>(personas.available(request.user()).stream()
                 .map(p -> new Choice(
                         PERSONA + p.persona().id(),
                         p.persona().name() + " (" + p.persona().id() + ")"))
-                .toList();
+                .toList());
+        String selected =
+                request.ctx().queryParamAsClass("target", String.class).getOrDefault("");
+        if (selected.startsWith(PERSONA)
+                && personaChoices.stream().noneMatch(c -> c.value().equals(selected))) {
+            named(selected.substring(PERSONA.length()), request).ifPresent(personaChoices::add);
+        }
         List<Choice> models = gateway.models().stream()
                 .map(alias -> new Choice(MODEL + alias, alias))
                 .toList();
         Map<String, Object> model = new HashMap<>();
         model.put("personas", personaChoices);
         model.put("models", models);
-        model.put(
-                "selected",
-                request.ctx().queryParamAsClass("target", String.class).getOrDefault(""));
+        model.put("selected", selected);
         request.page("playground.jte", title(), model);
+    }
+
+    /** A persona named explicitly ({@code owner/id}), when this user may see it. */
+    private java.util.Optional<Choice> named(String reference, UiRequest request) {
+        if (reference.isBlank() || reference.equals("auto")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            StoredPersona p = personas.get(PersonaRef.parse(reference), request.user());
+            return java.util.Optional.of(
+                    new Choice(PERSONA + reference, p.persona().name() + " (" + reference + ")"));
+        } catch (ProblemException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     @Override

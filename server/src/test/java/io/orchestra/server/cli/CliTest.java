@@ -105,7 +105,7 @@ class CliTest {
             Run serve = run("serve");
             assertThat(serve.exitCode()).isEqualTo(2);
             assertThat(serve.err())
-                    .contains("orchestra.chat.max-steps = 'lots'", "a number from")
+                    .contains("orchestra.chat.max-steps = 'lots'", "a whole number from 1 to 50")
                     .doesNotContain("\tat ");
         } finally {
             System.clearProperty("orchestra.chat.max-steps");

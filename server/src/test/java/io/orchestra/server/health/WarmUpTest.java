@@ -49,6 +49,6 @@ class WarmUpTest {
     void aWarmUpSettingThatIsNotABooleanStopsStartup() {
         assertThatThrownBy(() ->
                         TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.embeddings.warm-up", "yes")))
-                .hasStackTraceContaining("orchestra.embeddings.warm-up: true or false");
+                .hasStackTraceContaining("orchestra.embeddings.warm-up = 'yes': expected true or false");
     }
 }

@@ -33,6 +33,8 @@ class McpStdioTest {
                         System.getProperty("java.class.path"),
                         "-Dorchestra.data-dir=" + dataDir,
                         "-Dorchestra.log.format=text",
+                        // As in TestServer: the model loads on first use, not beside the handshake.
+                        "-Dorchestra.embeddings.warm-up=false",
                         "io.orchestra.server.cli.OrchestraCli",
                         "mcp",
                         "--stdio",

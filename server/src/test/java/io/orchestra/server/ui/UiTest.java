@@ -182,4 +182,34 @@ class UiTest {
         assertThat(htmx.headers().firstValue("Cache-Control").orElseThrow()).contains("max-age=31536000");
         assertThat(htmx.body()).contains("htmx");
     }
+
+    @Test
+    void anAdminsPlaygroundOffersOnlyItsOwnAndTheDeploymentsPersonasAndReachesAMembersByOwner() throws Exception {
+        String uma = server.createKey("uma", "member", "uma");
+        String definition = "{\"id\":\"%s\",\"name\":\"%s\",\"description\":\"d\",\"system_prompt\":\"p\","
+                + "\"model\":\"default\"}";
+        assertThat(server.post("/api/personas", uma, definition.formatted("umas-pal", "Uma's pal"))
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(server.post("/api/personas", TestServer.ADMIN_KEY, definition.formatted("deploy-pal", "Deploy pal"))
+                        .statusCode())
+                .isEqualTo(201);
+        Browser admin = new Browser();
+        admin.login(TestServer.ADMIN_KEY);
+
+        String playground = admin.get("/ui/playground").body();
+        assertThat(playground).contains("value=\"persona:deploy-pal\"").doesNotContain("umas-pal");
+
+        // The management list shows Uma's persona, linked by its owner (the bare id names the admin's own or the
+        // deployment's).
+        String list = admin.get("/ui/personas").body();
+        assertThat(list)
+                .contains("href=\"/ui/personas/umas-pal?owner=uma\"")
+                .contains("/ui/playground?target=persona:uma%2Fumas-pal");
+        assertThat(admin.get("/ui/personas/umas-pal?owner=uma").body()).contains("Uma&#39;s pal");
+        assertThat(admin.get("/ui/personas/umas-pal").body()).contains("<title>Persona not found");
+        // Named explicitly, the playground offers it.
+        assertThat(admin.get("/ui/playground?target=persona:uma%2Fumas-pal").body())
+                .contains("value=\"persona:uma/umas-pal\"");
+    }
 }

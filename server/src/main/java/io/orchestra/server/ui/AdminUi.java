@@ -1,0 +1,45 @@
+package io.orchestra.server.ui;
+
+import io.orchestra.agents.AgentsModule;
+import io.orchestra.core.jobs.JobQueue;
+import io.orchestra.gateway.Gateway;
+import io.orchestra.memory.MemoryModule;
+import io.orchestra.server.auth.ApiKeyStore;
+import io.orchestra.server.gateway.RequestLog;
+import io.orchestra.server.health.HealthService;
+import java.time.Clock;
+import java.util.List;
+
+/** The admin web UI (/ui): one UiPage per page, in nav order, over the services the pages show. */
+public final class AdminUi {
+    private AdminUi() {}
+
+    public static UiRoutes routes(
+            ApiKeyStore keys,
+            HealthService health,
+            RequestLog requestLog,
+            Gateway gateway,
+            MemoryModule memory,
+            AgentsModule agents,
+            JobQueue jobs,
+            Clock clock) {
+        TrafficStats traffic = new TrafficStats(clock);
+        return new UiRoutes(
+                keys,
+                new UiSessions(clock),
+                traffic,
+                new UiRenderer(),
+                List.of(
+                        new OverviewPage(health, traffic, requestLog, clock),
+                        new PlaygroundPage(agents.personas(), agents.chat(), gateway, agents.runs(), requestLog),
+                        new PersonasPage(agents.personas(), gateway),
+                        new RoutesPage(gateway, requestLog),
+                        new RequestsPage(requestLog, keys, clock),
+                        new UsagePage(requestLog, keys, gateway.limits(), clock),
+                        new MemoryPage(memory.memories(), memory.graph(), keys),
+                        new DocumentsPage(
+                                agents.documents(), agents.documentStore(), jobs, agents.documentSearch(), keys),
+                        new RunsPage(agents.runs(), keys, clock),
+                        new KeysPage(keys)));
+    }
+}
