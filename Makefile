@@ -7,7 +7,7 @@ JAR := server/target/orchestra.jar
 AOT := server/target/orchestra.aot
 SOURCES := $(shell find core gateway memory agents server -path '*/src/main/*' -type f 2>/dev/null) $(wildcard pom.xml */pom.xml)
 
-.PHONY: start test format build doctor bench dist compose-up clean check-jdk
+.PHONY: start test iac-test format build doctor bench dist compose-up clean check-jdk
 
 check-jdk:
 	@if [ -z "$(JAVA_HOME)" ]; then echo "error: no JDK 21 or newer found. Install one (e.g. Temurin 21+) and set JAVA_HOME." >&2; exit 1; fi
@@ -34,6 +34,9 @@ test: check-jdk ## Run the whole test suite (provisions what it needs; see bin/t
 	@status=0; ./mvnw -B package || status=$$?; \
 	if [ $$status = 0 ]; then bin/make-dist >/dev/null && bin/check-dist || status=$$?; fi; \
 	"$(JAVA_HOME)/bin/java" bin/TestSummary.java .; exit $$status
+
+iac-test: check-jdk ## Run the Pulumi program's tests alone (mock engine, no cloud); `make test` runs them too.
+	./mvnw -B -pl infra test
 
 format: check-jdk ## Apply the code formatting the build checks (Spotless, palantir-java-format).
 	$(MVN) spotless:apply

@@ -35,7 +35,9 @@ log "checking deploy/config/$ENV.yaml"
 
 PREVIOUS=$(run run services describe "$SERVICE" --format 'value(status.traffic[0].revisionName)' || true)
 PREVIOUS=${PREVIOUS:-the current revision}
-sed "s|IMAGE|$IMAGE|" "deploy/cloudrun/service-$ENV.yaml" > "${TMPDIR:-/tmp}/service-$ENV.yaml"
+# The service account's e-mail names the project (infra/ makes the account): gcloud's project unless --project.
+[[ -n "$PROJECT" ]] || $DRY || PROJECT=$(gcloud config get-value project 2>/dev/null || true)
+sed -e "s|IMAGE|$IMAGE|" -e "s|PROJECT_ID|${PROJECT:-PROJECT_ID}|" "deploy/cloudrun/service-$ENV.yaml" > "${TMPDIR:-/tmp}/service-$ENV.yaml"
 run run services replace "${TMPDIR:-/tmp}/service-$ENV.yaml" --no-traffic >/dev/null
 run run services update-traffic "$SERVICE" --set-tags "candidate=LATEST" >/dev/null
 # dev is public (environments table); staging and prod need an authenticated invoker.

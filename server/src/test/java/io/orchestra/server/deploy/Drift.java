@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -20,6 +21,9 @@ import java.util.regex.Pattern;
 final class Drift {
     static final Path PINS = Path.of("deploy", "versions.properties");
     static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod");
+    /** Each environment's Pulumi stack file is infra/Pulumi.<stack>.yaml; the file's header names it as pinned. */
+    static final Map<String, String> PULUMI_STACKS =
+            Map.of("dev", "development", "staging", "staging", "prod", "production");
 
     /** VALUES: every match's first group must equal the pin (and there must be one); PRESENCE: a match must exist exactly when the pin is true. */
     enum Kind {
@@ -152,6 +156,16 @@ final class Drift {
                 pin("deploy/cloudrun/deploy.sh", "REGION:-([a-z]+-[a-z]+\\d)", "gcp.region")));
         for (String env : ENVIRONMENTS) {
             String cloudRun = "deploy/cloudrun/service-" + env + ".yaml";
+            // The Pulumi program (infra/) reads the pins itself; its stack files repeat the stack, environment and
+            // region.
+            String stackFile = "infra/Pulumi." + PULUMI_STACKS.get(env) + ".yaml";
+            rules.addAll(List.of(
+                    pin(stackFile, "^# The (\\w+) stack", env + ".stack"),
+                    derived(stackFile, "orchestra:environment: (\\w+)", "the environment", p -> env),
+                    pin(stackFile, "gcp:region: (\\S+)", "gcp.region"),
+                    // The stack makes the runtime account and the network the service file names.
+                    derived(cloudRun, "serviceAccountName: orchestra-run-(\\w+)@", "the environment", p -> env),
+                    derived(cloudRun, "\"network\":\"orchestra-(\\w+)\"", "the environment", p -> env)));
             String overlay = "deploy/kubernetes/overlays/" + env + "/";
             // Kubernetes' HPA cannot scale to zero: its minimum is at least 1.
             Function<Properties, String> kubernetesMin = p -> String.valueOf(Math.max(1, bound(p, env, 0)));
