@@ -135,7 +135,8 @@ public final class Gateway {
                 .orElse(false);
         int ttl = route.cacheTtlSeconds() >= 0 ? route.cacheTtlSeconds() : settings.cacheTtlSeconds();
         boolean cacheable = settings.cacheEnabled() && ttl > 0 && !noCache;
-        String key = cacheable ? CacheKeys.of(alias, request) : null;
+        String partition = CacheKeys.partition(route.cacheScope(), caller);
+        String key = cacheable ? CacheKeys.of(partition, alias, request) : null;
         SemanticQuery semantic = null;
         if (cacheable && settings.semanticThreshold() > 0 && !request.has("tools")) {
             String text = lastUserText(request);
@@ -143,7 +144,7 @@ public final class Gateway {
                 ObjectNode withoutLastTurn = request.deepCopy();
                 ArrayNode messages = (ArrayNode) withoutLastTurn.get("messages");
                 messages.remove(messages.size() - 1);
-                semantic = new SemanticQuery(CacheKeys.of(alias, withoutLastTurn), text);
+                semantic = new SemanticQuery(CacheKeys.of(partition, alias, withoutLastTurn), text);
             }
         }
         return new Call(
