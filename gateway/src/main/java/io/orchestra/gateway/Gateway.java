@@ -29,6 +29,7 @@ import io.orchestra.gateway.routing.UpstreamFailure;
 import io.orchestra.gateway.usage.Limits;
 import io.orchestra.gateway.usage.PriceTable;
 import io.orchestra.gateway.usage.RequestRecord;
+import io.orchestra.gateway.usage.TokenEstimate;
 import io.orchestra.gateway.usage.UsageRecorder;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -188,7 +189,8 @@ public final class Gateway {
     /** A non-streamed chat completion. */
     public ChatResult chat(Principal caller, ObjectNode request, Function<String, String> headers) {
         Call call = plan(caller, request, headers);
-        try (Limits.Permit permit = limits.admit(caller.keyId(), estimateTokens(request))) {
+        try (Limits.Permit permit = limits.admit(
+                caller.keyId(), TokenEstimate.chat(request, call.settings().defaultMaxTokens()))) {
             if (call.cacheKey() != null) {
                 Optional<String> hit = lookup(call);
                 if (hit.isPresent()) {
@@ -230,7 +232,8 @@ public final class Gateway {
         Call call = plan(caller, request, headers);
         boolean includeUsage =
                 request.path("stream_options").path("include_usage").asBoolean(false);
-        try (Limits.Permit permit = limits.admit(caller.keyId(), estimateTokens(request))) {
+        try (Limits.Permit permit = limits.admit(
+                caller.keyId(), TokenEstimate.chat(request, call.settings().defaultMaxTokens()))) {
             if (call.cacheKey() != null) {
                 Optional<String> hit = lookup(call);
                 if (hit.isPresent()) {
@@ -889,19 +892,6 @@ public final class Gateway {
                 .append('.');
         out.repeat('0', places - fraction.length());
         return out.append(fraction).toString();
-    }
-
-    private static int estimateTokens(ObjectNode request) {
-        int chars = 0;
-        for (JsonNode message : request.path("messages")) {
-            JsonNode content = message.get("content");
-            chars += content == null
-                    ? 0
-                    : content.isString()
-                            ? content.asString().length()
-                            : content.toString().length();
-        }
-        return chars / 4 + request.path("max_tokens").asInt(0);
     }
 
     private static int estimateText(JsonNode input) {

@@ -146,7 +146,15 @@ public final class GatewayConfigParser {
                         10_000_000,
                         "gateway.cache.max_entries",
                         problems),
-                threshold(cache.path("semantic_threshold"), problems));
+                threshold(cache.path("semantic_threshold"), problems),
+                number(
+                        gateway.path("limits"),
+                        "default_max_tokens",
+                        defaults.defaultMaxTokens(),
+                        1,
+                        10_000_000,
+                        "gateway.limits.default_max_tokens",
+                        problems));
     }
 
     /** One route; also used for routes sent to /api/routes. */
