@@ -196,7 +196,9 @@ class McpHttpTest {
                 .build());
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        // /mcp answers in its own error shape: a JSON-RPC error object.
+        assertThat(Json.tree(response.body()).path("error").path("code").asInt())
+                .isEqualTo(-32600);
         assertThatThrownBy(() -> client(server, "orc_wrong-key")).isInstanceOf(RuntimeException.class);
     }
 
