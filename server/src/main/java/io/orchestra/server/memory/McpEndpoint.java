@@ -7,7 +7,6 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpStatelessSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import io.modelcontextprotocol.server.transport.ServerTransportSecurityException;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.orchestra.core.auth.Principal;
 import io.orchestra.core.json.Json;
 import io.orchestra.memory.graph.KnowledgeGraph;
@@ -56,12 +55,9 @@ public final class McpEndpoint {
                 graph, search, memories, context -> ((Principal) context.get(PRINCIPAL)).owner(), mapper);
         // immediateExecution: a tool runs on the request's virtual thread instead of hopping to
         // Reactor's boundedElastic pool and back (the tools are plain blocking calls).
-        this.server = McpServer.sync(transport)
-                .immediateExecution(true)
-                .serverInfo("orchestra-memory", Version.current())
-                .capabilities(
-                        McpSchema.ServerCapabilities.builder().tools(false).build())
-                .tools(tools.tools())
+        this.server = tools.register(McpServer.sync(transport)
+                        .immediateExecution(true)
+                        .serverInfo("orchestra-memory", Version.current()))
                 .build();
     }
 

@@ -114,8 +114,11 @@ class McpHttpTest {
                                             List.of()))));
             assertThat(created.isError()).isFalse();
             assertThat((List<?>) structured(created).get("entities")).hasSize(2);
-            assertThat(((McpSchema.TextContent) created.content().get(0)).text())
-                    .contains("\"name\" : \"Ada\"");
+            // The text is the reference's: the created entities as a JSON array.
+            assertThat(io.orchestra.core.json.Json.tree(
+                            ((McpSchema.TextContent) created.content().get(0)).text()))
+                    .isEqualTo(io.orchestra.core.json.Json.mapper()
+                            .valueToTree(structured(created).get("entities")));
 
             assertThat(call(
                                     a,
