@@ -165,9 +165,15 @@ public final class GatewayRoutes implements RouteGroup {
             }
         }
 
+        /** The error event, then the end of the response without {@code [DONE]}: the answer is not complete. */
         @Override
         public void error(String json) {
-            chunk(json);
+            buffer(json);
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("client went away", e);
+            }
         }
 
         @Override
