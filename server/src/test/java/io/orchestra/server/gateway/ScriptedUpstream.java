@@ -19,10 +19,26 @@ import tools.jackson.databind.JsonNode;
  * the request's {@code model} field, or the path segment before {@code :} for Gemini.
  */
 final class ScriptedUpstream implements AutoCloseable {
-    /** One scripted answer: status, headers and the body's pieces in order. */
-    record Reply(int status, Map<String, String> headers, List<byte[]> pieces) {
+    /**
+     * One scripted answer: status, headers and the body's pieces in order; with a gate, the
+     * answer waits (up to 5 s) after {@code pauseAfter} pieces until a test opens it.
+     */
+    record Reply(
+            int status,
+            Map<String, String> headers,
+            List<byte[]> pieces,
+            int pauseAfter,
+            java.util.concurrent.CountDownLatch gate) {
+        Reply(int status, Map<String, String> headers, List<byte[]> pieces) {
+            this(status, headers, pieces, -1, null);
+        }
+
         static Reply stream(String contentType, List<byte[]> pieces) {
             return new Reply(200, Map.of("Content-Type", contentType), pieces);
+        }
+
+        Reply gatedAfter(int pieces, java.util.concurrent.CountDownLatch gate) {
+            return new Reply(status, headers, this.pieces, pieces, gate);
         }
 
         static Reply sse(String... events) {
@@ -92,8 +108,11 @@ final class ScriptedUpstream implements AutoCloseable {
         ctx.status(reply.status());
         reply.headers().forEach(ctx::header);
         OutputStream out = ctx.res().getOutputStream();
-        for (byte[] piece : reply.pieces()) {
-            out.write(piece);
+        for (int i = 0; i < reply.pieces().size(); i++) {
+            if (i == reply.pauseAfter()) {
+                reply.gate().await(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            out.write(reply.pieces().get(i));
             out.flush();
         }
     }
