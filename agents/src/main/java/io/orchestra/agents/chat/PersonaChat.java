@@ -408,6 +408,8 @@ public final class PersonaChat {
                 turn.persona().id(),
                 null);
         StreamReplay.Accumulator accumulator = new StreamReplay.Accumulator();
+        // The gateway reports a stream that broke after it began as an error event, not an exception.
+        String[] failure = new String[1];
         try {
             gateway.chatStream(caller, upstream, headers, new StreamSink() {
                 @Override
@@ -425,6 +427,7 @@ public final class PersonaChat {
 
                 @Override
                 public void error(String json) {
+                    failure[0] = Json.tree(json).path("error").path("message").asString("the stream failed");
                     sink.error(json);
                 }
 
@@ -433,6 +436,12 @@ public final class PersonaChat {
                     sink.done();
                 }
             });
+            if (failure[0] != null) {
+                // A cut-off answer is neither stored in the session nor reported as the run's answer.
+                runs.endStep(turn.meta().runId(), step, null, Usage.NONE, failure[0]);
+                runs.finish(turn.meta().runId(), null, failure[0]);
+                return;
+            }
             ObjectNode completion = accumulator.completion();
             String answer = completion
                     .path("choices")
