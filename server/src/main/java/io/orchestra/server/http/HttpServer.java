@@ -81,8 +81,12 @@ public final class HttpServer {
         javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), io.javalin.config.SizeUnit.BYTES);
         javalin.jetty.multipartConfig.maxTotalRequestSize(
                 config.maxUploadBytes() + 1024 * 1024, io.javalin.config.SizeUnit.BYTES);
-        javalin.jetty.modifyServer(server -> server.setStopTimeout(
-                Duration.ofSeconds(config.shutdownGraceSeconds()).toMillis()));
+        javalin.jetty.modifyServer(server -> {
+            server.setStopTimeout(
+                    Duration.ofSeconds(config.shutdownGraceSeconds()).toMillis());
+            server.setErrorHandler(new JettyErrors.ServerHandler());
+        });
+        javalin.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors.ContextHandler()));
         servlets.forEach(mount -> javalin.jetty.modifyServletContextHandler(context -> mount(context, mount)));
         javalin.requestLogger.http(this::logRequest);
 
