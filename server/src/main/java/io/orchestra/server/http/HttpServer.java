@@ -97,6 +97,11 @@ public final class HttpServer {
         routes.exception(ProblemException.class, (e, ctx) -> Problems.write(ctx, e));
         routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, fromJavalin(e)));
         routes.exception(Exception.class, (e, ctx) -> {
+            if (ClientGone.in(e)) {
+                // Nobody is left to answer; a stream cut short by its reader is routine.
+                LOG.info("client went away during {} {}", ctx.method(), ctx.path());
+                return;
+            }
             LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             Problems.write(
                     ctx,
