@@ -66,6 +66,7 @@ public final class JettyErrors {
         Problems.Rendered rendered = Problems.render(path, requestId, problem(code, message));
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, rendered.contentType());
         response.getHeaders().put(Requests.REQUEST_ID_HEADER, requestId);
+        SecurityHeaders.apply(path, request.isSecure(), response.getHeaders()::put);
         response.write(true, ByteBuffer.wrap(rendered.body()), callback);
         return true;
     }
