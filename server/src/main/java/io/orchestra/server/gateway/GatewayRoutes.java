@@ -9,6 +9,7 @@ import io.orchestra.gateway.ChatResult;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
 import io.orchestra.server.http.Bodies;
+import io.orchestra.server.http.ClientGone;
 import io.orchestra.server.http.Requests;
 import io.orchestra.server.http.RouteGroup;
 import java.io.IOException;
@@ -158,7 +159,7 @@ public final class GatewayRoutes implements RouteGroup {
                 out.write(END);
                 buffered = true;
             } catch (IOException e) {
-                throw new UncheckedIOException("client went away", e);
+                throw new ClientGone(e);
             }
         }
 
@@ -171,7 +172,7 @@ public final class GatewayRoutes implements RouteGroup {
                 out.flush();
                 buffered = false;
             } catch (IOException e) {
-                throw new UncheckedIOException("client went away", e);
+                throw new ClientGone(e);
             }
         }
 
@@ -194,7 +195,7 @@ public final class GatewayRoutes implements RouteGroup {
                 // gateway's bookkeeping (usage, cache store) runs.
                 out.close();
             } catch (IOException e) {
-                throw new UncheckedIOException("client went away", e);
+                throw new ClientGone(e);
             }
         }
     }

@@ -111,8 +111,7 @@ public final class UiRoutes implements RouteGroup {
 
     /** Session cookies: HttpOnly, SameSite=Strict, scoped to /ui, Secure when the request came over https. */
     static String cookie(Context ctx, String name, String value, int maxAgeSeconds) {
-        boolean https =
-                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        boolean https = io.orchestra.server.http.SecurityHeaders.overHttps(ctx.req());
         return name + "=" + value + "; Path=/ui; HttpOnly; SameSite=Strict"
                 + (maxAgeSeconds >= 0 ? "; Max-Age=" + maxAgeSeconds : "") + (https ? "; Secure" : "");
     }
