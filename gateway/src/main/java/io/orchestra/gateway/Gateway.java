@@ -57,6 +57,8 @@ public final class Gateway {
     public static final String COST_HEADER = "x-orchestra-cost-usd";
     /** The id of the call's row in the request log, so a client (or the UI) can find its tokens, cost and latency. */
     public static final String LOG_ID_HEADER = "x-orchestra-log-id";
+    /** The request log's reason for a stream the provider closed before its end event. */
+    public static final String TRUNCATED = "stream truncated: the provider closed the stream before its end event";
 
     private final GatewayConfigSource config;
     private final Upstream upstream;
@@ -563,8 +565,26 @@ public final class Gateway {
                         "stream stalled");
                 return true;
             }
+            if (opened && !translator.complete()) {
+                // The provider closed the connection cleanly but never said the answer was over: a
+                // cut-off answer must not reach the client (or the log) as a finished one.
+                sink.error(errorJson("the provider's stream ended before the answer was complete", "upstream_error"));
+                finish(
+                        call,
+                        target,
+                        model,
+                        true,
+                        502,
+                        translator.usage(),
+                        prices.cost(target.model(), translator.usage()),
+                        firstTokenMs,
+                        attempts,
+                        call.cacheKey() == null ? "off" : "miss",
+                        TRUNCATED);
+                return true;
+            }
             if (!opened) {
-                if (!translator.finished()) {
+                if (!translator.complete()) {
                     throw new UpstreamFailure(
                             UpstreamFailure.Kind.STREAM, 502, "the stream ended before any content", null);
                 }

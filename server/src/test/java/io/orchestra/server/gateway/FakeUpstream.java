@@ -176,8 +176,8 @@ public final class FakeUpstream implements AutoCloseable {
             team(ctx, body);
             return;
         }
-        if (model.equals("agent") && !stream) {
-            agent(ctx, body);
+        if (model.equals("agent")) {
+            agent(ctx, body, stream);
             return;
         }
         if (!stream) {
@@ -245,7 +245,7 @@ public final class FakeUpstream implements AutoCloseable {
      * A scripted agent: first it calls the first tool it was offered with the user's words as the
      * query; once a tool result is in the conversation it answers quoting that result.
      */
-    private void agent(Context ctx, JsonNode body) {
+    private void agent(Context ctx, JsonNode body, boolean stream) throws IOException {
         JsonNode messages = body.path("messages");
         JsonNode last = messages.get(messages.size() - 1);
         String message;
@@ -266,11 +266,21 @@ public final class FakeUpstream implements AutoCloseable {
                     + Json.write(Json.write(Map.of("query", query))) + "}}]}";
             finish = "tool_calls";
         }
-        ctx.contentType("application/json")
-                .result("{\"id\":\"chatcmpl-agent\",\"object\":\"chat.completion\",\"created\":1700000000,"
-                        + "\"model\":\"agent\",\"choices\":[{\"index\":0,\"message\":" + message
-                        + ",\"logprobs\":null,\"finish_reason\":\"" + finish
-                        + "\"}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":10,\"total_tokens\":40}}");
+        String completion = "{\"id\":\"chatcmpl-agent\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                + "\"model\":\"agent\",\"choices\":[{\"index\":0,\"message\":" + message
+                + ",\"logprobs\":null,\"finish_reason\":\"" + finish
+                + "\"}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":10,\"total_tokens\":40}}";
+        if (!stream) {
+            ctx.contentType("application/json").result(completion);
+            return;
+        }
+        // Streamed, the same answer arrives as OpenAI's chunks (tool calls as deltas).
+        ctx.contentType("text/event-stream");
+        OutputStream out = ctx.res().getOutputStream();
+        for (String chunk : io.orchestra.gateway.cache.StreamReplay.chunks(Json.tree(completion), true)) {
+            write(out, "data: " + chunk + "\n\n");
+        }
+        write(out, "data: [DONE]\n\n");
     }
 
     /** Fact extraction: every sentence of the user's turn that starts with "I " is a fact. */
