@@ -8,6 +8,7 @@ import io.orchestra.core.json.Json;
 import io.orchestra.gateway.ChatResult;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
+import io.orchestra.gateway.routing.Router;
 import io.orchestra.server.http.Bodies;
 import io.orchestra.server.http.ClientGone;
 import io.orchestra.server.http.Requests;
@@ -42,6 +43,8 @@ public final class GatewayRoutes implements RouteGroup {
         routes.post("/v1/chat/completions", this::chat);
         routes.post("/v1/embeddings", this::embeddings);
         routes.get("/v1/models", this::models);
+        // <id>, not {id}: the id may hold slashes (openai/gpt-4o).
+        routes.get("/v1/models/<id>", this::model);
     }
 
     private static ObjectNode object(Context ctx) {
@@ -102,14 +105,27 @@ public final class GatewayRoutes implements RouteGroup {
         ObjectNode body = Json.object();
         body.put("object", "list");
         ArrayNode data = body.putArray("data");
-        for (String alias : gateway.models()) {
-            ObjectNode model = data.addObject();
-            model.put("id", alias);
-            model.put("object", "model");
-            model.put("created", 0);
-            model.put("owned_by", "orchestra");
-        }
+        gateway.models().forEach(id -> data.add(model(id)));
         ctx.json(body);
+    }
+
+    /** GET /v1/models/{id}: one model of the list, or OpenAI's 404 {@code model_not_found}. */
+    private void model(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!gateway.models().contains(id)) {
+            throw Router.modelNotFound(id);
+        }
+        ctx.json(model(id));
+    }
+
+    /** OpenAI's model object: an alias is Orchestra's, a provider/model name its provider's. */
+    private static ObjectNode model(String id) {
+        ObjectNode model = Json.object();
+        model.put("id", id);
+        model.put("object", "model");
+        model.put("created", 0);
+        model.put("owned_by", id.contains("/") ? id.substring(0, id.indexOf('/')) : "orchestra");
+        return model;
     }
 
     /** Writes server-sent events straight to the response (also used for persona streams). */
