@@ -80,6 +80,8 @@ class McpHttpTest {
                             "read_graph",
                             "search_nodes",
                             "open_nodes",
+                            "entity_history",
+                            "supersede",
                             "remember",
                             "recall",
                             "forget",

@@ -137,21 +137,32 @@ class ReferenceParityTest {
         }
     }
 
-    /** Our schema minus the top-level properties the reference lacks, each of which must say it is ours. */
+    /** Our schema minus the properties (at any depth) the reference lacks, each of which must say it is ours. */
     private static JsonNode withoutAdditions(String tool, Map<String, Object> ours, Map<String, Object> reference) {
         ObjectNode schema = (ObjectNode) Json.mapper().valueToTree(ours);
-        JsonNode theirs = Json.mapper().valueToTree(reference).path("properties");
-        ObjectNode properties = (ObjectNode) schema.path("properties");
-        for (Iterator<String> names = properties.propertyNames().iterator(); names.hasNext(); ) {
-            String name = names.next();
-            if (!theirs.has(name)) {
-                assertThat(properties.path(name).path("description").asString())
-                        .as(tool + "." + name + " is described as an addition")
-                        .startsWith("Orchestra:");
-                names.remove();
+        strip(tool, schema, Json.mapper().valueToTree(reference));
+        return schema;
+    }
+
+    private static void strip(String where, JsonNode ours, JsonNode theirs) {
+        if (!ours.isObject()) {
+            return;
+        }
+        ObjectNode properties = ours.path("properties").isObject() ? (ObjectNode) ours.path("properties") : null;
+        if (properties != null && theirs.path("properties").isObject()) {
+            for (Iterator<String> names = properties.propertyNames().iterator(); names.hasNext(); ) {
+                String name = names.next();
+                if (!theirs.path("properties").has(name)) {
+                    assertThat(properties.path(name).path("description").asString())
+                            .as(where + "." + name + " is described as an addition")
+                            .startsWith("Orchestra:");
+                    names.remove();
+                }
             }
         }
-        return schema;
+        for (Map.Entry<String, JsonNode> child : ours.properties()) {
+            strip(where + "/" + child.getKey(), child.getValue(), theirs.path(child.getKey()));
+        }
     }
 
     private static String text(McpSchema.ReadResourceResult result) {
