@@ -314,6 +314,18 @@ public final class KnowledgeGraph {
         });
     }
 
+    /** Erases the owner's whole graph, history included (the owner's delete-all, for privacy). */
+    public void purge(String owner) {
+        transaction(h -> {
+            for (String table : List.of("memory_relations", "memory_observations", "memory_entities")) {
+                h.createUpdate("DELETE FROM " + table + " WHERE owner = :owner")
+                        .bind("owner", owner)
+                        .execute();
+            }
+            return null;
+        });
+    }
+
     /** Ends the named observations' validity (they stay in the entity's history). */
     public void deleteObservations(String owner, List<ObservationBatch> deletions) {
         transaction(h -> {

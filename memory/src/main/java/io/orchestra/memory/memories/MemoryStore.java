@@ -216,6 +216,14 @@ public final class MemoryStore {
         }
     }
 
+    /** Erases every memory of the owner, ended ones included (the owner's delete-all). */
+    public void purgeAll(String owner) {
+        database.jdbi()
+                .useHandle(h -> h.createUpdate("DELETE FROM memories WHERE owner = :owner")
+                        .bind("owner", owner)
+                        .execute());
+    }
+
     /**
      * Remembers {@code text} in place of the memory {@code oldId}, whose validity ends (superseded
      * by the new one). The old memory must hold now.

@@ -6,6 +6,7 @@ import io.orchestra.core.error.ProblemException;
 import io.orchestra.memory.graph.AsOf;
 import io.orchestra.memory.graph.GraphArguments;
 import io.orchestra.memory.graph.GraphException;
+import io.orchestra.memory.graph.GraphFiles;
 import io.orchestra.memory.graph.GraphSearch;
 import io.orchestra.memory.graph.KnowledgeGraph;
 import io.orchestra.memory.graph.ObservationBatch;
@@ -41,6 +42,30 @@ public final class MemoryRoutes implements RouteGroup {
                     asOf)));
         });
         routes.get("/api/memory/graph/search", this::search);
+        routes.get("/api/memory/graph/export", ctx -> {
+            String validity = ctx.queryParamAsClass("validity", String.class).getOrDefault("false");
+            if (!validity.equals("true") && !validity.equals("false")) {
+                throw ProblemException.badRequest("query parameter 'validity' must be true or false");
+            }
+            java.io.StringWriter out = new java.io.StringWriter();
+            GraphFiles files = new GraphFiles(graph);
+            if (validity.equals("true")) {
+                files.exportHistoryJsonl(owner(ctx), out);
+            } else {
+                files.exportJsonl(owner(ctx), out);
+            }
+            ctx.contentType("application/x-ndjson").result(out.toString());
+        });
+        routes.delete("/api/memory", ctx -> {
+            if (!"true".equals(ctx.queryParam("confirm"))) {
+                throw ProblemException.badRequest(
+                        "deleting all of your memory (graph, history and memories) needs ?confirm=true");
+            }
+            graph.purge(owner(ctx));
+            memories.purgeAll(owner(ctx));
+            ctx.status(204);
+        });
+
         routes.get("/api/memory/graph/history", ctx -> {
             String name = ctx.queryParam("name");
             if (name == null || name.isBlank()) {

@@ -151,6 +151,26 @@ class TimeTravelTest {
                             .statusCode())
                     .isEqualTo(422);
 
+            // The owner's export: the reference's JSONL, or every fact with its validity.
+            HttpResponse<String> reference = server.get("/api/memory/graph/export", alice);
+            assertThat(reference.statusCode()).isEqualTo(200);
+            assertThat(reference
+                            .body()
+                            .lines()
+                            .map(Json::tree)
+                            .map(l -> l.path("type").asString()))
+                    .containsExactly("entity", "relation");
+            List<JsonNode> full = server.get("/api/memory/graph/export?validity=true", alice)
+                    .body()
+                    .lines()
+                    .map(Json::tree)
+                    .toList();
+            assertThat(full.stream().filter(l -> l.path("type").asString().equals("observation")))
+                    .hasSize(4);
+            assertThat(server.get("/api/memory/graph/export?validity=maybe", alice)
+                            .statusCode())
+                    .isEqualTo(400);
+
             // Memories: supersede, as_of, forget, purge.
             String office = json(
                             server.post("/api/memory/memories", alice, "{\"text\":\"The office is in Berlin\"}"), 201)
@@ -193,6 +213,19 @@ class TimeTravelTest {
                                     alice),
                             200)))
                     .isEmpty();
+
+            // The owner's delete-all erases everything of the owner, and nothing of another's.
+            assertThat(server.delete("/api/memory", alice).statusCode()).isEqualTo(400);
+            assertThat(server.delete("/api/memory?confirm=true", alice).statusCode())
+                    .isEqualTo(204);
+            assertThat(server.get("/api/memory/graph/history?name=Ada", alice).statusCode())
+                    .isEqualTo(404);
+            assertThat(server.get("/api/memory/graph/export?validity=true", alice)
+                            .body())
+                    .isEmpty();
+            assertThat(json(server.get("/api/memory/graph/history?name=Ada", bob), 200)
+                            .path("observations"))
+                    .hasSize(1);
         }
     }
 
