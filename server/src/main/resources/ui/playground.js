@@ -84,6 +84,15 @@
         return;
       }
       message.value = '';
+      const persona = response.headers.get('x-orchestra-persona');
+      if (persona && target.value === 'persona:auto') {
+        // Say who answered and why as soon as the stream opens, not only in the details at the end.
+        answer.querySelector('.who').textContent = persona + ' (picked by the router)';
+        const why = document.createElement('p');
+        why.className = 'routing hint';
+        why.textContent = 'Why: ' + (response.headers.get('x-orchestra-routing') || 'the router gave no reason');
+        answer.querySelector('.who').after(why);
+      }
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
       for (;;) {
