@@ -29,6 +29,7 @@ import io.orchestra.gateway.routing.UpstreamFailure;
 import io.orchestra.gateway.usage.Limits;
 import io.orchestra.gateway.usage.PriceTable;
 import io.orchestra.gateway.usage.RequestRecord;
+import io.orchestra.gateway.usage.TokenEstimate;
 import io.orchestra.gateway.usage.UsageRecorder;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -56,6 +57,8 @@ public final class Gateway {
     public static final String COST_HEADER = "x-orchestra-cost-usd";
     /** The id of the call's row in the request log, so a client (or the UI) can find its tokens, cost and latency. */
     public static final String LOG_ID_HEADER = "x-orchestra-log-id";
+    /** The request log's reason for a stream the provider closed before its end event. */
+    public static final String TRUNCATED = "stream truncated: the provider closed the stream before its end event";
 
     private final GatewayConfigSource config;
     private final Upstream upstream;
@@ -135,7 +138,8 @@ public final class Gateway {
                 .orElse(false);
         int ttl = route.cacheTtlSeconds() >= 0 ? route.cacheTtlSeconds() : settings.cacheTtlSeconds();
         boolean cacheable = settings.cacheEnabled() && ttl > 0 && !noCache;
-        String key = cacheable ? CacheKeys.of(alias, request) : null;
+        String partition = CacheKeys.partition(route.cacheScope(), caller);
+        String key = cacheable ? CacheKeys.of(partition, alias, request) : null;
         SemanticQuery semantic = null;
         if (cacheable && settings.semanticThreshold() > 0 && !request.has("tools")) {
             String text = lastUserText(request);
@@ -143,7 +147,7 @@ public final class Gateway {
                 ObjectNode withoutLastTurn = request.deepCopy();
                 ArrayNode messages = (ArrayNode) withoutLastTurn.get("messages");
                 messages.remove(messages.size() - 1);
-                semantic = new SemanticQuery(CacheKeys.of(alias, withoutLastTurn), text);
+                semantic = new SemanticQuery(CacheKeys.of(partition, alias, withoutLastTurn), text);
             }
         }
         return new Call(
@@ -187,7 +191,8 @@ public final class Gateway {
     /** A non-streamed chat completion. */
     public ChatResult chat(Principal caller, ObjectNode request, Function<String, String> headers) {
         Call call = plan(caller, request, headers);
-        try (Limits.Permit permit = limits.admit(caller.keyId(), estimateTokens(request))) {
+        try (Limits.Permit permit = limits.admit(
+                caller.keyId(), TokenEstimate.chat(request, call.settings().defaultMaxTokens()))) {
             if (call.cacheKey() != null) {
                 Optional<String> hit = lookup(call);
                 if (hit.isPresent()) {
@@ -229,7 +234,8 @@ public final class Gateway {
         Call call = plan(caller, request, headers);
         boolean includeUsage =
                 request.path("stream_options").path("include_usage").asBoolean(false);
-        try (Limits.Permit permit = limits.admit(caller.keyId(), estimateTokens(request))) {
+        try (Limits.Permit permit = limits.admit(
+                caller.keyId(), TokenEstimate.chat(request, call.settings().defaultMaxTokens()))) {
             if (call.cacheKey() != null) {
                 Optional<String> hit = lookup(call);
                 if (hit.isPresent()) {
@@ -568,8 +574,26 @@ public final class Gateway {
                         "stream stalled");
                 return true;
             }
+            if (opened && !translator.complete()) {
+                // The provider closed the connection cleanly but never said the answer was over: a
+                // cut-off answer must not reach the client (or the log) as a finished one.
+                sink.error(errorJson("the provider's stream ended before the answer was complete", "upstream_error"));
+                finish(
+                        call,
+                        target,
+                        model,
+                        true,
+                        502,
+                        translator.usage(),
+                        prices.cost(target.model(), translator.usage()),
+                        firstTokenMs,
+                        attempts,
+                        call.cacheKey() == null ? "off" : "miss",
+                        TRUNCATED);
+                return true;
+            }
             if (!opened) {
-                if (!translator.finished()) {
+                if (!translator.complete()) {
                     throw new UpstreamFailure(
                             UpstreamFailure.Kind.STREAM, 502, "the stream ended before any content", null);
                 }
@@ -888,19 +912,6 @@ public final class Gateway {
                 .append('.');
         out.repeat('0', places - fraction.length());
         return out.append(fraction).toString();
-    }
-
-    private static int estimateTokens(ObjectNode request) {
-        int chars = 0;
-        for (JsonNode message : request.path("messages")) {
-            JsonNode content = message.get("content");
-            chars += content == null
-                    ? 0
-                    : content.isString()
-                            ? content.asString().length()
-                            : content.toString().length();
-        }
-        return chars / 4 + request.path("max_tokens").asInt(0);
     }
 
     private static int estimateText(JsonNode input) {

@@ -41,7 +41,7 @@ public final class Foundation implements AutoCloseable {
             this.metrics = opened.register(new Metrics());
             this.database = opened.register(Database.open(config.database(), "orchestra-db"));
             database.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics.registry()));
-            int applied = database.migrateUnlessAt(Schema.LATEST);
+            int applied = database.migrateUnlessApplied(Schema.VERSIONS);
             LOG.info(
                     "database {} ({}) migrated, {} migrations applied",
                     database.kind().wire(),

@@ -1,6 +1,7 @@
 package io.orchestra.core.error;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A failure that maps to one RFC 9457 problem response. Thrown anywhere below the HTTP layer; the
@@ -11,13 +12,21 @@ public class ProblemException extends RuntimeException {
     private final String type;
     private final String title;
     private final List<String> errors;
+    private final Map<String, String> headers;
 
-    public ProblemException(int status, String type, String title, String detail, List<String> errors) {
+    /** With response headers, such as a 429's {@code Retry-After}. */
+    public ProblemException(
+            int status, String type, String title, String detail, List<String> errors, Map<String, String> headers) {
         super(detail);
         this.status = status;
         this.type = type;
         this.title = title;
         this.errors = errors == null ? List.of() : List.copyOf(errors);
+        this.headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    public ProblemException(int status, String type, String title, String detail, List<String> errors) {
+        this(status, type, title, detail, errors, Map.of());
     }
 
     public ProblemException(int status, String type, String title, String detail) {
@@ -44,6 +53,11 @@ public class ProblemException extends RuntimeException {
     /** Individual problems when several were found at once (validation). */
     public List<String> errors() {
         return errors;
+    }
+
+    /** Headers the response carries along with the problem. */
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public static ProblemException badRequest(String detail) {
@@ -76,6 +90,11 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException tooManyRequests(String detail) {
         return new ProblemException(429, "rate-limited", "Too many requests", detail);
+    }
+
+    /** A 429 with {@code Retry-After} and whatever else tells the client when to come back. */
+    public static ProblemException tooManyRequests(String detail, Map<String, String> headers) {
+        return new ProblemException(429, "rate-limited", "Too many requests", detail, List.of(), headers);
     }
 
     public static ProblemException unavailable(String detail) {

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -93,26 +95,35 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * As {@link #migrate()}, but when the last migration recorded is {@code latestVersion} and succeeded, one query
-     * replaces Flyway's classpath scan and validation (most of a restart's cost). Returns how many were applied.
+     * As {@link #migrate()}, but when exactly {@code versions} are recorded as applied and succeeded, one query
+     * replaces Flyway's classpath scan and validation (most of a restart's cost). A set, not the newest version:
+     * modules number their migrations in their own ranges, so a new migration can sort below the newest one.
+     * Returns how many were applied.
      */
-    public int migrateUnlessAt(String latestVersion) {
-        if (latestVersion.equals(lastAppliedVersion())) {
+    public int migrateUnlessApplied(Set<String> versions) {
+        if (versions.equals(appliedVersions())) {
             migrated = true;
             return 0;
         }
         return migrate();
     }
 
-    /** The version of the last migration recorded if it succeeded; null on a new database or after a failure. */
-    private String lastAppliedVersion() {
+    /** The versions recorded as applied; empty on a new database, null when any recorded migration failed. */
+    private Set<String> appliedVersions() {
+        Set<String> applied = new HashSet<>();
         try (Connection connection = dataSource.getConnection();
-                var statement = connection.prepareStatement("SELECT version, success FROM flyway_schema_history"
-                        + " WHERE version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1");
+                var statement = connection.prepareStatement(
+                        "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL");
                 var rows = statement.executeQuery()) {
-            return rows.next() && rows.getBoolean(2) ? rows.getString(1) : null;
+            while (rows.next()) {
+                if (!rows.getBoolean(2)) {
+                    return null;
+                }
+                applied.add(rows.getString(1));
+            }
+            return applied;
         } catch (SQLException noHistoryYet) {
-            return null;
+            return Set.of();
         }
     }
 
@@ -130,6 +141,8 @@ public final class Database implements AutoCloseable {
         return Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                // Each module numbers within its own range, so a module's new migration may sort below another's.
+                .outOfOrder(true)
                 .loggers("slf4j")
                 .load();
     }

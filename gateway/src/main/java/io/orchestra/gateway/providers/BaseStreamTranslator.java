@@ -5,6 +5,10 @@ public abstract class BaseStreamTranslator implements StreamTranslator {
     protected boolean finished;
     protected boolean sentContent;
     protected TokenUsage usage = TokenUsage.NONE;
+    // The chunk head the answer's chunks carry, for the chunks the gateway adds (usage).
+    protected String id;
+    protected long created;
+    protected String model;
 
     @Override
     public boolean finished() {

@@ -18,6 +18,14 @@ public interface StreamTranslator {
     /** Whether the provider signalled the end of the stream. */
     boolean finished();
 
+    /**
+     * Whether the answer is whole: the provider sent its end event, or (for formats whose end marker
+     * is only a courtesy) every choice has a finish reason. A stream that closes before this is cut off.
+     */
+    default boolean complete() {
+        return finished();
+    }
+
     /** Usage reported so far (complete once {@link #finished()}). */
     TokenUsage usage();
 

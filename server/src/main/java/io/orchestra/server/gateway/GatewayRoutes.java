@@ -24,6 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class GatewayRoutes implements RouteGroup {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LINE_DATA = "\ndata: ".getBytes(StandardCharsets.UTF_8);
     static final String PERSONA_PREFIX = "persona:";
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 
@@ -143,8 +144,17 @@ public final class GatewayRoutes implements RouteGroup {
         @Override
         public void buffer(String json) {
             try {
-                out.write(DATA);
-                out.write(json.getBytes(StandardCharsets.UTF_8));
+                if (json.indexOf('\n') < 0) {
+                    out.write(DATA);
+                    out.write(json.getBytes(StandardCharsets.UTF_8));
+                } else {
+                    // JSON a provider wrote over several lines: one data line each, or the event would end early.
+                    String[] lines = json.split("\n", -1);
+                    for (int i = 0; i < lines.length; i++) {
+                        out.write(i == 0 ? DATA : LINE_DATA);
+                        out.write(lines[i].getBytes(StandardCharsets.UTF_8));
+                    }
+                }
                 out.write(END);
                 buffered = true;
             } catch (IOException e) {
@@ -165,9 +175,15 @@ public final class GatewayRoutes implements RouteGroup {
             }
         }
 
+        /** The error event, then the end of the response without {@code [DONE]}: the answer is not complete. */
         @Override
         public void error(String json) {
-            chunk(json);
+            buffer(json);
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("client went away", e);
+            }
         }
 
         @Override

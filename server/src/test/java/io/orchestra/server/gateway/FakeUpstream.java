@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  * A fake LLM provider on a random port that answers like the real APIs (OpenAI under /openai,
  * Anthropic under /anthropic), with realistic bodies, streams and errors. The requested model name
  * picks the behaviour: {@code fail-500}, {@code fail-429}, {@code fail-400}, {@code slow},
- * {@code stall}, {@code stream-error}, {@code tools}, {@code flaky-N} (fails N times, then works);
+ * {@code stall}, {@code stream-error}, {@code tools}, {@code flaky-N} (fails N times, then works),
+ * {@code sized} (usage grows with the prompt);
  * anything else answers normally.
  */
 public final class FakeUpstream implements AutoCloseable {
@@ -190,8 +191,10 @@ public final class FakeUpstream implements AutoCloseable {
                                     + model + "\",\"choices\":[{\"index\":0,\"message\":" + message
                                     + ",\"logprobs\":null,\"finish_reason\":\""
                                     + (model.equals("tools") ? "tool_calls" : "stop")
-                                    + "\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":8,"
-                                    + "\"total_tokens\":20,\"prompt_tokens_details\":{\"cached_tokens\":2,\"audio_tokens\":0},\"completion_tokens_details\":"
+                                    + "\"}],\"usage\":{\"prompt_tokens\":" + promptTokens(model, body)
+                                    + ",\"completion_tokens\":8,"
+                                    + "\"total_tokens\":" + (promptTokens(model, body) + 8)
+                                    + ",\"prompt_tokens_details\":{\"cached_tokens\":2,\"audio_tokens\":0},\"completion_tokens_details\":"
                                     + "{\"reasoning_tokens\":3,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
                                     + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_fake\"}");
             return;
@@ -224,6 +227,18 @@ public final class FakeUpstream implements AutoCloseable {
         for (String event : stream1.split("(?<=\n\n)")) {
             write(out, event);
         }
+    }
+
+    /** The {@code sized} model reports a prompt of four characters a token, as long prompts really cost; others 12. */
+    private static int promptTokens(String model, JsonNode body) {
+        if (!model.equals("sized")) {
+            return 12;
+        }
+        int chars = 0;
+        for (JsonNode message : body.path("messages")) {
+            chars += message.path("content").asString("").length();
+        }
+        return chars / 4;
     }
 
     /**
