@@ -5,7 +5,7 @@ package io.orchestra.server;
  * of Flyway's classpath scan; {@code SchemaTest} fails when a migration is added without raising it.
  */
 public final class Schema {
-    public static final String LATEST = "36";
+    public static final String LATEST = "37";
 
     private Schema() {}
 }
