@@ -93,7 +93,7 @@ public final class DocumentSearch {
     }
 
     /** The query's words for the keyword index: letters and digits, three or more, no common function words. */
-    static List<String> words(String query) {
+    public static List<String> words(String query) {
         Set<String> out = new LinkedHashSet<>();
         for (String word : query.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
             if (word.length() >= 3 && !STOP.contains(word) && out.size() < 16) {
