@@ -12,7 +12,8 @@ public final class Schema {
             "10", // gateway
             "20", "21", "22", "23", "25", // memory
             "30", "31", "32", "33", "34", "35", // agents
-            "36"); // memory (facts in time, numbered after the agents range)
+            "36", // memory (facts in time, numbered after the agents range)
+            "37"); // core (key expiry and allowed models, numbered after the others)
 
     private Schema() {}
 }

@@ -8,6 +8,7 @@ import io.orchestra.core.json.Json;
 import io.orchestra.gateway.ChatResult;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
+import io.orchestra.server.auth.ModelAccess;
 import io.orchestra.server.http.Bodies;
 import io.orchestra.server.http.Requests;
 import io.orchestra.server.http.RouteGroup;
@@ -30,10 +31,12 @@ public final class GatewayRoutes implements RouteGroup {
 
     private final Gateway gateway;
     private final PersonaChat personas;
+    private final ModelAccess access;
 
-    public GatewayRoutes(Gateway gateway, PersonaChat personas) {
+    public GatewayRoutes(Gateway gateway, PersonaChat personas, ModelAccess access) {
         this.gateway = gateway;
         this.personas = personas;
+        this.access = access;
     }
 
     @Override
@@ -54,6 +57,7 @@ public final class GatewayRoutes implements RouteGroup {
     private void chat(Context ctx) {
         ObjectNode request = object(ctx);
         String model = request.path("model").asString("");
+        access.require(Requests.principal(ctx), model);
         if (model.startsWith(PERSONA_PREFIX)) {
             personaChat(ctx, model.substring(PERSONA_PREFIX.length()), request);
             return;
@@ -92,7 +96,9 @@ public final class GatewayRoutes implements RouteGroup {
     }
 
     private void embeddings(Context ctx) {
-        ChatResult result = gateway.embeddings(Requests.principal(ctx), object(ctx), name -> ctx.header(name));
+        ObjectNode request = object(ctx);
+        access.require(Requests.principal(ctx), request.path("model").asString(""));
+        ChatResult result = gateway.embeddings(Requests.principal(ctx), request, name -> ctx.header(name));
         result.headers().forEach(ctx::header);
         ctx.contentType("application/json").result(Json.writeBytes(result.body()));
     }
@@ -101,7 +107,7 @@ public final class GatewayRoutes implements RouteGroup {
         ObjectNode body = Json.object();
         body.put("object", "list");
         ArrayNode data = body.putArray("data");
-        for (String alias : gateway.models()) {
+        for (String alias : access.visible(Requests.principal(ctx), gateway.models())) {
             ObjectNode model = data.addObject();
             model.put("id", alias);
             model.put("object", "model");
