@@ -10,6 +10,7 @@ import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
 import io.orchestra.gateway.routing.Router;
 import io.orchestra.server.http.Bodies;
+import io.orchestra.server.http.ClientGone;
 import io.orchestra.server.http.Requests;
 import io.orchestra.server.http.RouteGroup;
 import java.io.IOException;
@@ -174,7 +175,7 @@ public final class GatewayRoutes implements RouteGroup {
                 out.write(END);
                 buffered = true;
             } catch (IOException e) {
-                throw new UncheckedIOException("client went away", e);
+                throw new ClientGone(e);
             }
         }
 
@@ -187,7 +188,7 @@ public final class GatewayRoutes implements RouteGroup {
                 out.flush();
                 buffered = false;
             } catch (IOException e) {
-                throw new UncheckedIOException("client went away", e);
+                throw new ClientGone(e);
             }
         }
 
@@ -210,7 +211,7 @@ public final class GatewayRoutes implements RouteGroup {
                 // gateway's bookkeeping (usage, cache store) runs.
                 out.close();
             } catch (IOException e) {
-                throw new UncheckedIOException("client went away", e);
+                throw new ClientGone(e);
             }
         }
     }
