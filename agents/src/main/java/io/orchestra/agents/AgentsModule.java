@@ -133,7 +133,7 @@ public final class AgentsModule implements AutoCloseable {
         }
     }
 
-    /** A persona names a route alias, or {@code provider/model} of a configured provider, as the gateway resolves it. */
+    /** A persona names a route alias, or a {@code provider/model} the gateway offers, as the gateway resolves it. */
     private static PersonaCheck.Models servedModels(Gateway gateway) {
         return new PersonaCheck.Models() {
             @Override
@@ -143,9 +143,7 @@ public final class AgentsModule implements AutoCloseable {
 
             @Override
             public boolean serves(String model) {
-                int slash = model.indexOf('/');
-                return gateway.models().contains(model)
-                        || (slash > 0 && gateway.config().current().providers().containsKey(model.substring(0, slash)));
+                return gateway.models().contains(model);
             }
         };
     }

@@ -164,14 +164,15 @@ class PersonaRoutesTest {
         assertThat(errors).containsOnlyKeys("model", "tools", "memory.read_from");
         assertThat(errors.get("model").getFirst())
                 .startsWith("'gpt-9-turbo' is not a model this server serves")
-                .contains("default");
+                .endsWith("default, openai/gpt-4o-mini");
         assertThat(errors.get("tools")).hasSize(2);
         assertThat(errors.get("tools").get(0)).startsWith("'memory.telepathy' matches no tool; known: memory.*");
         assertThat(errors.get("tools").get(1)).startsWith("'mcp:nowhere.*' matches no tool");
         assertThat(errors.get("memory.read_from")).containsExactly("there is no persona 'ghost'");
         assertThat(server.get("/api/personas/dangling", alice).statusCode()).isEqualTo(404);
 
-        // The same checks hold for an update, and a provider/model of a configured provider is served.
+        // The same checks hold for an update, and a provider/model the gateway offers is served (one it
+        // does not offer, even on a configured provider, is refused as the gateway would refuse it).
         assertThat(server.post("/api/personas", alice, definition("checked", "ok"))
                         .statusCode())
                 .isEqualTo(201);
@@ -180,10 +181,15 @@ class PersonaRoutesTest {
                 alice,
                 definition("checked", "ok").replace("\"model\":\"default\"", "\"model\":\"nowhere/gpt-4o\""));
         assertThat(fieldErrors(badUpdate)).containsOnlyKeys("model");
-        HttpResponse<String> direct = put(
+        HttpResponse<String> unoffered = put(
                 "/api/personas/checked",
                 alice,
                 definition("checked", "ok").replace("\"model\":\"default\"", "\"model\":\"openai/gpt-4o\""));
+        assertThat(fieldErrors(unoffered)).containsOnlyKeys("model");
+        HttpResponse<String> direct = put(
+                "/api/personas/checked",
+                alice,
+                definition("checked", "ok").replace("\"model\":\"default\"", "\"model\":\"openai/gpt-4o-mini\""));
         assertThat(direct.statusCode()).as(direct.body()).isEqualTo(200);
     }
 

@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  * Anthropic under /anthropic), with realistic bodies, streams and errors. The requested model name
  * picks the behaviour: {@code fail-500}, {@code fail-429}, {@code fail-400}, {@code slow},
  * {@code stall}, {@code stream-error}, {@code tools}, {@code flaky-N} (fails N times, then works),
- * {@code sized} (usage grows with the prompt);
+ * {@code sized} (usage grows with the prompt), {@code dated} (answers as a dated snapshot, as OpenAI does);
  * anything else answers normally.
  */
 public final class FakeUpstream implements AutoCloseable {
@@ -188,7 +188,8 @@ public final class FakeUpstream implements AutoCloseable {
             ctx.contentType("application/json")
                     .result(
                             "{\"id\":\"chatcmpl-fake1\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\""
-                                    + model + "\",\"choices\":[{\"index\":0,\"message\":" + message
+                                    + (model.equals("dated") ? "dated-2026-12-03" : model)
+                                    + "\",\"choices\":[{\"index\":0,\"message\":" + message
                                     + ",\"logprobs\":null,\"finish_reason\":\""
                                     + (model.equals("tools") ? "tool_calls" : "stop")
                                     + "\"}],\"usage\":{\"prompt_tokens\":" + promptTokens(model, body)

@@ -176,6 +176,14 @@ class SharedSemanticCacheTest {
                 assertThat(upstream.calls(MODEL)).isEqualTo(9);
                 assertThat(b.get("/metrics", null).body())
                         .contains("orchestra_gateway_cache_total{result=\"semantic_hit\"} 4.0");
+
+                // Another owner on the other replica: what this owner cached in Redis is not theirs.
+                String bob = a.createKey("bob", "member", "bob-" + UUID.randomUUID());
+                assertThat(cache(post(b, bob, chat("cached", system, "What's the capital city of France?", false))))
+                        .isEqualTo("miss");
+                assertThat(cache(post(b, bob, chat("cached", system, "What is the capital of France?", false))))
+                        .isEqualTo("hit"); // bob's own answer, just stored
+                assertThat(upstream.calls(MODEL)).isEqualTo(10);
             }
         }
     }

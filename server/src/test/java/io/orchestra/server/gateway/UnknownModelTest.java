@@ -91,6 +91,27 @@ class UnknownModelTest {
     }
 
     @Test
+    void metricLabelsNameTheConfiguredModelNotTheOneTheProviderReported() {
+        try (FakeUpstream upstream = new FakeUpstream();
+                TestServer server =
+                        TestServer.start(TestServer.Storage.SQLITE, Map.of(), """
+                        gateway:
+                          providers:
+                            openai: { kind: openai, base_url: "%s/openai/v1", api_key: "sk-test" }
+                          routes:
+                            - { alias: snap, targets: [ { provider: openai, model: dated } ] }
+                        """.formatted(upstream.baseUrl()))) {
+            String key = server.createKey("app", "member", "app");
+            HttpResponse<String> answer = server.post("/v1/chat/completions", key, chat("snap", false));
+            assertThat(Json.tree(answer.body()).path("model").asString()).isEqualTo("dated-2026-12-03");
+            Set<String> series = series(server);
+            assertThat(series)
+                    .anyMatch(s -> s.startsWith("orchestra_gateway_requests_total{") && s.contains("model=\"dated\""));
+            assertThat(series).noneMatch(s -> s.contains("dated-2026-12-03"));
+        }
+    }
+
+    @Test
     void retrievesOneModelByIdSlashesIncluded() {
         try (GatewayFixture fixture = new GatewayFixture(TestServer.Storage.SQLITE, Map.of())) {
             TestServer server = fixture.server;
