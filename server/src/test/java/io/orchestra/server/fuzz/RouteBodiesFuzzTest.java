@@ -43,6 +43,7 @@ class RouteBodiesFuzzTest {
                 new String[] {"POST", "/api/personas"},
                 new String[] {"PUT", "/api/personas/fuzz-persona"},
                 new String[] {"POST", "/api/memory/memories"},
+                new String[] {"PATCH", "/api/memory/memories/mem_fuzz"},
                 new String[] {"POST", "/api/memory/graph/entities/delete"},
                 new String[] {"POST", "/api/memory/graph/observations/delete"},
                 new String[] {"POST", "/api/memory/graph/relations/delete"},
@@ -61,7 +62,7 @@ class RouteBodiesFuzzTest {
 
     @Provide
     Arbitrary<Integer> routes() {
-        return Arbitraries.integers().between(0, 13);
+        return Arbitraries.integers().between(0, routes.size() - 1);
     }
 
     @Provide
