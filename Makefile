@@ -7,7 +7,7 @@ JAR := server/target/orchestra.jar
 AOT := server/target/orchestra.aot
 SOURCES := $(shell find core gateway memory agents server -path '*/src/main/*' -type f 2>/dev/null) $(wildcard pom.xml */pom.xml)
 
-.PHONY: start test iac-test format build doctor bench dist compose-up clean check-jdk
+.PHONY: start test fuzz iac-test format build doctor bench dist compose-up clean check-jdk
 
 check-jdk:
 	@if [ -z "$(JAVA_HOME)" ]; then echo "error: no JDK 21 or newer found. Install one (e.g. Temurin 21+) and set JAVA_HOME." >&2; exit 1; fi
@@ -34,6 +34,13 @@ test: check-jdk ## Run the whole test suite (provisions what it needs; see bin/t
 	@status=0; ./mvnw -B package || status=$$?; \
 	if [ $$status = 0 ]; then bin/make-dist >/dev/null && bin/check-dist || status=$$?; fi; \
 	"$(JAVA_HOME)/bin/java" bin/TestSummary.java .; exit $$status
+
+# The fuzz properties of `make test` with many more tries (same fixed seed, so a run is reproducible). An input
+# that fails is written to server/target/fuzz-crashes/<target>/: copy it into server/src/test/resources/fuzz/<target>/
+# so every later run replays it.
+FUZZ_TRIES ?= 20000
+fuzz: check-jdk ## Run the fuzz harness longer (FUZZ_TRIES per property, default 20000).
+	$(MVN) -pl server -am test -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=$(FUZZ_TRIES)
 
 iac-test: check-jdk ## Run the Pulumi program's tests alone (mock engine, no cloud); `make test` runs them too.
 	./mvnw -B -pl infra test

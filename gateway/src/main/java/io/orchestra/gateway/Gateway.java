@@ -13,6 +13,7 @@ import io.orchestra.gateway.cache.StreamReplay;
 import io.orchestra.gateway.config.GatewayConfig;
 import io.orchestra.gateway.config.RouteConfig;
 import io.orchestra.gateway.config.Target;
+import io.orchestra.gateway.providers.MalformedAnswer;
 import io.orchestra.gateway.providers.Provider;
 import io.orchestra.gateway.providers.ProviderSettings;
 import io.orchestra.gateway.providers.Providers;
@@ -398,8 +399,14 @@ public final class Gateway {
             throw new UpstreamFailure(
                     UpstreamFailure.Kind.STATUS, 502, "the provider answered with invalid JSON", null);
         }
-        ObjectNode completion = provider.chatResponse(parsed, target.model());
-        TokenUsage tokens = provider.usage(parsed);
+        ObjectNode completion;
+        TokenUsage tokens;
+        try {
+            completion = provider.chatResponse(parsed, target.model());
+            tokens = provider.usage(parsed);
+        } catch (MalformedAnswer e) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.STATUS, 502, e.getMessage(), null);
+        }
         double cost = prices.cost(target.model(), tokens);
         String model = completion.path("model").asString(target.model());
         // A passthrough provider answers in OpenAI's shape already: its bytes go out unchanged.
@@ -796,9 +803,19 @@ public final class Gateway {
                                 RetryPolicy.parseRetryAfter(reply.retryAfter()));
                     }
                     breakers.success(target.key());
-                    JsonNode parsed = Json.tree(body);
-                    float[][] vectors = provider.embeddings(parsed);
-                    int tokens = provider.embeddingTokens(parsed);
+                    float[][] vectors;
+                    int tokens;
+                    try {
+                        JsonNode parsed = Json.tree(body);
+                        vectors = provider.embeddings(parsed);
+                        tokens = provider.embeddingTokens(parsed);
+                    } catch (JacksonException | MalformedAnswer e) {
+                        throw new UpstreamFailure(
+                                UpstreamFailure.Kind.STATUS,
+                                502,
+                                "the provider answered with embeddings it cannot read",
+                                null);
+                    }
                     if (tokens == 0) {
                         tokens = estimateText(input);
                     }

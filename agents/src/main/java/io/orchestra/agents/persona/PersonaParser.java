@@ -100,7 +100,7 @@ public final class PersonaParser {
                 int max = 5;
                 JsonNode mr = s.get("max_results");
                 if (mr != null && !mr.isNull()) {
-                    if (!mr.isIntegralNumber() || mr.asInt() < 1 || mr.asInt() > 50) {
+                    if (!mr.isIntegralNumber() || !mr.canConvertToInt() || mr.asInt() < 1 || mr.asInt() > 50) {
                         v.add("search.max_results: a whole number from 1 to 50");
                     } else {
                         max = mr.asInt();

@@ -10,12 +10,13 @@ import java.util.Set;
 
 /** The registry: one line per provider folder. */
 public final class Providers {
+    // Guarded: what a provider answers is untrusted input, read only through the gateway's typed errors.
     private static final Map<String, Provider> BY_KIND = Map.of(
-            "openai", new OpenAiProvider("openai"),
-            "openai_compatible", new OpenAiProvider("openai_compatible"),
-            "anthropic", new AnthropicProvider(),
-            "gemini", new GeminiProvider(),
-            "ollama", new OllamaProvider());
+            "openai", new GuardedProvider(new OpenAiProvider("openai")),
+            "openai_compatible", new GuardedProvider(new OpenAiProvider("openai_compatible")),
+            "anthropic", new GuardedProvider(new AnthropicProvider()),
+            "gemini", new GuardedProvider(new GeminiProvider()),
+            "ollama", new GuardedProvider(new OllamaProvider()));
 
     private Providers() {}
 

@@ -72,17 +72,19 @@ public final class GraphFiles {
                 note(problems, "line " + lines + ": not a valid JSON entity or relation");
             }
             if (entities.size() >= BATCH) {
-                int[] counts = flushEntities(owner, entities);
+                int[] counts = flushEntities(owner, entities, problems);
                 created += counts[0];
                 observations += counts[1];
+                skipped += counts[2];
             }
             if (lines % BATCH == 0) {
                 progress.accept(lines);
             }
         }
-        int[] counts = flushEntities(owner, entities);
+        int[] counts = flushEntities(owner, entities, problems);
         created += counts[0];
         observations += counts[1];
+        skipped += counts[2];
         int relationsCreated = 0;
         for (int from = 0; from < relations.size(); from += BATCH) {
             List<Relation> batch = relations.subList(from, Math.min(relations.size(), from + BATCH));
@@ -107,10 +109,37 @@ public final class GraphFiles {
         return new ImportResult(created, observations, relationsCreated, skipped, problems);
     }
 
-    private int[] flushEntities(String owner, List<Entity> entities) {
+    /** Creates a batch: created, observations added, entities skipped. */
+    private int[] flushEntities(String owner, List<Entity> entities, List<String> problems) {
         if (entities.isEmpty()) {
-            return new int[] {0, 0};
+            return new int[] {0, 0, 0};
         }
+        try {
+            int[] counts = createEntities(owner, entities);
+            return new int[] {counts[0], counts[1], 0};
+        } catch (GraphException e) {
+            // One entity without a name or type must not sink the batch: fall back to one at a time.
+            int[] total = {0, 0, 0};
+            for (Entity entity : List.copyOf(entities)) {
+                try {
+                    int[] counts = createEntities(owner, new ArrayList<>(List.of(entity)));
+                    total[0] += counts[0];
+                    total[1] += counts[1];
+                } catch (GraphException single) {
+                    total[2]++;
+                    String name = String.valueOf(entity.name());
+                    note(
+                            problems,
+                            "entity '" + (name.length() > 100 ? name.substring(0, 100) + "..." : name) + "': "
+                                    + single.getMessage());
+                }
+            }
+            entities.clear();
+            return total;
+        }
+    }
+
+    private int[] createEntities(String owner, List<Entity> entities) {
         List<Entity> created = graph.createEntities(owner, entities);
         int observations =
                 created.stream().mapToInt(e -> e.observations().size()).sum();

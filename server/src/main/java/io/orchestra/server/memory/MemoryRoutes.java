@@ -220,12 +220,23 @@ public final class MemoryRoutes implements RouteGroup {
                     Requests.pathId(ctx, "id"),
                     optionalText(body, "text"),
                     body.has("tags") ? GraphArguments.strings(body.path("tags")) : null,
-                    body.has("importance") ? body.path("importance").asDouble() : null)));
+                    optionalNumber(body, "importance"))));
         });
     }
 
     private static String optionalText(JsonNode body, String field) {
         return body.path(field).isString() ? body.path(field).asString() : null;
+    }
+
+    private static Double optionalNumber(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw ProblemException.badRequest("'" + field + "' must be a number");
+        }
+        return value.asDouble();
     }
 
     private static java.time.Instant instant(Context ctx, String name) {
