@@ -1,6 +1,8 @@
 package io.orchestra.core.error;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A failure that maps to one RFC 9457 problem response. Thrown anywhere below the HTTP layer; the
@@ -11,6 +13,7 @@ public class ProblemException extends RuntimeException {
     private final String type;
     private final String title;
     private final List<String> errors;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ProblemException(int status, String type, String title, String detail, List<String> errors) {
         super(detail);
@@ -39,6 +42,17 @@ public class ProblemException extends RuntimeException {
 
     public String detail() {
         return getMessage();
+    }
+
+    /** Response headers that belong to this answer (Retry-After on a 429). */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** Adds a response header; for use where the problem is made, before it is thrown. */
+    public ProblemException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     /** Individual problems when several were found at once (validation). */

@@ -17,6 +17,7 @@ public final class Problems {
 
     public static void write(Context ctx, ProblemException problem) {
         ctx.status(problem.status());
+        problem.headers().forEach(ctx::header);
         if (ctx.path().startsWith("/v1/")) {
             ctx.contentType("application/json").result(Json.write(openAi(ctx, problem)));
         } else {
