@@ -25,6 +25,7 @@ import io.orchestra.gateway.routing.Upstream;
 import io.orchestra.gateway.routing.UpstreamFailure;
 import io.orchestra.gateway.usage.Limits;
 import io.orchestra.gateway.usage.PriceTable;
+import io.orchestra.gateway.usage.TokenEstimate;
 import io.orchestra.gateway.usage.UsageRecorder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +121,8 @@ public final class Gateway {
                 .orElse(false);
         int ttl = route.cacheTtlSeconds() >= 0 ? route.cacheTtlSeconds() : settings.cacheTtlSeconds();
         boolean cacheable = settings.cacheEnabled() && ttl > 0 && !noCache;
-        String key = cacheable ? CacheKeys.of(alias, request) : null;
+        String partition = CacheKeys.partition(route.cacheScope(), caller);
+        String key = cacheable ? CacheKeys.of(partition, alias, request) : null;
         SemanticQuery semantic = null;
         if (cacheable && settings.semanticThreshold() > 0 && !request.has("tools")) {
             String text = lastUserText(request);
@@ -128,7 +130,7 @@ public final class Gateway {
                 ObjectNode withoutLastTurn = request.deepCopy();
                 ArrayNode messages = (ArrayNode) withoutLastTurn.get("messages");
                 messages.remove(messages.size() - 1);
-                semantic = new SemanticQuery(CacheKeys.of(alias, withoutLastTurn), text);
+                semantic = new SemanticQuery(CacheKeys.of(partition, alias, withoutLastTurn), text);
             }
         }
         return new Call(
@@ -174,7 +176,8 @@ public final class Gateway {
     /** A non-streamed chat completion. */
     public ChatResult chat(Principal caller, ObjectNode request, Function<String, String> headers) {
         Call call = plan(caller, request, headers);
-        try (Limits.Permit permit = limits.admit(caller.keyId(), estimateTokens(request))) {
+        try (Limits.Permit permit = limits.admit(
+                caller.keyId(), TokenEstimate.chat(request, call.settings().defaultMaxTokens()))) {
             if (call.cacheKey() != null) {
                 Lookup hit = lookup(call);
                 if (hit != null) {
@@ -201,7 +204,8 @@ public final class Gateway {
         Call call = plan(caller, request, headers);
         boolean includeUsage =
                 request.path("stream_options").path("include_usage").asBoolean(false);
-        try (Limits.Permit permit = limits.admit(caller.keyId(), estimateTokens(request))) {
+        try (Limits.Permit permit = limits.admit(
+                caller.keyId(), TokenEstimate.chat(request, call.settings().defaultMaxTokens()))) {
             if (call.cacheKey() != null) {
                 Lookup hit = lookup(call);
                 if (hit != null) {
@@ -253,7 +257,7 @@ public final class Gateway {
                 outcome.attempts(),
                 call.missStatus(),
                 problem.getMessage());
-        return problem;
+        return problem.withHeader(LOG_ID_HEADER, call.id());
     }
 
     /** A cache hit: the stored completion and which cache had it. */
@@ -543,19 +547,6 @@ public final class Gateway {
                 .append('.');
         out.repeat('0', places - fraction.length());
         return out.append(fraction).toString();
-    }
-
-    private static int estimateTokens(ObjectNode request) {
-        int chars = 0;
-        for (JsonNode message : request.path("messages")) {
-            JsonNode content = message.get("content");
-            chars += content == null
-                    ? 0
-                    : content.isString()
-                            ? content.asString().length()
-                            : content.toString().length();
-        }
-        return chars / 4 + request.path("max_tokens").asInt(0);
     }
 
     private static int estimateText(JsonNode input) {

@@ -98,7 +98,8 @@ public final class GatewayConfigSource implements AutoCloseable {
                 base.cacheEnabled(),
                 base.cacheTtlSeconds(),
                 base.cacheMaxEntries(),
-                base.semanticThreshold());
+                base.semanticThreshold(),
+                base.defaultMaxTokens());
     }
 
     private List<RouteConfig> storedRoutes(GatewayConfig base) {

@@ -47,8 +47,10 @@ final class RequestValidator {
         number(request, "top_p", 0, 1);
         if (request.has("n")
                 && (!request.get("n").isIntegralNumber()
-                        || request.get("n").asInt() < 1
-                        || request.get("n").asInt() > 128)) {
+                        // canConvertToInt first: asInt() on 10^12 throws instead of answering.
+                        || !request.get("n").canConvertToInt()
+                        || request.get("n").intValue() < 1
+                        || request.get("n").intValue() > 128)) {
             throw invalid("'n' must be a whole number from 1 to 128", "n");
         }
         if (request.has("stream") && !request.get("stream").isBoolean()) {

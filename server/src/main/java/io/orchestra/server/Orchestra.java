@@ -105,8 +105,8 @@ public final class Orchestra implements AutoCloseable {
                 memory.graph(),
                 memory.search(),
                 memory.memories(),
-                keys,
-                config.mcp().allowedOrigins());
+                config.mcp().allowedOrigins(),
+                config.maxBodyBytes());
         closer.register(mcp::close);
         health.addComponent("vector_search", () -> HealthService.Component.up(memory.describe()));
         health.addWarming(memory::warming);

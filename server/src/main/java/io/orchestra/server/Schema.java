@@ -11,7 +11,8 @@ public final class Schema {
             "1", "2", // core
             "10", // gateway
             "20", "21", "22", "23", "25", // memory
-            "30", "31", "32", "33", "34", "35"); // agents
+            "30", "31", "32", "33", "34", "35", // agents
+            "36"); // memory (facts in time, numbered after the agents range)
 
     private Schema() {}
 }

@@ -3,6 +3,7 @@ package io.orchestra.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orchestra.core.json.Json;
+import io.orchestra.server.http.ErrorShape;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -17,9 +18,11 @@ import tools.jackson.databind.JsonNode;
 /** Malformed requests across the foundation's routes: each gets a 4xx problem+json, never a 500. */
 class BadInputTest {
     private static final String ADMIN = TestServer.ADMIN_KEY;
-    private static final int BODY_LIMIT = 4096;
+    // Large enough for 100,000 levels of nesting, so the depth check answers rather than the size limit.
+    private static final int BODY_LIMIT = 256 * 1024;
     static TestServer server;
     static String member;
+    static String memberId;
 
     @BeforeAll
     static void start() {
@@ -27,6 +30,7 @@ class BadInputTest {
                 TestServer.Storage.SQLITE, Map.of("orchestra.http.max-body-bytes", Integer.toString(BODY_LIMIT)));
         HttpResponse<String> created = server.post("/api/keys", ADMIN, "{\"name\":\"member\",\"role\":\"member\"}");
         member = Json.tree(created.body()).get("secret").asString();
+        memberId = Json.tree(created.body()).path("key").path("id").asString();
     }
 
     @AfterAll
@@ -156,5 +160,100 @@ class BadInputTest {
         assertThat(problem.get("request_id").asString())
                 .isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    /** Every route that reads a JSON body, with a path that exists so the body is what gets judged. */
+    static Stream<Arguments> jsonRoutes() {
+        return Stream.of(
+                Arguments.of("POST", "/api/keys"),
+                Arguments.of("PUT", "/api/keys/{member}/limits"),
+                Arguments.of("PUT", "/api/routes/some-alias"),
+                Arguments.of("POST", "/api/chat"),
+                Arguments.of("POST", "/api/teams/runs"),
+                Arguments.of("POST", "/api/personas"),
+                Arguments.of("PUT", "/api/personas/some-persona"),
+                Arguments.of("POST", "/api/memory/graph/entities"),
+                Arguments.of("POST", "/api/memory/graph/relations"),
+                Arguments.of("POST", "/api/memory/graph/observations"),
+                Arguments.of("POST", "/api/memory/graph/nodes"),
+                Arguments.of("POST", "/api/memory/graph/entities/delete"),
+                Arguments.of("POST", "/api/memory/graph/observations/delete"),
+                Arguments.of("POST", "/api/memory/graph/relations/delete"),
+                Arguments.of("POST", "/api/memory/memories"),
+                Arguments.of("PATCH", "/api/memory/memories/mem_missing"),
+                Arguments.of("POST", "/v1/chat/completions"),
+                Arguments.of("POST", "/v1/embeddings"));
+    }
+
+    static String nested(int depth) {
+        return "{\"messages\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("jsonRoutes")
+    void deepNestingIsABadRequestOnEveryJsonRoute(String method, String path) {
+        for (int depth : new int[] {2_000, 100_000}) {
+            JsonNode error = ErrorShape.assertError(path, send(method, path, nested(depth)));
+            assertThat(errorText(path, error)).contains("nest");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("jsonRoutes")
+    void aFiveThousandDigitNumberIsABadRequestOnEveryJsonRoute(String method, String path) {
+        HttpResponse<String> response = send(method, path, "{\"model\":" + "7".repeat(5_000) + "}");
+        JsonNode error = ErrorShape.assertError(path, response);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(errorText(path, error)).contains("number");
+    }
+
+    @org.junit.jupiter.api.Test
+    void anAbsurdChoiceCountIsABadRequest() {
+        HttpResponse<String> response = send(
+                "POST",
+                "/v1/chat/completions",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":1000000000000}");
+        JsonNode error = ErrorShape.assertError("/v1/chat/completions", response);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(error.path("error").path("message").asString()).contains("'n'");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTeamChatWithoutMessagesIsABadRequest() {
+        HttpResponse<String> response = send("POST", "/api/chat", "{\"mode\":\"team\",\"messages\":[]}");
+        JsonNode problem = ErrorShape.assertError("/api/chat", response);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(problem.path("detail").asString()).contains("messages");
+    }
+
+    @ParameterizedTest(name = "filename={0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/", "..", "a/", "dir/../"})
+    void anUploadNamedOnlyBySeparatorsIsStoredUnderAPlainName(String filename) {
+        String boundary = "----orchestra-test";
+        String multipart = "--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"" + filename + "\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n"
+                + "some text " + filename + "\r\n"
+                + "--" + boundary + "--\r\n";
+        HttpResponse<String> response = server.send(server.request("/api/documents", member)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(multipart))
+                .build());
+        assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
+        String stored = Json.tree(response.body()).path("filename").asString();
+        assertThat(stored).isNotBlank().doesNotContain("/").doesNotContain("\\").isNotIn(".", "..");
+    }
+
+    private static String errorText(String path, JsonNode error) {
+        return path.startsWith("/v1/")
+                ? error.path("error").path("message").asString()
+                : error.path("detail").asString();
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body) {
+        return server.send(server.request(path.replace("{member}", memberId), ADMIN)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 }

@@ -20,7 +20,6 @@ import io.orchestra.core.json.Json;
 import io.orchestra.gateway.ChatResult;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
-import io.orchestra.gateway.cache.StreamReplay;
 import io.orchestra.memory.memories.MemoryStore;
 import io.orchestra.memory.memories.Recalled;
 import java.util.LinkedHashMap;
@@ -381,82 +380,59 @@ public final class PersonaChat {
         return new ChatResult(body, out);
     }
 
-    /** A streamed turn; the reply is stored once the stream ends. */
+    /**
+     * A streamed turn. Every model round streams from the provider: text goes to the client as it
+     * arrives, tool calls are assembled from the streamed deltas and run, and the next round streams
+     * the answer. The reply is stored once the stream ends.
+     */
     public void stream(Principal caller, Request request, Function<String, String> headers, StreamSink sink) {
         Turn turn = prepare(caller, request, headers);
-        if (!toolbox.forPersona(turn.persona(), caller.owner()).isEmpty()) {
-            // Tool rounds need whole answers; the final answer is then streamed to the client.
-            try {
-                ChatResult result = finish(caller, turn, complete(caller, turn, headers));
-                sink.open(result.headers());
-                StreamReplay.chunks(result.body(), true).forEach(sink::chunk);
-                sink.done();
-            } catch (RuntimeException e) {
-                runs.finish(turn.meta().runId(), null, e.getMessage());
-                throw e;
-            }
-            return;
-        }
+        String runId = turn.meta().runId();
+        List<Tool> tools = toolbox.forPersona(turn.persona(), caller.owner());
         ObjectNode upstream = turn.upstream();
+        if (!tools.isEmpty()) {
+            ArrayNode declarations = upstream.putArray("tools");
+            Toolbox.declarations(tools).forEach(declarations::add);
+        }
         upstream.put("stream", true);
         upstream.putObject("stream_options").put("include_usage", true);
-        int step = runs.beginStep(
-                turn.meta().runId(),
-                null,
-                "model",
-                turn.persona().model(),
-                turn.persona().id(),
-                null);
-        StreamReplay.Accumulator accumulator = new StreamReplay.Accumulator();
-        // The gateway reports a stream that broke after it began as an error event, not an exception.
-        String[] failure = new String[1];
-        try {
-            gateway.chatStream(caller, upstream, headers, new StreamSink() {
-                @Override
-                public void open(Map<String, String> h) {
-                    Map<String, String> all = new LinkedHashMap<>(h);
-                    all.putAll(turn.meta().headers());
-                    sink.open(all);
+        ArrayNode messages = (ArrayNode) upstream.get("messages");
+        PersonaStream out = new PersonaStream(sink, turn.meta().headers());
+        Usage usage = Usage.NONE;
+        for (int stepNo = 1; stepNo <= maxSteps; stepNo++) {
+            int step = runs.beginStep(
+                    runId, null, "model", turn.persona().model(), turn.persona().id(), null);
+            PersonaStream.Round round = out.round();
+            try {
+                gateway.chatStream(caller, upstream, headers, round);
+            } catch (RuntimeException e) {
+                runs.endStep(runId, step, null, Usage.NONE, e.getMessage());
+                runs.finish(runId, null, e.getMessage());
+                if (!out.opened()) {
+                    throw e; // nothing sent yet: the caller answers with a plain error
                 }
-
-                @Override
-                public void chunk(String json) {
-                    accumulator.add(json);
-                    sink.chunk(json);
-                }
-
-                @Override
-                public void error(String json) {
-                    failure[0] = Json.tree(json).path("error").path("message").asString("the stream failed");
-                    sink.error(json);
-                }
-
-                @Override
-                public void done() {
-                    sink.done();
-                }
-            });
-            if (failure[0] != null) {
-                // A cut-off answer is neither stored in the session nor reported as the run's answer.
-                runs.endStep(turn.meta().runId(), step, null, Usage.NONE, failure[0]);
-                runs.finish(turn.meta().runId(), null, failure[0]);
+                out.fail(e);
                 return;
             }
-            ObjectNode completion = accumulator.completion();
-            String answer = completion
-                    .path("choices")
-                    .path(0)
-                    .path("message")
-                    .path("content")
-                    .asString("");
-            Usage usage = Usage.tokens(completion.path("usage"), 0);
-            runs.endStep(turn.meta().runId(), step, answer, usage, null);
-            store(caller, turn, answer, usage);
-            runs.finish(turn.meta().runId(), answer, null);
-        } catch (RuntimeException e) {
-            runs.endStep(turn.meta().runId(), step, null, Usage.NONE, e.getMessage());
-            runs.finish(turn.meta().runId(), null, e.getMessage());
-            throw e;
+            JsonNode message = round.completion().path("choices").path(0).path("message");
+            usage = usage.plus(round.usage());
+            runs.endStep(runId, step, message.path("content").asString(""), round.usage(), round.error());
+            if (round.error() != null) {
+                runs.finish(runId, null, round.error());
+                return;
+            }
+            JsonNode calls = message.path("tool_calls");
+            if (tools.isEmpty() || !calls.isArray() || calls.isEmpty() || stepNo == maxSteps) {
+                out.finish(round);
+                String answer = out.streamed();
+                store(caller, turn, answer, usage);
+                runs.finish(runId, answer, null);
+                return;
+            }
+            messages.add(message);
+            for (JsonNode call : calls) {
+                messages.add(runTool(turn, tools, call));
+            }
         }
     }
 

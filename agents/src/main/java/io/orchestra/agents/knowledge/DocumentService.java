@@ -62,10 +62,19 @@ public final class DocumentService {
         return maxBytes;
     }
 
+    /**
+     * The last segment of a client's file name, without control characters. Done on the string, not
+     * with Path: {@code Path.of("/").getFileName()} is null and a NUL byte throws.
+     */
+    static String safeName(String filename) {
+        String name = filename == null ? "" : filename.replaceAll("\\p{Cntrl}", "");
+        name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1)
+                .strip();
+        return name.isEmpty() || name.equals(".") || name.equals("..") ? "document" : name;
+    }
+
     public Upload upload(String owner, String personaId, String filename, InputStream content) {
-        String safeName = filename == null || filename.isBlank()
-                ? "document"
-                : Path.of(filename).getFileName().toString();
+        String safeName = safeName(filename);
         if (safeName.length() > 500) {
             throw ProblemException.badRequest("file name is longer than 500 characters");
         }

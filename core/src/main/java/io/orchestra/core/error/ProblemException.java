@@ -13,14 +13,21 @@ public class ProblemException extends RuntimeException {
     private final String type;
     private final String title;
     private final List<String> errors;
-    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, String> headers;
 
-    public ProblemException(int status, String type, String title, String detail, List<String> errors) {
+    /** With response headers, such as a 429's {@code Retry-After}. */
+    public ProblemException(
+            int status, String type, String title, String detail, List<String> errors, Map<String, String> headers) {
         super(detail);
         this.status = status;
         this.type = type;
         this.title = title;
         this.errors = errors == null ? List.of() : List.copyOf(errors);
+        this.headers = headers == null ? new LinkedHashMap<>() : new LinkedHashMap<>(headers);
+    }
+
+    public ProblemException(int status, String type, String title, String detail, List<String> errors) {
+        this(status, type, title, detail, errors, Map.of());
     }
 
     public ProblemException(int status, String type, String title, String detail) {
@@ -44,20 +51,20 @@ public class ProblemException extends RuntimeException {
         return getMessage();
     }
 
-    /** Response headers that belong to this answer (Retry-After on a 429). */
+    /** Individual problems when several were found at once (validation). */
+    public List<String> errors() {
+        return errors;
+    }
+
+    /** Headers the response carries along with the problem. */
     public Map<String, String> headers() {
         return headers;
     }
 
-    /** Adds a response header; for use where the problem is made, before it is thrown. */
+    /** Adds a response header (the request log id, a Retry-After) where the problem is made or recorded. */
     public ProblemException withHeader(String name, String value) {
         headers.put(name, value);
         return this;
-    }
-
-    /** Individual problems when several were found at once (validation). */
-    public List<String> errors() {
-        return errors;
     }
 
     public static ProblemException badRequest(String detail) {
@@ -90,6 +97,11 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException tooManyRequests(String detail) {
         return new ProblemException(429, "rate-limited", "Too many requests", detail);
+    }
+
+    /** A 429 with {@code Retry-After} and whatever else tells the client when to come back. */
+    public static ProblemException tooManyRequests(String detail, Map<String, String> headers) {
+        return new ProblemException(429, "rate-limited", "Too many requests", detail, List.of(), headers);
     }
 
     public static ProblemException unavailable(String detail) {

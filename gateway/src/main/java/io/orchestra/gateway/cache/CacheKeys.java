@@ -1,6 +1,8 @@
 package io.orchestra.gateway.cache;
 
+import io.orchestra.core.auth.Principal;
 import io.orchestra.core.json.Json;
+import io.orchestra.gateway.config.CacheScope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,17 +12,32 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The exact-cache key: SHA-256 of the alias and the request with sorted keys, minus the fields
- * that do not change the answer (streaming and bookkeeping), so a streamed and a plain request
- * for the same thing share one entry.
+ * The exact-cache key: SHA-256 of the partition (whose entries these are), the alias and the
+ * request with sorted keys, minus the fields that do not change the answer (streaming and
+ * bookkeeping), so a streamed and a plain request for the same thing share one entry. The
+ * semantic cache's scope is built the same way, so both caches are partitioned alike.
  */
 public final class CacheKeys {
     private static final Set<String> IGNORED = Set.of("stream", "stream_options", "user", "metadata", "store");
 
     private CacheKeys() {}
 
-    public static String of(String alias, ObjectNode request) {
-        StringBuilder canonical = new StringBuilder(alias).append('\n');
+    /**
+     * Whose cache entries a call reads and writes: its owner's (the key's own when it has no
+     * owner), or everyone's when the route shares its cache on purpose.
+     */
+    public static String partition(CacheScope scope, Principal caller) {
+        if (scope == CacheScope.GLOBAL) {
+            return "global";
+        }
+        return caller.owner() != null && !caller.owner().isBlank()
+                ? "owner:" + caller.owner()
+                : "key:" + caller.keyId();
+    }
+
+    public static String of(String partition, String alias, ObjectNode request) {
+        StringBuilder canonical =
+                new StringBuilder(partition).append('\n').append(alias).append('\n');
         TreeMap<String, JsonNode> sorted = new TreeMap<>();
         request.properties().forEach(e -> {
             if (!IGNORED.contains(e.getKey())) {

@@ -4,7 +4,7 @@ import io.orchestra.gateway.providers.ProviderSettings;
 import java.util.List;
 import java.util.Map;
 
-/** The gateway's configuration: providers, routes and the reliability knobs. */
+/** The gateway's configuration: providers, routes, the reliability knobs and the limits' defaults. */
 public record GatewayConfig(
         Map<String, ProviderSettings> providers,
         List<RouteConfig> routes,
@@ -19,10 +19,31 @@ public record GatewayConfig(
         boolean cacheEnabled,
         int cacheTtlSeconds,
         int cacheMaxEntries,
-        double semanticThreshold) {
+        double semanticThreshold,
+        int defaultMaxTokens) {
+
+    /**
+     * Completion tokens a tokens-per-minute limit reserves for a call that sets neither
+     * {@code max_tokens} nor {@code max_completion_tokens}, until its real usage is known.
+     */
+    public static final int DEFAULT_MAX_TOKENS = 1024;
 
     public static GatewayConfig empty() {
         return new GatewayConfig(
-                Map.of(), List.of(), 1, 200, 5000, 5, 30_000, 30_000, 60_000, 60_000, true, 0, 10_000, 0);
+                Map.of(),
+                List.of(),
+                1,
+                200,
+                5000,
+                5,
+                30_000,
+                30_000,
+                60_000,
+                60_000,
+                true,
+                0,
+                10_000,
+                0,
+                DEFAULT_MAX_TOKENS);
     }
 }

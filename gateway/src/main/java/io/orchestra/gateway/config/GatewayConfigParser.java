@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -145,7 +146,15 @@ public final class GatewayConfigParser {
                         10_000_000,
                         "gateway.cache.max_entries",
                         problems),
-                threshold(cache.path("semantic_threshold"), problems));
+                threshold(cache.path("semantic_threshold"), problems),
+                number(
+                        gateway.path("limits"),
+                        "default_max_tokens",
+                        defaults.defaultMaxTokens(),
+                        1,
+                        10_000_000,
+                        "gateway.limits.default_max_tokens",
+                        problems));
     }
 
     /** One route; also used for routes sent to /api/routes. */
@@ -195,7 +204,22 @@ public final class GatewayConfigParser {
                     header, tag, w.path("equals").isString() ? w.path("equals").asString() : null);
         }
         int ttl = number(r, "cache_ttl_seconds", -1, -1, 30 * 86_400, where + ".cache_ttl_seconds", problems);
-        return problems.size() == before ? new RouteConfig(alias, strategy, List.copyOf(targets), when, ttl) : null;
+        CacheScope scope = cacheScope(r.path("cache_scope"), where + ".cache_scope", problems);
+        return problems.size() == before
+                ? new RouteConfig(alias, strategy, List.copyOf(targets), when, ttl, scope)
+                : null;
+    }
+
+    private static CacheScope cacheScope(JsonNode value, String where, List<String> problems) {
+        if (value.isMissingNode() || value.isNull()) {
+            return CacheScope.OWNER;
+        }
+        Optional<CacheScope> scope = value.isString() ? CacheScope.parse(value.asString()) : Optional.empty();
+        if (scope.isEmpty()) {
+            problems.add(where + " = '" + (value.isString() ? value.asString() : value.toString())
+                    + "': expected owner (each owner's answers kept apart) or global (shared by every owner)");
+        }
+        return scope.orElse(CacheScope.OWNER);
     }
 
     private static double threshold(JsonNode value, List<String> problems) {

@@ -2,7 +2,9 @@ package io.orchestra.gateway.usage;
 
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.storage.Database;
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -12,8 +14,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Enforces per-key rate limits and budgets before the upstream call. Spend is counted from actual
- * cost after each call. Near the end of a budget, a key's calls on this replica go one at a time,
+ * Enforces per-key rate limits and budgets before the upstream call. Requests and estimated tokens
+ * are reserved atomically at admission and the tokens settled to the real usage after the call;
+ * spend is counted from actual cost after each call. Near the end of a budget, a key's calls on this replica go one at a time,
  * so the overspend is at most one in-flight request per replica.
  */
 public final class Limits {
@@ -86,56 +89,137 @@ public final class Limits {
         cache.remove(keyId);
     }
 
-    /** Checks every limit of the key; throws 429 with the reason, or returns a permit for the call. */
+    /**
+     * Checks every limit of the key and reserves what the call may use; throws 429 (with {@code
+     * Retry-After} and the {@code x-ratelimit-*} headers) or returns a permit for the call. The
+     * request and its estimated tokens are added to the minute's windows atomically with the
+     * check, so concurrent calls (on any replica, with Redis) cannot together pass a limit;
+     * closing the permit gives the token estimate back, after {@link #record} counted the real
+     * usage.
+     */
     public Permit admit(String keyId, int estimatedTokens) {
         KeyLimits limits = limits(keyId);
-        if (limits.requestsPerMinute() != null
-                && counters.addToWindow("rpm:" + keyId, 1, MINUTE) > limits.requestsPerMinute()) {
-            throw rateLimited(
-                    "rate limit of " + limits.requestsPerMinute() + " requests per minute reached for this key");
+        LimitCounters.Reservation requests = null;
+        if (limits.requestsPerMinute() != null) {
+            requests = counters.reserve(rpm(keyId), 1, limits.requestsPerMinute(), MINUTE);
+            if (!requests.admitted()) {
+                throw rateLimited(
+                        "rate limit of " + limits.requestsPerMinute() + " requests per minute reached for this key",
+                        windowHeaders(keyId, limits));
+            }
         }
-        if (limits.tokensPerMinute() != null
-                && counters.window("tpm:" + keyId, MINUTE) + estimatedTokens > limits.tokensPerMinute()) {
-            throw rateLimited("token limit of " + limits.tokensPerMinute() + " tokens per minute reached for this key");
+        LimitCounters.Reservation tokens = null;
+        if (limits.tokensPerMinute() != null) {
+            tokens = counters.reserve(tpm(keyId), estimatedTokens, limits.tokensPerMinute(), MINUTE);
+            if (!tokens.admitted()) {
+                giveBack(keyId, requests, null, 0);
+                throw rateLimited(
+                        estimatedTokens > limits.tokensPerMinute()
+                                ? "this request may use about " + estimatedTokens
+                                        + " tokens (prompt plus max_tokens), more than this key's limit of "
+                                        + limits.tokensPerMinute() + " tokens per minute; lower max_tokens"
+                                : "token limit of " + limits.tokensPerMinute() + " tokens per minute reached for"
+                                        + " this key (this request may use about " + estimatedTokens + ")",
+                        windowHeaders(keyId, limits));
+            }
         }
+        LimitCounters.Reservation reservedTokens = tokens;
+        Runnable settle = () -> giveBack(keyId, null, reservedTokens, estimatedTokens);
         if (!limits.hasBudget()) {
-            return () -> {};
+            return settle::run;
         }
-        checkBudget(keyId, limits);
+        try {
+            checkBudget(keyId, limits);
+        } catch (RuntimeException e) {
+            giveBack(keyId, requests, tokens, estimatedTokens);
+            throw e;
+        }
         double remaining = remaining(keyId, limits);
         Double typical = typicalCost.get(keyId);
         if (typical != null && remaining > 10 * typical) {
-            return () -> {};
+            return settle::run;
         }
         // Close to the budget (or no cost seen yet): one call at a time for this key on this replica.
         Semaphore gate = nearBudget.computeIfAbsent(keyId, k -> new Semaphore(1));
+        boolean acquired;
         try {
-            if (!gate.tryAcquire(60, TimeUnit.SECONDS)) {
-                throw rateLimited("budget nearly spent: calls for this key are serialised; try again shortly");
-            }
+            acquired = gate.tryAcquire(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw rateLimited("interrupted while waiting for the budget gate");
+            acquired = false;
+        }
+        if (!acquired) {
+            giveBack(keyId, requests, tokens, estimatedTokens);
+            throw rateLimited(
+                    "budget nearly spent: calls for this key are serialised; try again shortly",
+                    RateLimitHeaders.of(1_000, windows(keyId, limits)));
         }
         try {
             checkBudget(keyId, limits);
         } catch (RuntimeException e) {
             gate.release();
+            giveBack(keyId, requests, tokens, estimatedTokens);
             throw e;
         }
-        return gate::release;
+        return () -> {
+            settle.run();
+            gate.release();
+        };
+    }
+
+    /** Undoes reservations: both when the call is refused, the token estimate alone when it ends. */
+    private void giveBack(
+            String keyId, LimitCounters.Reservation requests, LimitCounters.Reservation tokens, int estimatedTokens) {
+        if (requests != null) {
+            counters.adjust(rpm(keyId), requests.window(), -1, MINUTE);
+        }
+        if (tokens != null) {
+            counters.adjust(tpm(keyId), tokens.window(), -estimatedTokens, MINUTE);
+        }
     }
 
     private void checkBudget(String keyId, KeyLimits limits) {
         ZonedDateTime now = clock.instant().atZone(ZoneOffset.UTC);
         if (limits.dailyBudgetUsd() != null && counters.spend(dayKey(keyId, now)) >= micro(limits.dailyBudgetUsd())) {
+            long untilMidnight = Duration.between(
+                            now, now.toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC))
+                    .toMillis();
             throw rateLimited(
-                    "daily budget of $" + limits.dailyBudgetUsd() + " is spent for this key; it resets at 00:00 UTC");
+                    "daily budget of " + usd(limits.dailyBudgetUsd())
+                            + " is spent for this key; it resets at 00:00 UTC",
+                    RateLimitHeaders.of(untilMidnight, windows(keyId, limits)));
         }
         if (limits.monthlyBudgetUsd() != null
                 && counters.spend(monthKey(keyId, now)) >= micro(limits.monthlyBudgetUsd())) {
-            throw rateLimited("monthly budget of $" + limits.monthlyBudgetUsd() + " is spent for this key");
+            long untilNextMonth = Duration.between(
+                            now,
+                            now.toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC))
+                    .toMillis();
+            throw rateLimited(
+                    "monthly budget of " + usd(limits.monthlyBudgetUsd())
+                            + " is spent for this key; it resets on the 1st at 00:00 UTC",
+                    RateLimitHeaders.of(untilNextMonth, windows(keyId, limits)));
         }
+    }
+
+    /** A 429 for a per-minute limit: come back when the minute's window ends. */
+    private Map<String, String> windowHeaders(String keyId, KeyLimits limits) {
+        return RateLimitHeaders.of(MINUTE - clock.millis() % MINUTE, windows(keyId, limits));
+    }
+
+    /** The key's per-minute limits as they stand now. */
+    private RateLimitHeaders.Window[] windows(String keyId, KeyLimits limits) {
+        long reset = MINUTE - clock.millis() % MINUTE;
+        return new RateLimitHeaders.Window[] {
+            limits.requestsPerMinute() == null
+                    ? null
+                    : new RateLimitHeaders.Window(
+                            "requests", limits.requestsPerMinute(), counters.window(rpm(keyId), MINUTE), reset),
+            limits.tokensPerMinute() == null
+                    ? null
+                    : new RateLimitHeaders.Window(
+                            "tokens", limits.tokensPerMinute(), counters.window(tpm(keyId), MINUTE), reset)
+        };
     }
 
     private double remaining(String keyId, KeyLimits limits) {
@@ -154,7 +238,7 @@ public final class Limits {
     public void record(String keyId, int tokens, double costUsd) {
         KeyLimits limits = limits(keyId);
         if (limits.tokensPerMinute() != null && tokens > 0) {
-            counters.addToWindow("tpm:" + keyId, tokens, MINUTE);
+            counters.addToWindow(tpm(keyId), tokens, MINUTE);
         }
         if (costUsd > 0) {
             ZonedDateTime now = clock.instant().atZone(ZoneOffset.UTC);
@@ -186,8 +270,21 @@ public final class Limits {
         return Math.round(usd * 1e6);
     }
 
-    private static ProblemException rateLimited(String detail) {
-        return ProblemException.tooManyRequests(detail);
+    private static String rpm(String keyId) {
+        return "rpm:" + keyId;
+    }
+
+    private static String tpm(String keyId) {
+        return "tpm:" + keyId;
+    }
+
+    /** Dollars as written by people: {@code $0.0005}, {@code $5}, never {@code $5.0E-4}. */
+    static String usd(double amount) {
+        return "$" + BigDecimal.valueOf(amount).stripTrailingZeros().toPlainString();
+    }
+
+    private static ProblemException rateLimited(String detail, Map<String, String> headers) {
+        return ProblemException.tooManyRequests(detail, headers);
     }
 
     private static Double nullableDouble(java.sql.ResultSet rs, String column) throws java.sql.SQLException {

@@ -13,22 +13,43 @@ public final class LocalLimitCounters implements LimitCounters {
         this.clock = clock;
     }
 
-    private String windowKey(String name, long windowMillis) {
-        return name + ":" + clock.millis() / windowMillis;
+    private AtomicLong counter(String name, long window) {
+        if (counters.size() > 100_000) {
+            counters.clear();
+        }
+        return counters.computeIfAbsent(name + ":" + window, k -> new AtomicLong());
+    }
+
+    @Override
+    public Reservation reserve(String name, long amount, long limit, long windowMillis) {
+        long window = clock.millis() / windowMillis;
+        AtomicLong counter = counter(name, window);
+        while (true) {
+            long total = counter.get();
+            if (total + amount > limit) {
+                return new Reservation(false, total, window);
+            }
+            if (counter.compareAndSet(total, total + amount)) {
+                return new Reservation(true, total + amount, window);
+            }
+        }
+    }
+
+    @Override
+    public void adjust(String name, long window, long amount, long windowMillis) {
+        if (window >= clock.millis() / windowMillis - 1) {
+            counter(name, window).addAndGet(amount);
+        }
     }
 
     @Override
     public long addToWindow(String name, long amount, long windowMillis) {
-        if (counters.size() > 100_000) {
-            counters.clear();
-        }
-        return counters.computeIfAbsent(windowKey(name, windowMillis), k -> new AtomicLong())
-                .addAndGet(amount);
+        return counter(name, clock.millis() / windowMillis).addAndGet(amount);
     }
 
     @Override
     public long window(String name, long windowMillis) {
-        AtomicLong value = counters.get(windowKey(name, windowMillis));
+        AtomicLong value = counters.get(name + ":" + clock.millis() / windowMillis);
         return value == null ? 0 : value.get();
     }
 

@@ -131,6 +131,31 @@ class GatewayConfigParserTest {
     }
 
     @Test
+    void cacheScopeIsPerOwnerUnlessARouteSharesItAndBadValuesAreReported() {
+        List<String> problems = new ArrayList<>();
+        GatewayConfig config = parser.parse(yaml("""
+                gateway:
+                  providers:
+                    openai: { kind: openai, api_key: "sk" }
+                  routes:
+                    - { alias: private, targets: [ { provider: openai, model: m } ] }
+                    - { alias: shared, cache_scope: global, targets: [ { provider: openai, model: m } ] }
+                    - { alias: typo, cache_scope: everyone, targets: [ { provider: openai, model: m } ] }
+                    - { alias: number, cache_scope: 1, targets: [ { provider: openai, model: m } ] }
+                """), problems);
+        assertThat(config.routes()).extracting(RouteConfig::alias).containsExactly("private", "shared");
+        assertThat(config.routes())
+                .extracting(RouteConfig::cacheScope)
+                .containsExactly(CacheScope.OWNER, CacheScope.GLOBAL);
+        assertThat(problems)
+                .containsExactly(
+                        "gateway.routes[2].cache_scope = 'everyone': expected owner (each owner's answers kept apart)"
+                                + " or global (shared by every owner)",
+                        "gateway.routes[3].cache_scope = '1': expected owner (each owner's answers kept apart)"
+                                + " or global (shared by every owner)");
+    }
+
+    @Test
     void loadBalancingDrawsByWeightAndKeepsWeightZeroTargetsAsLastFallbacks() {
         RouteConfig route = new RouteConfig(
                 "m",

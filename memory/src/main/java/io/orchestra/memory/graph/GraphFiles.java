@@ -89,7 +89,7 @@ public final class GraphFiles {
             try {
                 relationsCreated += graph.createRelations(owner, batch).size();
             } catch (GraphException e) {
-                // One dangling relation must not sink the batch: fall back to one at a time.
+                // One invalid relation (a blank end) must not sink the batch: fall back to one at a time.
                 for (Relation relation : batch) {
                     try {
                         relationsCreated +=

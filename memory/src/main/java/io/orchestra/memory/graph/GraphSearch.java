@@ -40,6 +40,27 @@ public final class GraphSearch {
         return new GraphSearch(graph, null, null, null, 0);
     }
 
+    /** As {@link #search}, saying where the next page starts (one more entity is looked for). */
+    public Page searchPage(String owner, String query, int limit, int offset, boolean hybrid) {
+        if (!hybrid) {
+            if (limit < 1 || offset < 0) {
+                throw new IllegalArgumentException("limit must be at least 1 and offset at least 0");
+            }
+            return graph.searchPage(owner, query, limit, offset);
+        }
+        Graph found = search(owner, query, limit + 1, offset, true);
+        if (found.entities().size() <= limit) {
+            return new Page(found, null);
+        }
+        List<Entity> kept = found.entities().subList(0, limit);
+        Set<String> names = new HashSet<>();
+        kept.forEach(e -> names.add(e.name()));
+        List<Relation> relations = found.relations().stream()
+                .filter(r -> names.contains(r.from()) || names.contains(r.to()))
+                .toList();
+        return new Page(new Graph(List.copyOf(kept), relations), offset + limit);
+    }
+
     public Graph search(String owner, String query, int limit, int offset, boolean hybrid) {
         if (limit < 1 || offset < 0) {
             throw new IllegalArgumentException("limit must be at least 1 and offset at least 0");

@@ -85,7 +85,10 @@ public final class KnowledgeGraph {
         });
     }
 
-    /** Creates relations not already present; both ends must exist. Returns those created. */
+    /**
+     * Creates relations not already present; returns those created. Like the reference, the ends
+     * need not exist yet (a client may name an entity before creating it).
+     */
     public List<Relation> createRelations(String owner, List<Relation> relations) {
         for (Relation r : relations) {
             if (blank(r.from()) || blank(r.to()) || blank(r.relationType())) {
@@ -93,27 +96,14 @@ public final class KnowledgeGraph {
             }
         }
         return transaction(h -> {
-            Set<String> ends = new LinkedHashSet<>();
-            relations.forEach(r -> {
-                ends.add(r.from());
-                ends.add(r.to());
-            });
-            Set<String> known = entityIds(h, owner, ends).keySet();
-            for (Relation r : relations) {
-                for (String end : List.of(r.from(), r.to())) {
-                    if (!known.contains(end)) {
-                        throw new GraphException("Entity with name " + end + " not found");
-                    }
-                }
-            }
             List<Relation> unique = List.copyOf(new LinkedHashSet<>(relations));
             if (unique.isEmpty()) {
                 return List.of();
             }
             long now = clock.millis();
             PreparedBatch insert = h.prepareBatch("""
-                    INSERT INTO memory_relations (id, owner, from_name, to_name, relation_type, created_at)
-                    VALUES (:id, :owner, :from, :to, :type, :now) ON CONFLICT DO NOTHING""");
+                    INSERT INTO memory_relations (id, owner, from_name, to_name, relation_type, created_at, valid_from)
+                    VALUES (:id, :owner, :from, :to, :type, :now, :now) ON CONFLICT DO NOTHING""");
             for (Relation r : unique) {
                 insert.bind("id", Ids.newId("rel"))
                         .bind("owner", owner)
@@ -235,37 +225,74 @@ public final class KnowledgeGraph {
         });
     }
 
-    /** The whole graph, or a page of it (entities by name; relations among the page's entities). */
+    /** The whole graph, in the order things were made (the reference's file order). */
+    public Graph readGraph(String owner) {
+        return readPage(owner, Integer.MAX_VALUE - 1, 0).graph();
+    }
+
+    /** A page of the graph: entities in creation order, and the relations among the page's entities. */
     public Graph readGraph(String owner, int limit, int offset) {
+        return readPage(owner, limit, offset).graph();
+    }
+
+    /** As {@link #readGraph(String, int, int)}, saying where the next page starts. */
+    public Page readPage(String owner, int limit, int offset) {
         return database.jdbi().withHandle(h -> {
             List<String[]> rows = h.createQuery("""
-                            SELECT id, name, entity_type FROM memory_entities WHERE owner = :owner ORDER BY name LIMIT :limit OFFSET :offset""")
+                            SELECT id, name, entity_type FROM memory_entities WHERE owner = :owner ORDER BY seq LIMIT :limit OFFSET :offset""")
                     .bind("owner", owner)
-                    .bind("limit", limit)
+                    .bind("limit", limit + 1L)
                     .bind("offset", offset)
                     .map((rs, ctx) ->
                             new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")})
                     .list();
+            boolean more = rows.size() > limit;
+            if (more) {
+                rows = rows.subList(0, limit);
+            }
             List<Entity> entities = withObservations(h, rows);
             Set<String> names = new HashSet<>();
             entities.forEach(e -> names.add(e.name()));
-            List<Relation> relations = relationsOf(h, owner, names, offset == 0 && rows.size() < limit, false);
-            return new Graph(entities, relations);
+            List<Relation> relations = relationsOf(h, owner, names, offset == 0 && !more, false);
+            return new Page(new Graph(entities, relations), more ? offset + limit : null);
         });
     }
 
     /**
-     * Entities whose name, type or observations contain {@code query} (case-insensitive, as the
-     * reference), ranked: exact name, name prefix, name contains, type, observation. Relations
-     * that touch a match come along, as the reference's do.
+     * Every entity whose name, type or observations contain {@code query} (case-insensitive), in
+     * creation order, with the relations that touch one: the reference's search_nodes answer.
+     */
+    public Graph searchNodes(String owner, String query) {
+        return database.jdbi().withHandle(h -> {
+            List<Entity> entities = withObservations(h, search.matches(h, owner, query));
+            return new Graph(entities, relationsOf(h, owner, names(entities), false, true));
+        });
+    }
+
+    /**
+     * The same matches ranked (exact name, name prefix, name contains, type, observation), one
+     * page of them; relations that touch a match come along.
      */
     public Graph searchNodes(String owner, String query, int limit, int offset) {
+        return searchPage(owner, query, limit, offset).graph();
+    }
+
+    /** As {@link #searchNodes(String, String, int, int)}, saying where the next page starts. */
+    public Page searchPage(String owner, String query, int limit, int offset) {
         return database.jdbi().withHandle(h -> {
-            List<Entity> entities = withObservations(h, search.rankedMatches(h, owner, query, limit, offset));
-            Set<String> names = new HashSet<>();
-            entities.forEach(e -> names.add(e.name()));
-            return new Graph(entities, relationsOf(h, owner, names, false, true));
+            List<String[]> rows = search.rankedMatches(h, owner, query, limit + 1, offset);
+            boolean more = rows.size() > limit;
+            List<Entity> entities = withObservations(h, more ? rows.subList(0, limit) : rows);
+            return new Page(
+                    new Graph(entities, relationsOf(h, owner, names(entities), false, true)),
+                    more ? offset + limit : null);
         });
+    }
+
+    private static Set<String> names(List<Entity> entities) {
+        Set<String> names = new HashSet<>();
+        entities.forEach(e -> names.add(e.name()));
+        return names;
     }
 
     /** The named entities and the relations that touch them, as the reference (unknown names are skipped). */
@@ -275,7 +302,7 @@ public final class KnowledgeGraph {
                 return new Graph(List.of(), List.of());
             }
             List<String[]> rows = h.createQuery("""
-                            SELECT id, name, entity_type FROM memory_entities WHERE owner = :owner AND name IN (<names>) ORDER BY name""")
+                            SELECT id, name, entity_type FROM memory_entities WHERE owner = :owner AND name IN (<names>) ORDER BY seq""")
                     .bind("owner", owner)
                     .bindList("names", names)
                     .map((rs, ctx) ->
@@ -353,36 +380,39 @@ public final class KnowledgeGraph {
         if (!all && names.isEmpty()) {
             return List.of();
         }
-        Map<String, Relation> out = new LinkedHashMap<>();
+        // Keyed by seq: slices and the two halves of the UNION merge into one creation order.
+        java.util.TreeMap<Long, Relation> out = new java.util.TreeMap<>();
         if (all) {
             h.createQuery(
-                            "SELECT from_name, to_name, relation_type FROM memory_relations WHERE owner = :owner ORDER BY created_at, id")
+                            "SELECT from_name, to_name, relation_type, seq FROM memory_relations WHERE owner = :owner ORDER BY seq")
                     .bind("owner", owner)
-                    .map((rs, ctx) -> new Relation(
-                            rs.getString("from_name"), rs.getString("to_name"), rs.getString("relation_type")))
-                    .forEach(r -> out.put(r.toString(), r));
+                    .map((rs, ctx) -> Map.entry(rs.getLong("seq"), relation(rs)))
+                    .forEach(e -> out.put(e.getKey(), e.getValue()));
             return List.copyOf(out.values());
         }
         List<String> list = List.copyOf(names);
         // A UNION, not an OR: each half uses its own index (an OR of two IN lists made SQLite scan every relation).
         String columns =
-                "SELECT from_name, to_name, relation_type, created_at, id FROM memory_relations WHERE owner = :owner AND ";
-        String sql = columns + "from_name IN (<names>)"
-                + (eitherEnd ? " UNION " + columns + "to_name IN (<names>)" : "") + " ORDER BY created_at, id";
+                "SELECT from_name, to_name, relation_type, seq FROM memory_relations WHERE owner = :owner AND ";
+        String sql =
+                columns + "from_name IN (<names>)" + (eitherEnd ? " UNION " + columns + "to_name IN (<names>)" : "");
         for (int from = 0; from < list.size(); from += 500) {
             List<String> slice = list.subList(from, Math.min(list.size(), from + 500));
             h.createQuery(sql)
                     .bind("owner", owner)
                     .bindList("names", slice)
-                    .map((rs, ctx) -> new Relation(
-                            rs.getString("from_name"), rs.getString("to_name"), rs.getString("relation_type")))
-                    .forEach(r -> {
-                        if (eitherEnd || names.contains(r.to())) {
-                            out.put(r.toString(), r);
+                    .map((rs, ctx) -> Map.entry(rs.getLong("seq"), relation(rs)))
+                    .forEach(e -> {
+                        if (eitherEnd || names.contains(e.getValue().to())) {
+                            out.put(e.getKey(), e.getValue());
                         }
                     });
         }
         return List.copyOf(out.values());
+    }
+
+    private static Relation relation(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Relation(rs.getString("from_name"), rs.getString("to_name"), rs.getString("relation_type"));
     }
 
     private static Optional<String> entityId(Handle h, String owner, String name) {
@@ -419,8 +449,8 @@ public final class KnowledgeGraph {
 
         ObservationInserts(Handle h, String owner, long now) {
             this.batch = h.prepareBatch("""
-                    INSERT INTO memory_observations (id, entity_id, owner, content, content_lower, content_hash, created_at)
-                    VALUES (:id, :entity, :owner, :content, :contentLower, :hash, :now) ON CONFLICT DO NOTHING""");
+                    INSERT INTO memory_observations (id, entity_id, owner, content, content_lower, content_hash, created_at, valid_from)
+                    VALUES (:id, :entity, :owner, :content, :contentLower, :hash, :now, :now) ON CONFLICT DO NOTHING""");
             this.owner = owner;
             this.now = now;
         }

@@ -47,7 +47,7 @@ public final class SubstringSearch {
                         ELSE 4 END AS rank
             FROM hits CROSS JOIN memory_entities e
             WHERE e.id = hits.id AND e.owner = :owner
-            ORDER BY rank, e.name LIMIT :limit OFFSET :offset""";
+            ORDER BY %3$s LIMIT :limit OFFSET :offset""";
 
     private static final int MAX_TRIGRAMS = 6;
 
@@ -67,14 +67,25 @@ public final class SubstringSearch {
 
     /** One page of matches as {id, name, entityType}, best first. */
     List<String[]> rankedMatches(Handle h, String owner, String query, int limit, int offset) {
+        return matches(h, owner, query, "rank, e.name", limit, offset);
+    }
+
+    /** Every match as {id, name, entityType}, in creation order (the reference's order). */
+    List<String[]> matches(Handle h, String owner, String query) {
+        return matches(h, owner, query, "e.seq", Long.MAX_VALUE, 0);
+    }
+
+    private List<String[]> matches(Handle h, String owner, String query, String order, long limit, int offset) {
         String q = fold(query);
         Query statement;
         if (kind == DatabaseKind.POSTGRES) {
-            statement = h.createQuery(RANKED.formatted(POSTGRES, "strpos")).bind("needle", "%" + like(q) + "%");
+            statement =
+                    h.createQuery(RANKED.formatted(POSTGRES, "strpos", order)).bind("needle", "%" + like(q) + "%");
         } else if (q.codePointCount(0, q.length()) >= 3) {
-            statement = h.createQuery(RANKED.formatted(SQLITE_INDEXED, "instr")).bind("trigrams", trigrams(q));
+            statement = h.createQuery(RANKED.formatted(SQLITE_INDEXED, "instr", order))
+                    .bind("trigrams", trigrams(q));
         } else {
-            statement = h.createQuery(RANKED.formatted(SQLITE_SCAN, "instr"));
+            statement = h.createQuery(RANKED.formatted(SQLITE_SCAN, "instr", order));
         }
         return statement
                 .bind("owner", owner)

@@ -2,8 +2,11 @@ package io.orchestra.memory.mcp;
 
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures.SyncResourceSpecification;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
 import io.orchestra.memory.graph.Graph;
 import io.orchestra.memory.graph.GraphArguments;
@@ -11,7 +14,11 @@ import io.orchestra.memory.graph.GraphException;
 import io.orchestra.memory.graph.GraphSearch;
 import io.orchestra.memory.graph.KnowledgeGraph;
 import io.orchestra.memory.graph.ObservationBatch;
+import io.orchestra.memory.graph.Page;
 import io.orchestra.memory.memories.MemoryStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,33 +26,41 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The reference MCP memory server's tools (same names, arguments and result shapes), as thin
- * adapters over {@link KnowledgeGraph}. Results carry structuredContent and the same JSON as text.
+ * The reference MCP memory server's nine tools and its graph resource, as thin adapters over
+ * {@link KnowledgeGraph}: the same names, titles, descriptions, annotations and schemas (read from
+ * the pinned release's tools/list, {@code reference-tools.json}), the same text content byte for
+ * byte, and structuredContent. Our additions are extra optional properties, each described where it
+ * is declared, and tools of our own (memories).
  */
 public final class MemoryTools {
-    private static final String ENTITY = """
-            {"type":"object","properties":{"name":{"type":"string","description":"The name of the entity"},
-             "entityType":{"type":"string","description":"The type of the entity"},
-             "observations":{"type":"array","items":{"type":"string"},"description":"An array of observation contents associated with the entity"}},
-             "required":["name","entityType","observations"],"additionalProperties":false}""";
-    private static final String RELATION = """
-            {"type":"object","properties":{"from":{"type":"string","description":"The name of the entity where the relation starts"},
-             "to":{"type":"string","description":"The name of the entity where the relation ends"},
-             "relationType":{"type":"string","description":"The type of the relation"}},
-             "required":["from","to","relationType"],"additionalProperties":false}""";
-    private static final String GRAPH_OUTPUT = """
-            {"type":"object","properties":{"entities":{"type":"array","items":%s},"relations":{"type":"array","items":%s}},
-             "required":["entities","relations"]}""".formatted(ENTITY, RELATION);
-    private static final String SUCCESS_OUTPUT = """
-            {"type":"object","properties":{"success":{"type":"boolean"},"message":{"type":"string"}},"required":["success","message"]}""";
+    static final String GRAPH_URI = "memory://knowledge-graph";
+    private static final String SCHEMA = "http://json-schema.org/draft-07/schema#";
+    private static final Map<String, JsonNode> REFERENCE = referenceTools();
+    private static final String PAGING = """
+            {"limit":{"type":"integer","minimum":1,"description":"Orchestra: at most this many entities, best first; structuredContent.nextOffset says where the next page starts (without limit: every entity, as the reference)"},
+             "offset":{"type":"integer","minimum":0,"description":"Orchestra: entities to skip, with limit"}}""";
+    private static final String NEXT_OFFSET = """
+            {"nextOffset":{"type":"integer","description":"Orchestra: with limit, the offset of the next page when more exist"}}""";
 
     private final KnowledgeGraph graph;
     private final GraphSearch search;
     private final MemoryStore memories;
     private final Function<McpTransportContext, String> owner;
     private final McpJsonMapper mapper;
+
+    /** What a tool answers: the text content (a sentence as is, anything else as JSON) and structuredContent. */
+    private record Reply(Object text, Map<String, Object> structured) {
+        static Reply json(Map<String, Object> structured) {
+            return new Reply(structured, structured);
+        }
+
+        static Reply sentence(String sentence) {
+            return new Reply(sentence, Map.of("success", true, "message", sentence));
+        }
+    }
 
     /** @param owner who is calling, from the transport context (the API key's owner, or the stdio user) */
     public MemoryTools(
@@ -61,112 +76,102 @@ public final class MemoryTools {
         this.mapper = mapper;
     }
 
+    /** Declares the tools, the graph resource and their capabilities on a server being built. */
+    public McpServer.StatelessSyncSpecification register(McpServer.StatelessSyncSpecification server) {
+        return server.capabilities(McpSchema.ServerCapabilities.builder()
+                        .tools(false)
+                        .resources(false, false)
+                        .build())
+                .tools(tools())
+                .resources(resources());
+    }
+
     public List<SyncToolSpecification> tools() {
+        List<SyncToolSpecification> tools = new ArrayList<>(referenceToolSpecs());
+        tools.addAll(memoryTools());
+        return tools;
+    }
+
+    /** The reference's resource: the whole graph as JSON, the same text as read_graph. */
+    public List<SyncResourceSpecification> resources() {
+        McpSchema.Resource resource = McpSchema.Resource.builder()
+                .uri(GRAPH_URI)
+                .name("knowledge-graph")
+                .title("Knowledge Graph")
+                .description("The full knowledge graph with all entities and relations")
+                .mimeType("application/json")
+                .build();
+        return List.of(new SyncResourceSpecification(
+                resource,
+                (context, request) -> new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(
+                        request.uri(),
+                        "application/json",
+                        JsText.stringify(
+                                Json.mapper().valueToTree(graphMap(graph.readGraph(owner.apply(context))))))))));
+    }
+
+    private List<SyncToolSpecification> referenceToolSpecs() {
         return List.of(
-                tool(
-                        "create_entities",
-                        "Create multiple new entities in the knowledge graph",
-                        "{\"type\":\"object\",\"properties\":{\"entities\":{\"type\":\"array\",\"items\":" + ENTITY
-                                + "}},\"required\":[\"entities\"]}",
-                        "{\"type\":\"object\",\"properties\":{\"entities\":{\"type\":\"array\",\"items\":" + ENTITY
-                                + "}},\"required\":[\"entities\"]}",
-                        (who, args) -> Map.of(
-                                "entities", graph.createEntities(who, GraphArguments.entities(args.path("entities"))))),
-                tool(
-                        "create_relations",
-                        "Create multiple new relations between entities in the knowledge graph. Relations should be in active voice",
-                        "{\"type\":\"object\",\"properties\":{\"relations\":{\"type\":\"array\",\"items\":" + RELATION
-                                + "}},\"required\":[\"relations\"]}",
-                        "{\"type\":\"object\",\"properties\":{\"relations\":{\"type\":\"array\",\"items\":" + RELATION
-                                + "}},\"required\":[\"relations\"]}",
-                        (who, args) -> Map.of(
-                                "relations",
-                                graph.createRelations(who, GraphArguments.relations(args.path("relations"))))),
-                tool(
-                        "add_observations",
-                        "Add new observations to existing entities in the knowledge graph",
-                        """
-                        {"type":"object","properties":{"observations":{"type":"array","items":{"type":"object","properties":{
-                         "entityName":{"type":"string","description":"The name of the entity to add the observations to"},
-                         "contents":{"type":"array","items":{"type":"string"},"description":"An array of observation contents to add"}},
-                         "required":["entityName","contents"],"additionalProperties":false}}},"required":["observations"]}""",
-                        """
-                        {"type":"object","properties":{"results":{"type":"array","items":{"type":"object","properties":{
-                         "entityName":{"type":"string"},"addedObservations":{"type":"array","items":{"type":"string"}}},
-                         "required":["entityName","addedObservations"]}}},"required":["results"]}""",
-                        (who, args) -> {
-                            List<Map<String, Object>> results = new ArrayList<>();
-                            for (ObservationBatch batch : graph.addObservations(
-                                    who, GraphArguments.batches(args.path("observations"), "contents"))) {
-                                results.add(Map.of(
-                                        "entityName", batch.entityName(), "addedObservations", batch.contents()));
-                            }
-                            return Map.of("results", results);
-                        }),
-                tool(
-                        "delete_entities",
-                        "Delete multiple entities and their associated relations from the knowledge graph",
-                        "{\"type\":\"object\",\"properties\":{\"entityNames\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"An array of entity names to delete\"}},\"required\":[\"entityNames\"]}",
-                        SUCCESS_OUTPUT,
-                        (who, args) -> {
-                            graph.deleteEntities(who, GraphArguments.strings(args.path("entityNames")));
-                            return Map.of("success", true, "message", "Entities deleted successfully");
-                        }),
-                tool(
-                        "delete_observations",
-                        "Delete specific observations from entities in the knowledge graph",
-                        """
-                        {"type":"object","properties":{"deletions":{"type":"array","items":{"type":"object","properties":{
-                         "entityName":{"type":"string","description":"The name of the entity containing the observations"},
-                         "observations":{"type":"array","items":{"type":"string"},"description":"An array of observations to delete"}},
-                         "required":["entityName","observations"],"additionalProperties":false}}},"required":["deletions"]}""",
-                        SUCCESS_OUTPUT,
-                        (who, args) -> {
-                            graph.deleteObservations(
-                                    who, GraphArguments.batches(args.path("deletions"), "observations"));
-                            return Map.of("success", true, "message", "Observations deleted successfully");
-                        }),
-                tool(
-                        "delete_relations",
-                        "Delete multiple relations from the knowledge graph",
-                        "{\"type\":\"object\",\"properties\":{\"relations\":{\"type\":\"array\",\"items\":" + RELATION
-                                + ",\"description\":\"An array of relations to delete\"}},\"required\":[\"relations\"]}",
-                        SUCCESS_OUTPUT,
-                        (who, args) -> {
-                            graph.deleteRelations(who, GraphArguments.relations(args.path("relations")));
-                            return Map.of("success", true, "message", "Relations deleted successfully");
-                        }),
-                tool(
-                        "read_graph",
-                        "Read the entire knowledge graph (limit and offset page through large graphs)",
-                        "{\"type\":\"object\",\"properties\":{\"limit\":{\"type\":\"integer\",\"minimum\":1},\"offset\":{\"type\":\"integer\",\"minimum\":0}}}",
-                        GRAPH_OUTPUT,
-                        (who, args) -> graphMap(graph.readGraph(
-                                who,
-                                args.path("limit").asInt(100_000),
-                                args.path("offset").asInt(0)))),
-                tool(
-                        "search_nodes",
-                        "Search for nodes in the knowledge graph based on a query (ranked substring matches; with semantic=true, then entities similar in meaning)",
-                        "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\",\"description\":\"The search query to match against entity names, types, and observation content\"},"
-                                + "\"limit\":{\"type\":\"integer\",\"minimum\":1},\"offset\":{\"type\":\"integer\",\"minimum\":0},"
-                                + "\"semantic\":{\"type\":\"boolean\",\"description\":\"After the substring matches, also return entities similar in meaning (default false: the reference server's matches)\"}},\"required\":[\"query\"]}",
-                        GRAPH_OUTPUT,
-                        (who, args) -> graphMap(search.search(
-                                who,
-                                GraphArguments.text(args, "query"),
-                                args.path("limit").asInt(100),
-                                args.path("offset").asInt(0),
-                                args.path("semantic").asBoolean(false)))),
-                tool(
+                reference("create_entities", (who, args) -> {
+                    var created = graph.createEntities(who, GraphArguments.entities(args.path("entities")));
+                    return new Reply(created, Map.of("entities", created));
+                }),
+                reference("create_relations", (who, args) -> {
+                    var created = graph.createRelations(who, GraphArguments.relations(args.path("relations")));
+                    return new Reply(created, Map.of("relations", created));
+                }),
+                reference("add_observations", (who, args) -> {
+                    List<Map<String, Object>> results = new ArrayList<>();
+                    for (ObservationBatch batch :
+                            graph.addObservations(who, GraphArguments.batches(args.path("observations"), "contents"))) {
+                        Map<String, Object> result = new LinkedHashMap<>();
+                        result.put("entityName", batch.entityName());
+                        result.put("addedObservations", batch.contents());
+                        results.add(result);
+                    }
+                    return new Reply(results, Map.of("results", results));
+                }),
+                reference("delete_entities", (who, args) -> {
+                    graph.deleteEntities(who, GraphArguments.strings(args.path("entityNames")));
+                    return Reply.sentence("Entities deleted successfully");
+                }),
+                reference("delete_observations", (who, args) -> {
+                    graph.deleteObservations(who, GraphArguments.batches(args.path("deletions"), "observations"));
+                    return Reply.sentence("Observations deleted successfully");
+                }),
+                reference("delete_relations", (who, args) -> {
+                    graph.deleteRelations(who, GraphArguments.relations(args.path("relations")));
+                    return Reply.sentence("Relations deleted successfully");
+                }),
+                reference("read_graph", PAGING, NEXT_OFFSET, (who, args) -> {
+                    if (!paged(args)) {
+                        return Reply.json(graphMap(graph.readGraph(who)));
+                    }
+                    return Reply.json(pageMap(graph.readPage(who, limit(args, Integer.MAX_VALUE - 1), offset(args))));
+                }),
+                reference("search_nodes", PAGING.substring(0, PAGING.length() - 1) + """
+                                ,"semantic":{"type":"boolean","description":"Orchestra: after the substring matches, also entities similar in meaning, best first (default false: the reference's matches; with it, limit defaults to 100)"}}""", NEXT_OFFSET, (who, args) -> {
+                    String query = GraphArguments.text(args, "query");
+                    boolean semantic = flag(args, "semantic");
+                    if (!paged(args) && !semantic) {
+                        return Reply.json(graphMap(graph.searchNodes(who, query)));
+                    }
+                    int limit = limit(args, semantic ? 100 : Integer.MAX_VALUE - 1);
+                    return Reply.json(pageMap(search.searchPage(who, query, limit, offset(args), semantic)));
+                }),
+                reference(
                         "open_nodes",
-                        "Open specific nodes in the knowledge graph by their names",
-                        "{\"type\":\"object\",\"properties\":{\"names\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"An array of entity names to retrieve\"}},\"required\":[\"names\"]}",
-                        GRAPH_OUTPUT,
-                        (who, args) -> graphMap(graph.openNodes(who, GraphArguments.strings(args.path("names"))))),
-                tool(
+                        (who, args) -> Reply.json(
+                                graphMap(graph.openNodes(who, GraphArguments.strings(args.path("names")))))));
+    }
+
+    private List<SyncToolSpecification> memoryTools() {
+        return List.of(
+                own(
                         "remember",
+                        "Remember",
                         "Remember a free-text fact; a near-duplicate of an existing memory is merged into it",
+                        Hints.WRITE,
                         """
                         {"type":"object","properties":{"text":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},
                          "importance":{"type":"number","minimum":0,"maximum":1},"ttl_seconds":{"type":"integer","minimum":1}},"required":["text"]}""",
@@ -182,16 +187,18 @@ public final class MemoryTools {
                                     args.has("ttl_seconds")
                                             ? args.path("ttl_seconds").asLong()
                                             : null);
-                            return Map.of("id", r.memory().id(), "merged", r.merged());
+                            return Reply.json(Map.of("id", r.memory().id(), "merged", r.merged()));
                         }),
-                tool(
+                own(
                         "recall",
+                        "Recall",
                         "Recall the memories most relevant to a query (semantic and keyword), best first",
+                        Hints.READ,
                         """
                         {"type":"object","properties":{"query":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":50},
                          "tags":{"type":"array","items":{"type":"string"}}},"required":["query"]}""",
                         "{\"type\":\"object\",\"properties\":{\"memories\":{\"type\":\"array\"}},\"required\":[\"memories\"]}",
-                        (who, args) -> Map.of(
+                        (who, args) -> Reply.json(Map.of(
                                 "memories",
                                 memories
                                         .recall(
@@ -214,19 +221,23 @@ public final class MemoryTools {
                                                 r.memory().tags(),
                                                 "score",
                                                 r.score()))
-                                        .toList())),
-                tool(
+                                        .toList()))),
+                own(
                         "forget",
+                        "Forget",
                         "Forget a memory by id",
+                        Hints.DELETE,
                         "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},\"required\":[\"id\"]}",
-                        SUCCESS_OUTPUT,
+                        "{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"message\":{\"type\":\"string\"}},\"required\":[\"success\",\"message\"]}",
                         (who, args) -> {
                             memories.forget(who, GraphArguments.text(args, "id"));
-                            return Map.of("success", true, "message", "Memory forgotten");
+                            return Reply.sentence("Memory forgotten");
                         }),
-                tool(
+                own(
                         "update_memory",
+                        "Update Memory",
                         "Change a memory's text, tags or importance",
+                        Hints.UPDATE,
                         """
                         {"type":"object","properties":{"id":{"type":"string"},"text":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},
                          "importance":{"type":"number","minimum":0,"maximum":1}},"required":["id"]}""",
@@ -240,42 +251,87 @@ public final class MemoryTools {
                                     args.has("importance")
                                             ? args.path("importance").asDouble()
                                             : null);
-                            return Map.of("id", m.id(), "text", m.text());
+                            return Reply.json(Map.of("id", m.id(), "text", m.text()));
                         }));
     }
 
-    private SyncToolSpecification tool(
-            String name,
-            String description,
-            String input,
-            String output,
-            BiFunction<String, JsonNode, Object> handler) {
+    /** The hints the reference gives its tools, for ours. */
+    private enum Hints {
+        READ(true, false, true),
+        WRITE(false, false, false),
+        UPDATE(false, true, false),
+        DELETE(false, true, true);
+
+        final McpSchema.ToolAnnotations annotations;
+
+        Hints(boolean readOnly, boolean destructive, boolean idempotent) {
+            this.annotations = new McpSchema.ToolAnnotations(null, readOnly, destructive, idempotent, false, null);
+        }
+    }
+
+    private SyncToolSpecification reference(String name, BiFunction<String, JsonNode, Reply> handler) {
+        return reference(name, null, null, handler);
+    }
+
+    /** A reference tool as declared, with our optional input and output properties (JSON objects) merged in. */
+    private SyncToolSpecification reference(
+            String name, String addedInput, String addedOutput, BiFunction<String, JsonNode, Reply> handler) {
+        ObjectNode declared = (ObjectNode) REFERENCE.get(name).deepCopy();
+        if (addedInput != null) {
+            ((ObjectNode) declared.path("inputSchema").path("properties")).setAll((ObjectNode) Json.tree(addedInput));
+        }
+        if (addedOutput != null) {
+            ((ObjectNode) declared.path("outputSchema").path("properties")).setAll((ObjectNode) Json.tree(addedOutput));
+        }
         McpSchema.Tool tool = McpSchema.Tool.builder()
                 .name(name)
-                .description(description)
-                .inputSchema(mapper, input)
-                .outputSchema(mapper, output)
+                .title(declared.path("title").asString())
+                .description(declared.path("description").asString())
+                .inputSchema(schema(declared.path("inputSchema")))
+                .outputSchema(schema(declared.path("outputSchema")))
+                .annotations(Json.mapper().treeToValue(declared.path("annotations"), McpSchema.ToolAnnotations.class))
                 .build();
+        return spec(tool, handler);
+    }
+
+    private SyncToolSpecification own(
+            String name,
+            String title,
+            String description,
+            Hints hints,
+            String input,
+            String output,
+            BiFunction<String, JsonNode, Reply> handler) {
+        ObjectNode in = (ObjectNode) Json.tree(input);
+        ObjectNode out = (ObjectNode) Json.tree(output);
+        McpSchema.Tool tool = McpSchema.Tool.builder()
+                .name(name)
+                .title(title)
+                .description(description)
+                .inputSchema(schema(withSchema(in)))
+                .outputSchema(schema(withSchema(out)))
+                .annotations(hints.annotations)
+                .build();
+        return spec(tool, handler);
+    }
+
+    private SyncToolSpecification spec(McpSchema.Tool tool, BiFunction<String, JsonNode, Reply> handler) {
         return SyncToolSpecification.builder()
                 .tool(tool)
                 .callHandler((context, request) -> {
                     try {
                         JsonNode args =
                                 Json.mapper().valueToTree(request.arguments() == null ? Map.of() : request.arguments());
-                        Object result = handler.apply(owner.apply(context), args);
-                        String json =
-                                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result);
+                        Reply reply = handler.apply(owner.apply(context), args);
+                        String text = reply.text() instanceof String sentence
+                                ? sentence
+                                : JsText.stringify(Json.mapper().valueToTree(reply.text()));
                         return McpSchema.CallToolResult.builder()
-                                .addTextContent(json)
-                                .structuredContent(Json.mapper().convertValue(result, Map.class))
-                                .isError(false)
+                                .addTextContent(text)
+                                .structuredContent(Json.mapper().convertValue(reply.structured(), Map.class))
                                 .build();
-                    } catch (io.orchestra.core.error.ProblemException e) {
-                        return McpSchema.CallToolResult.builder()
-                                .addTextContent(e.getMessage())
-                                .isError(true)
-                                .build();
-                    } catch (GraphException | IllegalArgumentException e) {
+                    } catch (ProblemException | GraphException | IllegalArgumentException e) {
+                        // The reference answers a failed tool with its message as text and isError.
                         return McpSchema.CallToolResult.builder()
                                 .addTextContent(e.getMessage())
                                 .isError(true)
@@ -285,10 +341,77 @@ public final class MemoryTools {
                 .build();
     }
 
+    private static ObjectNode withSchema(ObjectNode schema) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("$schema", SCHEMA);
+        out.setAll(schema);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> schema(JsonNode node) {
+        return Json.mapper().convertValue(node, LinkedHashMap.class);
+    }
+
+    private static boolean paged(JsonNode args) {
+        return args.has("limit") || args.has("offset");
+    }
+
+    private static int limit(JsonNode args, int otherwise) {
+        return whole(args, "limit", otherwise, 1);
+    }
+
+    private static int offset(JsonNode args) {
+        return whole(args, "offset", 0, 0);
+    }
+
+    private static int whole(JsonNode args, String field, int otherwise, int minimum) {
+        JsonNode value = args.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return otherwise;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < minimum) {
+            throw new IllegalArgumentException("'" + field + "' must be an integer of at least " + minimum);
+        }
+        return value.asInt();
+    }
+
+    private static boolean flag(JsonNode args, String field) {
+        JsonNode value = args.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException("'" + field + "' must be true or false");
+        }
+        return value.asBoolean();
+    }
+
+    /** entities then relations, the reference's key order. */
     private static Map<String, Object> graphMap(Graph graph) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("entities", graph.entities());
         out.put("relations", graph.relations());
         return out;
+    }
+
+    private static Map<String, Object> pageMap(Page page) {
+        Map<String, Object> out = graphMap(page.graph());
+        if (page.nextOffset() != null) {
+            out.put("nextOffset", page.nextOffset());
+        }
+        return out;
+    }
+
+    private static Map<String, JsonNode> referenceTools() {
+        try (InputStream in = MemoryTools.class.getResourceAsStream("reference-tools.json")) {
+            Map<String, JsonNode> tools = new LinkedHashMap<>();
+            for (JsonNode tool : Json.mapper().readTree(in).path("tools")) {
+                tools.put(tool.path("name").asString(), tool);
+            }
+            return tools;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

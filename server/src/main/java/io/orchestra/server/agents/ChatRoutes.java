@@ -57,10 +57,11 @@ public final class ChatRoutes implements RouteGroup {
             messages.addObject()
                     .put("role", "user")
                     .put("content", body.path("message").asString());
-        } else if (body.path("messages").isArray()) {
+        } else if (body.path("messages").isArray() && !body.path("messages").isEmpty()) {
             messages = (ArrayNode) body.path("messages");
         } else {
-            throw ProblemException.badRequest("send 'message' (text) or 'messages' (OpenAI messages)");
+            throw ProblemException.badRequest(
+                    "send 'message' (text) or 'messages' (a non-empty array of OpenAI messages)");
         }
         ObjectNode options = Json.object();
         if (body.has("temperature")) {

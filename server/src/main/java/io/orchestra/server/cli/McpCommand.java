@@ -5,7 +5,6 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpStatelessSyncServer;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.orchestra.core.json.Json;
 import io.orchestra.memory.MemoryModule;
 import io.orchestra.memory.mcp.MemoryTools;
@@ -67,12 +66,9 @@ final class McpCommand implements Callable<Integer> {
                     context -> (String) context.get("owner"),
                     mapper);
             // Each request already has its own virtual thread (see the transport): run the tool on it.
-            McpStatelessSyncServer server = McpServer.sync(transport)
-                    .immediateExecution(true)
-                    .serverInfo("orchestra-memory", Version.current())
-                    .capabilities(
-                            McpSchema.ServerCapabilities.builder().tools(false).build())
-                    .tools(tools.tools())
+            McpStatelessSyncServer server = tools.register(McpServer.sync(transport)
+                            .immediateExecution(true)
+                            .serverInfo("orchestra-memory", Version.current()))
                     .build();
             try {
                 transport.serve();

@@ -5,6 +5,9 @@ import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -75,7 +78,15 @@ public final class Bodies {
         }
     }
 
-    private static ProblemException malformed(JacksonException e) {
+    /** A JSON parse failure as the 400 a caller can act on; shared by every route and the /mcp entry. */
+    public static ProblemException malformed(JacksonException e) {
+        if (e instanceof StreamConstraintsException) {
+            // Jackson names its own settings in this message; say what the limits are instead.
+            StreamReadConstraints limits = Json.mapper().tokenStreamFactory().streamReadConstraints();
+            return ProblemException.badRequest("the JSON exceeds a parser limit: nesting at most "
+                    + limits.getMaxNestingDepth() + " levels, a number at most " + limits.getMaxNumberLength()
+                    + " digits, a string at most " + limits.getMaxStringLength() + " characters");
+        }
         String where = path(e);
         if (e instanceof UnrecognizedPropertyException unknown) {
             return ProblemException.badRequest("unknown field '" + unknown.getPropertyName() + "'"
@@ -98,8 +109,11 @@ public final class Bodies {
                             : "field " + where + " has the wrong type: expected " + target);
         }
         String message = e.getOriginalMessage();
-        return ProblemException.badRequest("malformed JSON: " + (message == null ? "cannot parse" : message) + " (line "
-                + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        TokenStreamLocation location = e.getLocation();
+        return ProblemException.badRequest("malformed JSON: " + (message == null ? "cannot parse" : message)
+                + (location == null
+                        ? ""
+                        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"));
     }
 
     private static String path(JacksonException e) {

@@ -8,24 +8,31 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson3;
 import io.javalin.security.RouteRole;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.orchestra.core.auth.Principal;
 import io.orchestra.core.config.OrchestraConfig;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
 import io.orchestra.server.auth.ApiKeyStore;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The one HTTP port. Owns everything cross-cutting so no handler repeats it: request ids, auth and
@@ -33,13 +40,10 @@ import org.slf4j.MDC;
  */
 public final class HttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
-    private static final Logger ACCESS = LoggerFactory.getLogger("orchestra.access");
 
     private final OrchestraConfig config;
-    private final ApiKeyStore keys;
-    private final MeterRegistry metrics;
+    private final RequestScope scope;
     private final Set<String> publicPaths;
-    private final AtomicInteger inFlight = new AtomicInteger();
     private final Javalin app;
 
     public HttpServer(
@@ -47,10 +51,9 @@ public final class HttpServer {
             ApiKeyStore keys,
             MeterRegistry metrics,
             List<RouteGroup> groups,
-            List<Consumer<ServletContextHandler>> servletCustomizers) {
+            List<ServletMount> servlets) {
         this.config = config;
-        this.keys = keys;
-        this.metrics = metrics;
+        this.scope = new RequestScope(keys, metrics, config.maxBodyBytes());
         this.publicPaths = Set.copyOf(config.publicPaths());
         try {
             java.nio.file.Files.createDirectories(config.dataDir().resolve("tmp"));
@@ -58,11 +61,10 @@ public final class HttpServer {
             throw new java.io.UncheckedIOException(
                     "cannot create " + config.dataDir().resolve("tmp"), e);
         }
-        this.app = Javalin.create(javalin -> configure(javalin, groups, servletCustomizers));
+        this.app = Javalin.create(javalin -> configure(javalin, groups, servlets));
     }
 
-    private void configure(
-            JavalinConfig javalin, List<RouteGroup> groups, List<Consumer<ServletContextHandler>> servletCustomizers) {
+    private void configure(JavalinConfig javalin, List<RouteGroup> groups, List<ServletMount> servlets) {
         javalin.concurrency.useVirtualThreads = true;
         javalin.startup.showJavalinBanner = false;
         javalin.http.maxRequestSize = config.maxBodyBytes();
@@ -81,13 +83,13 @@ public final class HttpServer {
                 config.maxUploadBytes() + 1024 * 1024, io.javalin.config.SizeUnit.BYTES);
         javalin.jetty.modifyServer(server -> server.setStopTimeout(
                 Duration.ofSeconds(config.shutdownGraceSeconds()).toMillis()));
-        servletCustomizers.forEach(javalin.jetty::modifyServletContextHandler);
+        servlets.forEach(mount -> javalin.jetty.modifyServletContextHandler(context -> mount(context, mount)));
         javalin.requestLogger.http(this::logRequest);
 
         var routes = javalin.routes;
         routes.before(this::beginRequest);
         routes.beforeMatched(this::authorize);
-        routes.after(ctx -> inFlight.decrementAndGet());
+        routes.after(ctx -> scope.leave());
         routes.exception(ProblemException.class, (e, ctx) -> Problems.write(ctx, e));
         routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, fromJavalin(e)));
         routes.exception(Exception.class, (e, ctx) -> {
@@ -140,16 +142,39 @@ public final class HttpServer {
                 status, known.name().toLowerCase().replace('_', '-'), known.getMessage(), e.getMessage());
     }
 
+    /** The exact servlet mapping wins over Javalin's catch-all; the scope filter runs first, then the servlet's guard. */
+    private void mount(ServletContextHandler context, ServletMount mount) {
+        var dispatch = EnumSet.of(DispatcherType.REQUEST);
+        context.addFilter(new FilterHolder(new ScopeFilter()), mount.path(), dispatch);
+        context.addFilter(new FilterHolder(mount.guard().apply(scope)), mount.path(), dispatch);
+        context.addServlet(new ServletHolder(mount.servlet()), mount.path());
+    }
+
+    /** Javalin's before/after and request log, for a mounted servlet that Javalin never sees. */
+    private final class ScopeFilter implements Filter {
+        @Override
+        public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+                throws IOException, ServletException {
+            HttpServletRequest request = (HttpServletRequest) req;
+            HttpServletResponse response = (HttpServletResponse) res;
+            long start = System.nanoTime();
+            scope.begin(request, response);
+            try {
+                chain.doFilter(req, res);
+            } finally {
+                scope.record(
+                        request.getMethod(),
+                        request.getRequestURI(),
+                        request.getServletPath(),
+                        response.getStatus(),
+                        (System.nanoTime() - start) / 1e6);
+                scope.leave();
+            }
+        }
+    }
+
     private void beginRequest(Context ctx) {
-        inFlight.incrementAndGet();
-        String requestId = Requests.requestIdFor(ctx.header(Requests.REQUEST_ID_HEADER));
-        ctx.attribute(Requests.REQUEST_ID, requestId);
-        ctx.header(Requests.REQUEST_ID_HEADER, requestId);
-        MDC.put("request_id", requestId);
-        traceId(ctx)
-                .ifPresent(trace -> MDC.put(
-                        CLOUD_PROJECT == null ? "trace_id" : "logging.googleapis.com/trace",
-                        CLOUD_PROJECT == null ? trace : "projects/" + CLOUD_PROJECT + "/traces/" + trace));
+        scope.begin(ctx.req(), ctx.res());
         long length = ctx.req().getContentLengthLong();
         boolean multipart = ctx.isMultipartFormData();
         long limit = multipart ? config.maxUploadBytes() + 64 * 1024 : config.maxBodyBytes();
@@ -160,60 +185,21 @@ public final class HttpServer {
         }
     }
 
-    /** On Google Cloud, logs carry the trace so Cloud Logging groups a request's lines. */
-    private static final String CLOUD_PROJECT = System.getenv("GOOGLE_CLOUD_PROJECT");
-
-    /** The trace id from W3C {@code traceparent} or Google's {@code X-Cloud-Trace-Context}. */
-    static Optional<String> traceId(Context ctx) {
-        String traceparent = ctx.header("traceparent");
-        if (traceparent != null && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")) {
-            return Optional.of(traceparent.substring(3, 35));
-        }
-        String cloud = ctx.header("X-Cloud-Trace-Context");
-        if (cloud != null && cloud.matches("[0-9a-fA-F]{32}(/.*)?")) {
-            return Optional.of(cloud.substring(0, 32));
-        }
-        return Optional.empty();
-    }
-
     private void authorize(Context ctx) {
         Set<RouteRole> roles = ctx.routeRoles();
         if (roles.contains(Access.PUBLIC) || publicPaths.contains(ctx.path())) {
             return;
         }
-        Principal principal = keys.authenticateHeader(ctx.header("Authorization"))
-                .orElseThrow(() -> ProblemException.unauthorized(
-                        "a valid API key is required: send 'Authorization: Bearer <key>'"));
-        ctx.attribute(Requests.PRINCIPAL, principal);
-        MDC.put("key_id", principal.keyId());
+        Principal principal =
+                scope.authenticate(ctx.req()).orElseThrow(() -> ProblemException.unauthorized(Requests.KEY_REQUIRED));
         if (roles.contains(Access.ADMIN) && !principal.isAdmin()) {
             throw ProblemException.forbidden(
                     "this route needs an admin key; key '" + principal.keyName() + "' is a member key");
         }
     }
 
-    /** One timer per method, route and status, built once (building it per request showed in the gateway's profile). */
-    private record TimerKey(String method, String route, int status) {}
-
-    private final java.util.concurrent.ConcurrentHashMap<TimerKey, Timer> timers =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
     private void logRequest(Context ctx, Float millis) {
-        String route = routeOf(ctx);
-        timers.computeIfAbsent(
-                        new TimerKey(ctx.method().name(), route, ctx.statusCode()),
-                        key -> Timer.builder("http.server.requests")
-                                .description("HTTP server requests by route and status")
-                                .tag("method", key.method())
-                                .tag("route", key.route())
-                                .tag("status", Integer.toString(key.status()))
-                                .publishPercentileHistogram()
-                                .register(metrics))
-                .record(Duration.ofNanos((long) (millis * 1_000_000)));
-        if (!route.equals("/health") && !route.equals("/metrics")) {
-            ACCESS.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis * 100) / 100.0);
-        }
-        MDC.clear();
+        scope.record(ctx.method().name(), ctx.path(), routeOf(ctx), ctx.statusCode(), millis);
     }
 
     private static String routeOf(Context ctx) {
@@ -241,7 +227,7 @@ public final class HttpServer {
         }
         long deadline = System.nanoTime()
                 + Duration.ofSeconds(config.shutdownGraceSeconds()).toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        while (scope.inFlight() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -249,10 +235,10 @@ public final class HttpServer {
                 break;
             }
         }
-        if (inFlight.get() > 0) {
+        if (scope.inFlight() > 0) {
             LOG.warn(
                     "stopping with {} requests still in flight after {}s",
-                    inFlight.get(),
+                    scope.inFlight(),
                     config.shutdownGraceSeconds());
         }
         app.stop();

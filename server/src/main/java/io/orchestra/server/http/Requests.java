@@ -9,6 +9,7 @@ public final class Requests {
     static final String PRINCIPAL = "orchestra.principal";
     static final String REQUEST_ID = "orchestra.requestId";
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
+    public static final String KEY_REQUIRED = "a valid API key is required: send 'Authorization: Bearer <key>'";
 
     private static final java.util.regex.Pattern VALID_REQUEST_ID =
             java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -29,6 +30,11 @@ public final class Requests {
             throw ProblemException.unauthorized("missing API key");
         }
         return principal;
+    }
+
+    /** The caller a mounted servlet's guard authenticated (see {@link RequestScope#authenticate}). */
+    public static Principal principal(jakarta.servlet.http.HttpServletRequest request) {
+        return (Principal) request.getAttribute(PRINCIPAL);
     }
 
     public static String requestId(Context ctx) {

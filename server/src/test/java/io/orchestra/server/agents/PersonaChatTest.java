@@ -162,7 +162,18 @@ class PersonaChatTest {
                                 "{\"model\":\"persona:cherry\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Plan my week\"}]}"))
                 .build());
         assertThat(streamed.statusCode()).isEqualTo(200);
-        assertThat(streamed.body()).contains("Hello from the fake").endsWith("data: [DONE]\n\n");
+        assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
+        StringBuilder answer = new StringBuilder();
+        streamed.body()
+                .lines()
+                .filter(line -> line.startsWith("data: {"))
+                .map(line -> Json.tree(line.substring(6)))
+                .forEach(chunk -> answer.append(chunk.path("choices")
+                        .path(0)
+                        .path("delta")
+                        .path("content")
+                        .asString("")));
+        assertThat(answer.toString()).isEqualTo("Hello from the fake");
         assertThat(streamed.headers().firstValue("x-orchestra-persona")).contains("cherry");
         String session = streamed.headers().firstValue("x-orchestra-session").orElseThrow();
         assertThat(Json.tree(server.get("/api/sessions/" + session, alice).body())

@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  * A fake LLM provider on a random port that answers like the real APIs (OpenAI under /openai,
  * Anthropic under /anthropic), with realistic bodies, streams and errors. The requested model name
  * picks the behaviour: {@code fail-500}, {@code fail-429}, {@code fail-400}, {@code slow},
- * {@code stall}, {@code stream-error}, {@code tools}, {@code flaky-N} (fails N times, then works);
+ * {@code stall}, {@code stream-error}, {@code tools}, {@code flaky-N} (fails N times, then works),
+ * {@code sized} (usage grows with the prompt);
  * anything else answers normally.
  */
 public final class FakeUpstream implements AutoCloseable {
@@ -175,8 +176,8 @@ public final class FakeUpstream implements AutoCloseable {
             team(ctx, body);
             return;
         }
-        if (model.equals("agent") && !stream) {
-            agent(ctx, body);
+        if (model.equals("agent")) {
+            agent(ctx, body, stream);
             return;
         }
         if (!stream) {
@@ -190,8 +191,10 @@ public final class FakeUpstream implements AutoCloseable {
                                     + model + "\",\"choices\":[{\"index\":0,\"message\":" + message
                                     + ",\"logprobs\":null,\"finish_reason\":\""
                                     + (model.equals("tools") ? "tool_calls" : "stop")
-                                    + "\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":8,"
-                                    + "\"total_tokens\":20,\"prompt_tokens_details\":{\"cached_tokens\":2,\"audio_tokens\":0},\"completion_tokens_details\":"
+                                    + "\"}],\"usage\":{\"prompt_tokens\":" + promptTokens(model, body)
+                                    + ",\"completion_tokens\":8,"
+                                    + "\"total_tokens\":" + (promptTokens(model, body) + 8)
+                                    + ",\"prompt_tokens_details\":{\"cached_tokens\":2,\"audio_tokens\":0},\"completion_tokens_details\":"
                                     + "{\"reasoning_tokens\":3,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
                                     + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_fake\"}");
             return;
@@ -226,11 +229,23 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
+    /** The {@code sized} model reports a prompt of four characters a token, as long prompts really cost; others 12. */
+    private static int promptTokens(String model, JsonNode body) {
+        if (!model.equals("sized")) {
+            return 12;
+        }
+        int chars = 0;
+        for (JsonNode message : body.path("messages")) {
+            chars += message.path("content").asString("").length();
+        }
+        return chars / 4;
+    }
+
     /**
      * A scripted agent: first it calls the first tool it was offered with the user's words as the
      * query; once a tool result is in the conversation it answers quoting that result.
      */
-    private void agent(Context ctx, JsonNode body) {
+    private void agent(Context ctx, JsonNode body, boolean stream) throws IOException {
         JsonNode messages = body.path("messages");
         JsonNode last = messages.get(messages.size() - 1);
         String message;
@@ -251,11 +266,21 @@ public final class FakeUpstream implements AutoCloseable {
                     + Json.write(Json.write(Map.of("query", query))) + "}}]}";
             finish = "tool_calls";
         }
-        ctx.contentType("application/json")
-                .result("{\"id\":\"chatcmpl-agent\",\"object\":\"chat.completion\",\"created\":1700000000,"
-                        + "\"model\":\"agent\",\"choices\":[{\"index\":0,\"message\":" + message
-                        + ",\"logprobs\":null,\"finish_reason\":\"" + finish
-                        + "\"}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":10,\"total_tokens\":40}}");
+        String completion = "{\"id\":\"chatcmpl-agent\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                + "\"model\":\"agent\",\"choices\":[{\"index\":0,\"message\":" + message
+                + ",\"logprobs\":null,\"finish_reason\":\"" + finish
+                + "\"}],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":10,\"total_tokens\":40}}";
+        if (!stream) {
+            ctx.contentType("application/json").result(completion);
+            return;
+        }
+        // Streamed, the same answer arrives as OpenAI's chunks (tool calls as deltas).
+        ctx.contentType("text/event-stream");
+        OutputStream out = ctx.res().getOutputStream();
+        for (String chunk : io.orchestra.gateway.cache.StreamReplay.chunks(Json.tree(completion), true)) {
+            write(out, "data: " + chunk + "\n\n");
+        }
+        write(out, "data: [DONE]\n\n");
     }
 
     /** Fact extraction: every sentence of the user's turn that starts with "I " is a fact. */

@@ -29,6 +29,41 @@ class GracefulShutdownTest {
 
     @Test
     void finishesInFlightRequestsAndRefusesNewOnes() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        RouteGroup slow = routes -> routes.get(
+                "/slow",
+                ctx -> {
+                    entered.countDown();
+                    Thread.sleep(800);
+                    ctx.result("done");
+                },
+                Access.PUBLIC);
+        drains(List.of(slow), List.of(), entered);
+    }
+
+    /** /mcp is a servlet beside Javalin: draining waits for it just the same. */
+    @Test
+    void waitsForAMountedServletsRequestsToo() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        jakarta.servlet.http.HttpServlet servlet = new jakarta.servlet.http.HttpServlet() {
+            @Override
+            protected void doGet(
+                    jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse res)
+                    throws IOException {
+                entered.countDown();
+                try {
+                    Thread.sleep(800);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                res.getWriter().write("done");
+            }
+        };
+        jakarta.servlet.Filter passThrough = (req, res, chain) -> chain.doFilter(req, res);
+        drains(List.of(), List.of(new ServletMount("/slow", servlet, scope -> passThrough)), entered);
+    }
+
+    private void drains(List<RouteGroup> groups, List<ServletMount> servlets, CountDownLatch entered) throws Exception {
         OrchestraConfig config = new ConfigLoader(
                         dir,
                         Map.of(),
@@ -42,23 +77,10 @@ class GracefulShutdownTest {
                                 "orchestra.shutdown.grace-seconds",
                                 "10"))
                 .load();
-        CountDownLatch entered = new CountDownLatch(1);
-        RouteGroup slow = routes -> routes.get(
-                "/slow",
-                ctx -> {
-                    entered.countDown();
-                    Thread.sleep(800);
-                    ctx.result("done");
-                },
-                Access.PUBLIC);
         try (Database db = Database.open(config.database(), "shutdown-test")) {
             db.migrate();
             HttpServer server = new HttpServer(
-                            config,
-                            new ApiKeyStore(db, Clock.systemUTC()),
-                            new SimpleMeterRegistry(),
-                            List.of(slow),
-                            List.of())
+                            config, new ApiKeyStore(db, Clock.systemUTC()), new SimpleMeterRegistry(), groups, servlets)
                     .start();
             URI slowUri = URI.create("http://127.0.0.1:" + server.port() + "/slow");
             HttpClient client = HttpClient.newHttpClient();

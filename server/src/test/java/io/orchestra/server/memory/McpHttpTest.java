@@ -114,8 +114,11 @@ class McpHttpTest {
                                             List.of()))));
             assertThat(created.isError()).isFalse();
             assertThat((List<?>) structured(created).get("entities")).hasSize(2);
-            assertThat(((McpSchema.TextContent) created.content().get(0)).text())
-                    .contains("\"name\" : \"Ada\"");
+            // The text is the reference's: the created entities as a JSON array.
+            assertThat(io.orchestra.core.json.Json.tree(
+                            ((McpSchema.TextContent) created.content().get(0)).text()))
+                    .isEqualTo(io.orchestra.core.json.Json.mapper()
+                            .valueToTree(structured(created).get("entities")));
 
             assertThat(call(
                                     a,
@@ -196,7 +199,9 @@ class McpHttpTest {
                 .build());
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        // /mcp answers in its own error shape: a JSON-RPC error object.
+        assertThat(Json.tree(response.body()).path("error").path("code").asInt())
+                .isEqualTo(-32600);
         assertThatThrownBy(() -> client(server, "orc_wrong-key")).isInstanceOf(RuntimeException.class);
     }
 
