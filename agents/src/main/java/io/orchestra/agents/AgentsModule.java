@@ -6,6 +6,7 @@ import io.orchestra.agents.knowledge.Chunker;
 import io.orchestra.agents.knowledge.DocumentSearch;
 import io.orchestra.agents.knowledge.DocumentService;
 import io.orchestra.agents.knowledge.DocumentStore;
+import io.orchestra.agents.persona.PersonaCheck;
 import io.orchestra.agents.persona.PersonaFiles;
 import io.orchestra.agents.persona.PersonaRouter;
 import io.orchestra.agents.persona.PersonaStore;
@@ -52,6 +53,7 @@ public final class AgentsModule implements AutoCloseable {
     private final DocumentSearch documentSearch;
     private final PersonaChat chat;
     private final TeamRunner teams;
+    private final PersonaCheck personaCheck;
 
     /** What the module is built from: its settings and the services of the modules below it. */
     public record Parts(
@@ -102,6 +104,9 @@ public final class AgentsModule implements AutoCloseable {
                         parts.jobs(), parts.gateway(), parts.memory().memories(), parts.workers()::wake);
                 parts.workers().register(MemoryExtractor.JOB, extractor.handler());
             }
+            Toolbox toolbox = new Toolbox(parts.memory().graph(), webSearch, documentSearch, mcpServers);
+            this.personaCheck =
+                    new PersonaCheck(servedModels(parts.gateway()), toolbox::knows, toolbox.hints(), personas);
             this.chat = new PersonaChat(
                     personas,
                     new PersonaRouter(parts.memory().embedder(), chatSettings.routingThreshold()),
@@ -109,7 +114,7 @@ public final class AgentsModule implements AutoCloseable {
                     runs,
                     parts.gateway(),
                     new ContextWindow(chatSettings.historyTokens(), 2),
-                    new Toolbox(parts.memory().graph(), webSearch, documentSearch, mcpServers),
+                    toolbox,
                     parts.memory().memories(),
                     extractor,
                     chatSettings.maxSteps(),
@@ -119,6 +124,28 @@ public final class AgentsModule implements AutoCloseable {
             opened.closeAfterFailure(e);
             throw e;
         }
+    }
+
+    /** A persona names a route alias, or {@code provider/model} of a configured provider, as the gateway resolves it. */
+    private static PersonaCheck.Models servedModels(Gateway gateway) {
+        return new PersonaCheck.Models() {
+            @Override
+            public List<String> aliases() {
+                return gateway.models();
+            }
+
+            @Override
+            public boolean serves(String model) {
+                int slash = model.indexOf('/');
+                return gateway.models().contains(model)
+                        || (slash > 0 && gateway.config().current().providers().containsKey(model.substring(0, slash)));
+            }
+        };
+    }
+
+    /** Whether what a persona names (model, tools, personas it reads from) exists. */
+    public PersonaCheck personaCheck() {
+        return personaCheck;
     }
 
     public PersonaStore personas() {

@@ -76,7 +76,7 @@ final class CallRecorder {
                 call.endpoint().wire(),
                 kind,
                 provider,
-                model == null ? call.alias() : model,
+                target == null ? call.alias() : target.model(), // configured names only: bounded labels
                 status,
                 Duration.ofNanos((long) (latencyMs * 1e6)),
                 tokens,

@@ -156,21 +156,12 @@ public final class Gateway {
         if (route.isPresent()) {
             return route.get();
         }
-        // "provider/model" reaches a configured provider directly, without a route.
-        int slash = alias.indexOf('/');
-        if (slash > 0 && settings.providers().containsKey(alias.substring(0, slash))) {
-            return new RouteConfig(
-                    alias,
-                    "fallback",
-                    List.of(new Target(alias.substring(0, slash), alias.substring(slash + 1), 1, 120_000)),
-                    null,
-                    -1);
+        // "provider/model" reaches a configured provider directly, for the models the configuration offers.
+        Optional<RouteConfig> direct = Router.direct(settings, alias);
+        if (direct.isPresent()) {
+            return direct.get();
         }
-        throw new ProblemException(
-                404,
-                "model-not-found",
-                "Model not found",
-                "the model '" + alias + "' does not exist or this key may not use it; see GET /v1/models");
+        throw Router.modelNotFound(alias);
     }
 
     /** A non-streamed chat completion. */
@@ -534,7 +525,7 @@ public final class Gateway {
 
     /** The aliases (and direct provider/model names) a caller may use. */
     public List<String> models() {
-        return Router.aliases(config.current().routes(), config.current().providers());
+        return Router.aliases(config.current());
     }
 
     /** {@code value} with {@code places} decimals (String.format showed in the hot path's profile). */

@@ -99,7 +99,8 @@ public final class GatewayConfigSource implements AutoCloseable {
                 base.cacheTtlSeconds(),
                 base.cacheMaxEntries(),
                 base.semanticThreshold(),
-                base.defaultMaxTokens());
+                base.defaultMaxTokens(),
+                base.providerModels());
     }
 
     private List<RouteConfig> storedRoutes(GatewayConfig base) {

@@ -1,6 +1,7 @@
 package io.orchestra.gateway;
 
 import io.orchestra.core.error.ProblemException;
+import io.orchestra.gateway.providers.Translation;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -36,6 +37,9 @@ final class RequestValidator {
                         "messages[" + i + "].content must be a string or an array of content parts",
                         "messages[" + i + "].content");
             }
+            if (content != null && content.isArray()) {
+                images(content, i);
+            }
             if (role.equals("tool") && !message.path("tool_call_id").isString()) {
                 throw invalid(
                         "messages[" + i + "].tool_call_id is required for tool messages",
@@ -60,6 +64,30 @@ final class RequestValidator {
             throw invalid("'tools' must be an array", "tools");
         }
     }
+
+    /**
+     * Inline images are checked here, for every provider: a pass-through provider (openai,
+     * openai_compatible) would otherwise forward {@code data:;base64,!!!} and bill a failed call.
+     */
+    private static void images(JsonNode parts, int message) {
+        int j = 0;
+        for (JsonNode part : parts) {
+            String url = part.path("image_url").path("url").asString("");
+            if (part.path("type").asString("").equals("image_url") && url.regionMatches(true, 0, "data:", 0, 5)) {
+                String where = "messages[" + message + "].content[" + j + "].image_url.url";
+                Translation.DataUrl data = Translation.dataUrl(url);
+                if (!data.mediaType().toLowerCase(java.util.Locale.ROOT).startsWith("image/")) {
+                    throw invalid(where + ": an inline image needs an image/* media type", where);
+                }
+                if (!BASE64.matcher(data.data()).matches() || data.data().length() % 4 != 0) {
+                    throw invalid(where + ": the image data is not valid base64", where);
+                }
+            }
+            j++;
+        }
+    }
+
+    private static final java.util.regex.Pattern BASE64 = java.util.regex.Pattern.compile("[A-Za-z0-9+/]*={0,2}");
 
     private static void number(JsonNode request, String field, double min, double max) {
         JsonNode value = request.get(field);

@@ -14,11 +14,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -50,7 +52,7 @@ public final class Foundation implements AutoCloseable {
             this.keys = new ApiKeyStore(database, clock);
             this.generatedAdminKey = bootstrapAdminKey(config, keys);
             this.health = new HealthService(config, database, clock, Version.current());
-            this.redis = config.redisUrl().map(url -> opened.register(new JedisPooled(URI.create(url))));
+            this.redis = config.redisUrl().map(url -> opened.register(new JedisPooled(redisPool(), URI.create(url))));
             redis.ifPresent(client -> {
                 health.addComponent("redis", () -> redisComponent(client));
                 Gauge.builder(
@@ -92,6 +94,19 @@ public final class Foundation implements AutoCloseable {
         }
         CreatedKey created = keys.create("admin (generated)", Role.ADMIN, "admin", List.of());
         return Optional.of(created.secret());
+    }
+
+    /**
+     * Jedis's default pool (8 connections, waiting forever) is far below the concurrency of virtual-thread
+     * handlers: with 50 concurrent limited calls its borrowers spun on both carrier threads until the server
+     * could not even stop. Enough connections for a busy replica, and a bounded wait that fails the call instead.
+     */
+    private static ConnectionPoolConfig redisPool() {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(256);
+        pool.setMaxIdle(32);
+        pool.setMaxWait(Duration.ofSeconds(5));
+        return pool;
     }
 
     private static HealthService.Component redisComponent(JedisPooled client) {

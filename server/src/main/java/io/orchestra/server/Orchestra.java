@@ -173,7 +173,7 @@ public final class Orchestra implements AutoCloseable {
                         new HealthRoutes(health),
                         metrics,
                         new KeyRoutes(keys),
-                        new PersonaRoutes(agents.personas(), agents.personaFiles()),
+                        new PersonaRoutes(agents.personas(), agents.personaFiles(), agents.personaCheck()),
                         new MemoryRoutes(memory.graph(), memory.search(), memory.memories()),
                         new DocumentRoutes(agents.documents(), agents.documentStore(), jobs, agents.documentSearch()),
                         new GatewayRoutes(gateway, agents.chat()),

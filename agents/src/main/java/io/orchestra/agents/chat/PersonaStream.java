@@ -70,7 +70,11 @@ final class PersonaStream {
         if (e instanceof ProblemException p) {
             inner.put("status", p.status());
         }
-        client.error(Json.write(error));
+        try {
+            client.error(Json.write(error));
+        } catch (java.io.UncheckedIOException gone) {
+            // The client hung up (the failure itself, often): nobody is left to tell.
+        }
     }
 
     /** One model call's stream; the gateway writes to it as to any client. */

@@ -119,8 +119,19 @@ public final class PersonaStore {
         return database.jdbi().inTransaction(h -> {
             StoredPersona current = resolve(h, ref, caller).orElseThrow(() -> notFound(ref));
             requireWritable(current, caller);
+            if (current.persona().equals(persona)) {
+                return current; // saving without a change adds no version
+            }
             return writeVersion(h, current.owner(), persona, current.source(), caller.keyName(), false);
         });
+    }
+
+    /** One saved version of a live persona the caller may see. */
+    public PersonaVersion version(PersonaRef ref, int version, Principal caller) {
+        return versions(ref, caller).stream()
+                .filter(v -> v.version() == version)
+                .findFirst()
+                .orElseThrow(() -> ProblemException.notFound("persona '" + ref + "' has no version " + version));
     }
 
     public void delete(PersonaRef ref, Principal caller) {

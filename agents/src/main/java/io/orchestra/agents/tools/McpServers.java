@@ -99,6 +99,11 @@ public final class McpServers implements AutoCloseable {
         return out;
     }
 
+    /** The configured servers' names. */
+    public List<String> names() {
+        return servers.stream().map(Server::name).toList();
+    }
+
     /** Tools of every server whose pattern ({@code mcp:*}, {@code mcp:server.*}, {@code mcp:server.tool}) the persona allows. */
     public List<Tool> tools(List<String> patterns) {
         List<Tool> tools = new ArrayList<>();

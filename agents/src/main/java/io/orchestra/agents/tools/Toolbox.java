@@ -41,6 +41,37 @@ public final class Toolbox {
         return tools;
     }
 
+    /**
+     * Whether a persona's {@code tools} entry would give it at least one tool: a built-in one, or
+     * {@code mcp:*} / {@code mcp:<server>.…} for a configured MCP server (its tool list is not fetched here).
+     */
+    public boolean knows(String pattern) {
+        if (pattern.startsWith("mcp:")) {
+            String rest = pattern.substring(4);
+            int dot = rest.indexOf('.');
+            String server = dot < 0 ? rest : rest.substring(0, dot);
+            return (rest.equals("*") && !mcpServers.names().isEmpty())
+                    || (dot > 0 && mcpServers.names().contains(server));
+        }
+        return builtInNames().stream().anyMatch(name -> allowed(List.of(pattern), name));
+    }
+
+    /** The entries a persona's {@code tools} may hold, for an error message. */
+    public List<String> hints() {
+        List<String> hints = new ArrayList<>(List.of("memory.*"));
+        builtInNames().stream()
+                .filter(name -> !name.equals("knowledge_search"))
+                .map(name -> name.replaceFirst("_", "."))
+                .forEach(hints::add);
+        mcpServers.names().forEach(server -> hints.add("mcp:" + server + ".*"));
+        return hints;
+    }
+
+    private List<String> builtInNames() {
+        // The tools' functions are not called here, so no owner or persona is needed to list their names.
+        return all(null, null).stream().map(Tool::name).toList();
+    }
+
     static boolean allowed(List<String> patterns, String toolName) {
         if (toolName.equals("knowledge_search")) {
             // The blend of both sources needs both permissions.

@@ -13,21 +13,14 @@ public class ProblemException extends RuntimeException {
     private final String type;
     private final String title;
     private final List<String> errors;
-    private final Map<String, String> headers;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
-    /** With response headers, such as a 429's {@code Retry-After}. */
-    public ProblemException(
-            int status, String type, String title, String detail, List<String> errors, Map<String, String> headers) {
+    public ProblemException(int status, String type, String title, String detail, List<String> errors) {
         super(detail);
         this.status = status;
         this.type = type;
         this.title = title;
         this.errors = errors == null ? List.of() : List.copyOf(errors);
-        this.headers = headers == null ? new LinkedHashMap<>() : new LinkedHashMap<>(headers);
-    }
-
-    public ProblemException(int status, String type, String title, String detail, List<String> errors) {
-        this(status, type, title, detail, errors, Map.of());
     }
 
     public ProblemException(int status, String type, String title, String detail) {
@@ -51,20 +44,20 @@ public class ProblemException extends RuntimeException {
         return getMessage();
     }
 
-    /** Individual problems when several were found at once (validation). */
-    public List<String> errors() {
-        return errors;
-    }
-
-    /** Headers the response carries along with the problem. */
+    /** Response headers that belong to this answer (Retry-After on a 429). */
     public Map<String, String> headers() {
         return headers;
     }
 
-    /** Adds a response header (the request log id, a Retry-After) where the problem is made or recorded. */
+    /** Adds a response header; for use where the problem is made, before it is thrown. */
     public ProblemException withHeader(String name, String value) {
         headers.put(name, value);
         return this;
+    }
+
+    /** Individual problems when several were found at once (validation). */
+    public List<String> errors() {
+        return errors;
     }
 
     public static ProblemException badRequest(String detail) {
@@ -101,7 +94,9 @@ public class ProblemException extends RuntimeException {
 
     /** A 429 with {@code Retry-After} and whatever else tells the client when to come back. */
     public static ProblemException tooManyRequests(String detail, Map<String, String> headers) {
-        return new ProblemException(429, "rate-limited", "Too many requests", detail, List.of(), headers);
+        ProblemException problem = tooManyRequests(detail);
+        headers.forEach(problem::withHeader);
+        return problem;
     }
 
     public static ProblemException unavailable(String detail) {

@@ -20,13 +20,30 @@ public record GatewayConfig(
         int cacheTtlSeconds,
         int cacheMaxEntries,
         double semanticThreshold,
-        int defaultMaxTokens) {
+        int defaultMaxTokens,
+        Map<String, List<String>> providerModels) {
 
     /**
      * Completion tokens a tokens-per-minute limit reserves for a call that sets neither
      * {@code max_tokens} nor {@code max_completion_tokens}, until its real usage is known.
      */
     public static final int DEFAULT_MAX_TOKENS = 1024;
+
+    /**
+     * The models a provider may be called with directly as {@code provider/model}: those listed
+     * under its {@code models} and those any route targets on it. Anything else is unknown.
+     */
+    public boolean offers(String provider, String model) {
+        if (!providers.containsKey(provider)) {
+            return false;
+        }
+        if (providerModels.getOrDefault(provider, List.of()).contains(model)) {
+            return true;
+        }
+        return routes.stream()
+                .flatMap(r -> r.targets().stream())
+                .anyMatch(t -> t.provider().equals(provider) && t.model().equals(model));
+    }
 
     public static GatewayConfig empty() {
         return new GatewayConfig(
@@ -44,6 +61,7 @@ public record GatewayConfig(
                 0,
                 10_000,
                 0,
-                DEFAULT_MAX_TOKENS);
+                DEFAULT_MAX_TOKENS,
+                Map.of());
     }
 }

@@ -34,6 +34,7 @@ public final class GatewayConfigParser {
             return defaults;
         }
         Map<String, ProviderSettings> providers = new LinkedHashMap<>();
+        Map<String, List<String>> providerModels = new LinkedHashMap<>();
         JsonNode providerNodes = gateway.path("providers");
         for (Map.Entry<String, JsonNode> entry : providerNodes.properties()) {
             String name = entry.getKey();
@@ -56,6 +57,19 @@ public final class GatewayConfigParser {
                     .forEach(h -> headers.put(h.getKey(), resolve(h.getValue().asString(""))));
             providers.put(
                     name, new ProviderSettings(name, kind, baseUrl, text(p, "api_key", null), Map.copyOf(headers)));
+            List<String> models = new ArrayList<>();
+            JsonNode modelNodes = p.path("models");
+            if (!modelNodes.isMissingNode() && !modelNodes.isArray()) {
+                problems.add("gateway.providers." + name + ".models: a list of model names");
+            }
+            for (JsonNode model : modelNodes) {
+                if (model.isString() && !model.asString().isBlank()) {
+                    models.add(model.asString());
+                } else {
+                    problems.add("gateway.providers." + name + ".models: '" + model + "' is not a model name");
+                }
+            }
+            providerModels.put(name, List.copyOf(models));
         }
         List<RouteConfig> routes = new ArrayList<>();
         int i = 0;
@@ -154,7 +168,8 @@ public final class GatewayConfigParser {
                         1,
                         10_000_000,
                         "gateway.limits.default_max_tokens",
-                        problems));
+                        problems),
+                Map.copyOf(providerModels));
     }
 
     /** One route; also used for routes sent to /api/routes. */

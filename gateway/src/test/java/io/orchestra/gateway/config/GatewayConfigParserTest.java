@@ -156,6 +156,37 @@ class GatewayConfigParserTest {
     }
 
     @Test
+    void aProviderOffersItsListedModelsAndTheModelsRoutesTargetOnItNothingElse() {
+        List<String> problems = new ArrayList<>();
+        GatewayConfig config = parser.parse(yaml("""
+                gateway:
+                  providers:
+                    openai: { kind: openai, api_key: "sk", models: [ gpt-4o, gpt-4.1 ] }
+                    local: { kind: ollama }
+                    odd: { kind: openai, models: gpt-4o }
+                  routes:
+                    - { alias: small, targets: [ { provider: local, model: llama3.2 } ] }
+                  limits: { default_max_tokens: 0 }
+                """), problems);
+        assertThat(config.offers("openai", "gpt-4o")).isTrue();
+        assertThat(config.offers("local", "llama3.2")).isTrue();
+        assertThat(config.offers("openai", "llama3.2")).isFalse();
+        assertThat(config.offers("local", "anything")).isFalse();
+        assertThat(config.offers("nowhere", "gpt-4o")).isFalse();
+        assertThat(Router.direct(config, "openai/gpt-4.1").orElseThrow().targets())
+                .containsExactly(new Target("openai", "gpt-4.1", 1, 120_000));
+        assertThat(Router.direct(config, "openai/gpt-5")).isEmpty();
+        assertThat(Router.direct(config, "openai/")).isEmpty();
+        assertThat(Router.aliases(config))
+                .containsExactly("small", "local/llama3.2", "openai/gpt-4.1", "openai/gpt-4o");
+        assertThat(config.defaultMaxTokens()).isEqualTo(GatewayConfig.DEFAULT_MAX_TOKENS);
+        assertThat(problems)
+                .containsExactly(
+                        "gateway.providers.odd.models: a list of model names",
+                        "gateway.limits.default_max_tokens = '0': expected a whole number from 1 to 10000000");
+    }
+
+    @Test
     void loadBalancingDrawsByWeightAndKeepsWeightZeroTargetsAsLastFallbacks() {
         RouteConfig route = new RouteConfig(
                 "m",

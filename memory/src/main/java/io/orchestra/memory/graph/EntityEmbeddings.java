@@ -128,7 +128,7 @@ public final class EntityEmbeddings {
             Map<String, List<String>> observations = new HashMap<>();
             if (!entities.isEmpty()) {
                 h.createQuery(
-                                "SELECT entity_id, content FROM memory_observations WHERE entity_id IN (<ids>) ORDER BY created_at, id")
+                                "SELECT entity_id, content FROM memory_observations WHERE entity_id IN (<ids>) AND valid_to IS NULL ORDER BY seq")
                         .bindList("ids", List.copyOf(entities.keySet()))
                         .map((rs, ctx) -> Map.entry(rs.getString("entity_id"), rs.getString("content")))
                         .forEach(e -> observations

@@ -138,6 +138,63 @@ public final class GraphFiles {
         }
     }
 
+    /**
+     * Writes every fact of the owner with its validity, current or ended, one per line: entities
+     * ({@code createdAt}), observations and relations ({@code validFrom}, {@code validTo} null while
+     * they hold, {@code supersededBy} when a fact ended them). Returns the number of lines.
+     */
+    public long exportHistoryJsonl(String owner, Writer out) throws IOException {
+        long lines = 0;
+        for (GraphHistory.EntityHistory entity : graph.history().everything(owner)) {
+            ObjectNode node = Json.object();
+            node.put("type", "entity");
+            node.put("name", entity.name());
+            node.put("entityType", entity.entityType());
+            node.put("createdAt", entity.createdAt().toString());
+            lines += line(out, node);
+            for (GraphHistory.ObservationFact fact : entity.observations()) {
+                ObjectNode o = Json.object();
+                o.put("type", "observation");
+                o.put("entityName", entity.name());
+                o.put("content", fact.content());
+                validity(o, fact.validFrom(), fact.validTo());
+                if (fact.supersededBy() != null) {
+                    o.put("supersededBy", fact.supersededBy());
+                }
+                lines += line(out, o);
+            }
+        }
+        for (GraphHistory.RelationFact fact : graph.history().relations(owner)) {
+            ObjectNode r = Json.object();
+            r.put("type", "relation");
+            r.put("from", fact.from());
+            r.put("to", fact.to());
+            r.put("relationType", fact.relationType());
+            validity(r, fact.validFrom(), fact.validTo());
+            if (fact.supersededBy() != null) {
+                r.set("supersededBy", Json.mapper().valueToTree(fact.supersededBy()));
+            }
+            lines += line(out, r);
+        }
+        out.flush();
+        return lines;
+    }
+
+    private static void validity(ObjectNode node, java.time.Instant from, java.time.Instant to) {
+        node.put("validFrom", from.toString());
+        if (to == null) {
+            node.putNull("validTo");
+        } else {
+            node.put("validTo", to.toString());
+        }
+    }
+
+    private static int line(Writer out, ObjectNode node) throws IOException {
+        out.write(Json.write(node));
+        out.write('\n');
+        return 1;
+    }
+
     /** Writes the owner's whole graph; returns the number of lines. */
     public long exportJsonl(String owner, Writer out) throws IOException {
         Graph all = graph.readGraph(owner, Integer.MAX_VALUE, 0);

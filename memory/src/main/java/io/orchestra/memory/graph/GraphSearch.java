@@ -41,12 +41,16 @@ public final class GraphSearch {
     }
 
     /** As {@link #search}, saying where the next page starts (one more entity is looked for). */
-    public Page searchPage(String owner, String query, int limit, int offset, boolean hybrid) {
+    public Page searchPage(String owner, String query, int limit, int offset, boolean hybrid, AsOf asOf) {
         if (!hybrid) {
             if (limit < 1 || offset < 0) {
                 throw new IllegalArgumentException("limit must be at least 1 and offset at least 0");
             }
-            return graph.searchPage(owner, query, limit, offset);
+            return graph.searchPage(owner, query, limit, offset, asOf);
+        }
+        if (asOf.millis() != null) {
+            // Entity embeddings describe the graph as it is now.
+            throw new IllegalArgumentException("semantic search answers for now only: leave out as_of or semantic");
         }
         Graph found = search(owner, query, limit + 1, offset, true);
         if (found.entities().size() <= limit) {

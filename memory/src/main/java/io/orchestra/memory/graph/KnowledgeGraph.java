@@ -28,11 +28,18 @@ public final class KnowledgeGraph {
     private final Database database;
     private final Clock clock;
     private final SubstringSearch search;
+    private final GraphHistory history;
 
     public KnowledgeGraph(Database database, Clock clock) {
         this.database = database;
         this.clock = clock;
         this.search = new SubstringSearch(database.kind());
+        this.history = new GraphHistory(database);
+    }
+
+    /** The same graph's facts with their validity. */
+    public GraphHistory history() {
+        return history;
     }
 
     /** Creates the entities whose names are new; returns those created. */
@@ -90,6 +97,15 @@ public final class KnowledgeGraph {
      * need not exist yet (a client may name an entity before creating it).
      */
     public List<Relation> createRelations(String owner, List<Relation> relations) {
+        return createRelations(owner, relations, Set.of());
+    }
+
+    /**
+     * As {@link #createRelations(String, List)}; each relation in {@code superseding} also ends the
+     * current relations from the same entity with the same type to another one (a fact with one
+     * value at a time: "works_at"), found without a language model.
+     */
+    public List<Relation> createRelations(String owner, List<Relation> relations, Set<Relation> superseding) {
         for (Relation r : relations) {
             if (blank(r.from()) || blank(r.to()) || blank(r.relationType())) {
                 throw new GraphException("every relation needs from, to and relationType");
@@ -118,6 +134,22 @@ public final class KnowledgeGraph {
             for (int i = 0; i < unique.size(); i++) {
                 if (inserted[i] > 0) {
                     created.add(unique.get(i));
+                }
+            }
+            for (Relation r : unique) {
+                if (superseding.contains(r)) {
+                    h.createUpdate("""
+                                    UPDATE memory_relations SET valid_to = :now, superseded_by = (
+                                        SELECT n.id FROM memory_relations n WHERE n.owner = :owner AND n.from_name = :from
+                                          AND n.to_name = :to AND n.relation_type = :type AND n.valid_to IS NULL)
+                                    WHERE owner = :owner AND from_name = :from AND relation_type = :type AND to_name <> :to
+                                      AND valid_to IS NULL""")
+                            .bind("now", now)
+                            .bind("owner", owner)
+                            .bind("from", r.from())
+                            .bind("to", r.to())
+                            .bind("type", r.relationType())
+                            .execute();
                 }
             }
             return created;
@@ -156,7 +188,12 @@ public final class KnowledgeGraph {
                         fresh.add(inserts.content(slot));
                     }
                 }
-                added.add(new ObservationBatch(batches.get(b).entityName(), fresh));
+                ObservationBatch batch = batches.get(b);
+                List<String> ended = supersede(h, ids.get(batch.entityName()), batch, now);
+                added.add(
+                        ended.isEmpty()
+                                ? new ObservationBatch(batch.entityName(), fresh)
+                                : new ObservationBatch(batch.entityName(), fresh, ended, false));
             }
             if (!ids.isEmpty()) {
                 h.createUpdate("UPDATE memory_entities SET updated_at = :now WHERE id IN (<ids>)")
@@ -168,12 +205,98 @@ public final class KnowledgeGraph {
         });
     }
 
-    /** Deletes entities, their observations and every relation that touches them. Unknown names are ignored. */
+    /**
+     * Ends the observations a batch supersedes: those it names, and with {@code supersedeSameKey}
+     * those giving another value for a key one of its contents sets. Returns their contents.
+     */
+    private static List<String> supersede(Handle h, String entityId, ObservationBatch batch, long now) {
+        List<String> contents = batch.contents() == null ? List.of() : batch.contents();
+        if (contents.isEmpty() || (batch.supersedes().isEmpty() && !batch.supersedeSameKey())) {
+            return List.of();
+        }
+        Map<String, String> current = new LinkedHashMap<>();
+        h.createQuery(
+                        "SELECT id, content FROM memory_observations WHERE entity_id = :e AND valid_to IS NULL ORDER BY seq")
+                .bind("e", entityId)
+                .map((rs, ctx) -> Map.entry(rs.getString("content"), rs.getString("id")))
+                .forEach(e -> current.put(e.getKey(), e.getValue()));
+        Set<String> keep = new HashSet<>(contents);
+        Map<String, String> endedBy = new LinkedHashMap<>();
+        for (String old : batch.supersedes()) {
+            if (current.containsKey(old) && !keep.contains(old)) {
+                endedBy.put(old, current.get(contents.get(0)));
+            }
+        }
+        if (batch.supersedeSameKey()) {
+            for (String content : contents) {
+                String key = Facts.key(content);
+                if (key == null) {
+                    continue;
+                }
+                for (String old : current.keySet()) {
+                    if (!keep.contains(old) && key.equals(Facts.key(old))) {
+                        endedBy.putIfAbsent(old, current.get(content));
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, String> end : endedBy.entrySet()) {
+            endObservation(h, entityId, end.getKey(), now, end.getValue());
+        }
+        return List.copyOf(endedBy.keySet());
+    }
+
+    /**
+     * Ends a current observation (it stays, with its validity). Its hash becomes its own id: the
+     * unique (entity, hash) key then covers current observations only, so the same text may be
+     * observed again later.
+     */
+    private static int endObservation(Handle h, String entityId, String content, long now, String supersededBy) {
+        return h.createUpdate("""
+                        UPDATE memory_observations SET valid_to = :now, superseded_by = :by, content_hash = id
+                        WHERE entity_id = :e AND content_hash = :hash AND valid_to IS NULL""")
+                .bind("now", now)
+                .bind("by", supersededBy)
+                .bind("e", entityId)
+                .bind("hash", hash(content))
+                .execute();
+    }
+
+    /**
+     * Supersedes one observation with another in one step: the old one ends, the new one is added.
+     * Returns the result as {@link #addObservations} does (supersedes: what ended).
+     */
+    public ObservationBatch supersede(String owner, String entityName, String old, String replacement) {
+        boolean present = database.jdbi()
+                .withHandle(h -> entityId(h, owner, entityName)
+                        .map(id -> h.createQuery(
+                                                "SELECT COUNT(*) FROM memory_observations WHERE entity_id = :e AND content_hash = :hash AND valid_to IS NULL")
+                                        .bind("e", id)
+                                        .bind("hash", hash(old))
+                                        .mapTo(Integer.class)
+                                        .one()
+                                > 0)
+                        .orElseThrow(() -> new GraphException("Entity with name " + entityName + " not found")));
+        if (!present) {
+            throw new GraphException("Entity " + entityName + " has no current observation '" + old + "'");
+        }
+        return addObservations(
+                        owner, List.of(new ObservationBatch(entityName, List.of(replacement), List.of(old), false)))
+                .get(0);
+    }
+
+    /**
+     * Deletes entities and their observations (erased: a purge) and ends every relation that
+     * touches them (kept with its validity, for the other end's history). Unknown names are ignored.
+     */
     public void deleteEntities(String owner, List<String> names) {
         transaction(h -> {
+            long now = clock.millis();
             for (String name : names) {
-                h.createUpdate(
-                                "DELETE FROM memory_relations WHERE owner = :owner AND (from_name = :name OR to_name = :name)")
+                h.createUpdate("""
+                                UPDATE memory_relations SET valid_to = :now
+                                WHERE owner = :owner AND (from_name = :name OR to_name = :name) AND valid_to IS NULL""")
+                        .bind("now", now)
                         .bind("owner", owner)
                         .bind("name", name)
                         .execute();
@@ -191,30 +314,45 @@ public final class KnowledgeGraph {
         });
     }
 
+    /** Erases the owner's whole graph, history included (the owner's delete-all, for privacy). */
+    public void purge(String owner) {
+        transaction(h -> {
+            for (String table : List.of("memory_relations", "memory_observations", "memory_entities")) {
+                h.createUpdate("DELETE FROM " + table + " WHERE owner = :owner")
+                        .bind("owner", owner)
+                        .execute();
+            }
+            return null;
+        });
+    }
+
+    /** Ends the named observations' validity (they stay in the entity's history). */
     public void deleteObservations(String owner, List<ObservationBatch> deletions) {
         transaction(h -> {
+            long now = clock.millis();
             for (ObservationBatch batch : deletions) {
                 Optional<String> id = entityId(h, owner, batch.entityName());
                 if (id.isEmpty()) {
                     continue;
                 }
                 for (String content : batch.contents()) {
-                    h.createUpdate("DELETE FROM memory_observations WHERE entity_id = :id AND content_hash = :hash")
-                            .bind("id", id.get())
-                            .bind("hash", hash(content))
-                            .execute();
+                    endObservation(h, id.get(), content, now, null);
                 }
             }
             return null;
         });
     }
 
+    /** Ends the relations' validity (they stay in both ends' history). */
     public void deleteRelations(String owner, List<Relation> relations) {
         transaction(h -> {
+            long now = clock.millis();
             for (Relation r : relations) {
                 h.createUpdate("""
-                                DELETE FROM memory_relations
-                                WHERE owner = :owner AND from_name = :from AND to_name = :to AND relation_type = :type""")
+                                UPDATE memory_relations SET valid_to = :now
+                                WHERE owner = :owner AND from_name = :from AND to_name = :to AND relation_type = :type
+                                  AND valid_to IS NULL""")
+                        .bind("now", now)
                         .bind("owner", owner)
                         .bind("from", r.from())
                         .bind("to", r.to())
@@ -227,33 +365,36 @@ public final class KnowledgeGraph {
 
     /** The whole graph, in the order things were made (the reference's file order). */
     public Graph readGraph(String owner) {
-        return readPage(owner, Integer.MAX_VALUE - 1, 0).graph();
+        return readGraph(owner, AsOf.NOW);
+    }
+
+    /** The whole graph as it was at {@code asOf}. */
+    public Graph readGraph(String owner, AsOf asOf) {
+        return readPage(owner, Integer.MAX_VALUE - 1, 0, asOf).graph();
     }
 
     /** A page of the graph: entities in creation order, and the relations among the page's entities. */
     public Graph readGraph(String owner, int limit, int offset) {
-        return readPage(owner, limit, offset).graph();
+        return readPage(owner, limit, offset, AsOf.NOW).graph();
     }
 
-    /** As {@link #readGraph(String, int, int)}, saying where the next page starts. */
-    public Page readPage(String owner, int limit, int offset) {
+    /** As {@link #readGraph(String, int, int)} at {@code asOf}, saying where the next page starts. */
+    public Page readPage(String owner, int limit, int offset, AsOf asOf) {
         return database.jdbi().withHandle(h -> {
-            List<String[]> rows = h.createQuery("""
-                            SELECT id, name, entity_type FROM memory_entities WHERE owner = :owner ORDER BY seq LIMIT :limit OFFSET :offset""")
+            List<String[]> rows = asOf.bind(
+                            h.createQuery("SELECT id, name, entity_type FROM memory_entities WHERE owner = :owner AND "
+                                    + asOf.entity("") + " ORDER BY seq LIMIT :limit OFFSET :offset"))
                     .bind("owner", owner)
                     .bind("limit", limit + 1L)
                     .bind("offset", offset)
-                    .map((rs, ctx) ->
-                            new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")})
+                    .map((rs, ctx) -> row(rs))
                     .list();
             boolean more = rows.size() > limit;
             if (more) {
                 rows = rows.subList(0, limit);
             }
-            List<Entity> entities = withObservations(h, rows);
-            Set<String> names = new HashSet<>();
-            entities.forEach(e -> names.add(e.name()));
-            List<Relation> relations = relationsOf(h, owner, names, offset == 0 && !more, false);
+            List<Entity> entities = withObservations(h, rows, asOf);
+            List<Relation> relations = relationsOf(h, owner, names(entities), offset == 0 && !more, false, asOf);
             return new Page(new Graph(entities, relations), more ? offset + limit : null);
         });
     }
@@ -263,9 +404,14 @@ public final class KnowledgeGraph {
      * creation order, with the relations that touch one: the reference's search_nodes answer.
      */
     public Graph searchNodes(String owner, String query) {
+        return searchNodes(owner, query, AsOf.NOW);
+    }
+
+    /** As {@link #searchNodes(String, String)}, among the facts that held at {@code asOf}. */
+    public Graph searchNodes(String owner, String query, AsOf asOf) {
         return database.jdbi().withHandle(h -> {
-            List<Entity> entities = withObservations(h, search.matches(h, owner, query));
-            return new Graph(entities, relationsOf(h, owner, names(entities), false, true));
+            List<Entity> entities = withObservations(h, search.matches(h, owner, query, asOf), asOf);
+            return new Graph(entities, relationsOf(h, owner, names(entities), false, true, asOf));
         });
     }
 
@@ -274,17 +420,17 @@ public final class KnowledgeGraph {
      * page of them; relations that touch a match come along.
      */
     public Graph searchNodes(String owner, String query, int limit, int offset) {
-        return searchPage(owner, query, limit, offset).graph();
+        return searchPage(owner, query, limit, offset, AsOf.NOW).graph();
     }
 
-    /** As {@link #searchNodes(String, String, int, int)}, saying where the next page starts. */
-    public Page searchPage(String owner, String query, int limit, int offset) {
+    /** As {@link #searchNodes(String, String, int, int)} at {@code asOf}, saying where the next page starts. */
+    public Page searchPage(String owner, String query, int limit, int offset, AsOf asOf) {
         return database.jdbi().withHandle(h -> {
-            List<String[]> rows = search.rankedMatches(h, owner, query, limit + 1, offset);
+            List<String[]> rows = search.rankedMatches(h, owner, query, limit + 1, offset, asOf);
             boolean more = rows.size() > limit;
-            List<Entity> entities = withObservations(h, more ? rows.subList(0, limit) : rows);
+            List<Entity> entities = withObservations(h, more ? rows.subList(0, limit) : rows, asOf);
             return new Page(
-                    new Graph(entities, relationsOf(h, owner, names(entities), false, true)),
+                    new Graph(entities, relationsOf(h, owner, names(entities), false, true, asOf)),
                     more ? offset + limit : null);
         });
     }
@@ -295,23 +441,37 @@ public final class KnowledgeGraph {
         return names;
     }
 
+    private static String[] row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")};
+    }
+
     /** The named entities and the relations that touch them, as the reference (unknown names are skipped). */
     public Graph openNodes(String owner, List<String> names) {
+        return openNodes(owner, names, AsOf.NOW);
+    }
+
+    /** As {@link #openNodes(String, List)}, as they were at {@code asOf}. */
+    public Graph openNodes(String owner, List<String> names, AsOf asOf) {
         return database.jdbi().withHandle(h -> {
             if (names.isEmpty()) {
                 return new Graph(List.of(), List.of());
             }
-            List<String[]> rows = h.createQuery("""
-                            SELECT id, name, entity_type FROM memory_entities WHERE owner = :owner AND name IN (<names>) ORDER BY seq""")
-                    .bind("owner", owner)
-                    .bindList("names", names)
-                    .map((rs, ctx) ->
-                            new String[] {rs.getString("id"), rs.getString("name"), rs.getString("entity_type")})
-                    .list();
-            List<Entity> entities = withObservations(h, rows);
-            Set<String> found = new HashSet<>();
-            entities.forEach(e -> found.add(e.name()));
-            return new Graph(entities, relationsOf(h, owner, found, false, true));
+            List<String[]> rows = new ArrayList<>();
+            List<String> list = List.copyOf(new LinkedHashSet<>(names));
+            for (int from = 0; from < list.size(); from += 500) {
+                rows.addAll(asOf.bind(h.createQuery(
+                                "SELECT id, name, entity_type, seq FROM memory_entities WHERE owner = :owner AND name IN (<names>) AND "
+                                        + asOf.entity("")))
+                        .bind("owner", owner)
+                        .bindList("names", list.subList(from, Math.min(list.size(), from + 500)))
+                        .map((rs, ctx) -> new String[] {
+                            rs.getString("id"), rs.getString("name"), rs.getString("entity_type"), rs.getString("seq")
+                        })
+                        .list());
+            }
+            rows.sort(java.util.Comparator.comparingLong(r -> Long.parseLong(r[3])));
+            List<Entity> entities = withObservations(h, rows, asOf);
+            return new Graph(entities, relationsOf(h, owner, names(entities), false, true, asOf));
         });
     }
 
@@ -348,7 +508,7 @@ public final class KnowledgeGraph {
         }
     }
 
-    private static List<Entity> withObservations(Handle h, List<String[]> rows) {
+    private static List<Entity> withObservations(Handle h, List<String[]> rows, AsOf asOf) {
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -356,7 +516,8 @@ public final class KnowledgeGraph {
         List<String> ids = rows.stream().map(r -> r[0]).toList();
         for (int from = 0; from < ids.size(); from += 500) {
             List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
-            h.createQuery("SELECT entity_id, content FROM memory_observations WHERE entity_id IN (<ids>) ORDER BY seq")
+            asOf.bind(h.createQuery("SELECT entity_id, content FROM memory_observations WHERE entity_id IN (<ids>) AND "
+                            + asOf.fact("") + " ORDER BY seq"))
                     .bindList("ids", slice)
                     .map((rs, ctx) -> Map.entry(rs.getString("entity_id"), rs.getString("content")))
                     .forEach(e -> observations
@@ -371,20 +532,21 @@ public final class KnowledgeGraph {
     }
 
     /**
-     * Relations that touch {@code names}: with both ends in it ({@code eitherEnd} false, a page of
-     * read_graph), or with at least one (as the reference's search_nodes and open_nodes answer);
-     * every relation of the owner when {@code all}.
+     * Relations valid at {@code asOf} that touch {@code names}: with both ends in it
+     * ({@code eitherEnd} false, a page of read_graph), or with at least one (as the reference's
+     * search_nodes and open_nodes answer); every relation of the owner when {@code all}.
      */
     private static List<Relation> relationsOf(
-            Handle h, String owner, Collection<String> names, boolean all, boolean eitherEnd) {
+            Handle h, String owner, Collection<String> names, boolean all, boolean eitherEnd, AsOf asOf) {
         if (!all && names.isEmpty()) {
             return List.of();
         }
         // Keyed by seq: slices and the two halves of the UNION merge into one creation order.
         java.util.TreeMap<Long, Relation> out = new java.util.TreeMap<>();
+        String columns = "SELECT from_name, to_name, relation_type, seq FROM memory_relations WHERE owner = :owner AND "
+                + asOf.fact("") + " AND ";
         if (all) {
-            h.createQuery(
-                            "SELECT from_name, to_name, relation_type, seq FROM memory_relations WHERE owner = :owner ORDER BY seq")
+            asOf.bind(h.createQuery(columns + "1 = 1"))
                     .bind("owner", owner)
                     .map((rs, ctx) -> Map.entry(rs.getLong("seq"), relation(rs)))
                     .forEach(e -> out.put(e.getKey(), e.getValue()));
@@ -392,13 +554,11 @@ public final class KnowledgeGraph {
         }
         List<String> list = List.copyOf(names);
         // A UNION, not an OR: each half uses its own index (an OR of two IN lists made SQLite scan every relation).
-        String columns =
-                "SELECT from_name, to_name, relation_type, seq FROM memory_relations WHERE owner = :owner AND ";
         String sql =
                 columns + "from_name IN (<names>)" + (eitherEnd ? " UNION " + columns + "to_name IN (<names>)" : "");
         for (int from = 0; from < list.size(); from += 500) {
             List<String> slice = list.subList(from, Math.min(list.size(), from + 500));
-            h.createQuery(sql)
+            asOf.bind(h.createQuery(sql))
                     .bind("owner", owner)
                     .bindList("names", slice)
                     .map((rs, ctx) -> Map.entry(rs.getLong("seq"), relation(rs)))

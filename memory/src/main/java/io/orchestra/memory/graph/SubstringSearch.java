@@ -25,15 +25,15 @@ public final class SubstringSearch {
             UNION
             SELECT o.entity_id FROM memory_observations o
             WHERE o.seq IN (SELECT rowid FROM memory_observations_fts WHERE memory_observations_fts MATCH :trigrams)
-              AND instr(o.content_lower, :q) > 0""";
+              AND instr(o.content_lower, :q) > 0 AND {valid o.}""";
     private static final String SQLITE_SCAN = """
             SELECT id FROM memory_entities WHERE owner = :owner AND (instr(name_lower, :q) > 0 OR instr(type_lower, :q) > 0)
             UNION
-            SELECT entity_id FROM memory_observations WHERE owner = :owner AND instr(content_lower, :q) > 0""";
+            SELECT entity_id FROM memory_observations WHERE owner = :owner AND instr(content_lower, :q) > 0 AND {valid}""";
     private static final String POSTGRES = """
             SELECT id FROM memory_entities WHERE owner = :owner AND (name_lower LIKE :needle OR type_lower LIKE :needle)
             UNION
-            SELECT entity_id FROM memory_observations WHERE owner = :owner AND content_lower LIKE :needle""";
+            SELECT entity_id FROM memory_observations WHERE owner = :owner AND content_lower LIKE :needle AND {valid}""";
     // Exact name, name prefix, name contains, type contains, observation only; then by name.
     // CROSS JOIN keeps SQLite on the few hits: left to plain JOIN, its planner (3.54) walked
     // every entity of the owner and probed the hits (4 ms at 10k, linear in N).
@@ -46,7 +46,7 @@ public final class SubstringSearch {
                         WHEN %2$s(e.type_lower, :q) > 0 THEN 3
                         ELSE 4 END AS rank
             FROM hits CROSS JOIN memory_entities e
-            WHERE e.id = hits.id AND e.owner = :owner
+            WHERE e.id = hits.id AND e.owner = :owner AND %4$s
             ORDER BY %3$s LIMIT :limit OFFSET :offset""";
 
     private static final int MAX_TRIGRAMS = 6;
@@ -66,28 +66,30 @@ public final class SubstringSearch {
     }
 
     /** One page of matches as {id, name, entityType}, best first. */
-    List<String[]> rankedMatches(Handle h, String owner, String query, int limit, int offset) {
-        return matches(h, owner, query, "rank, e.name", limit, offset);
+    List<String[]> rankedMatches(Handle h, String owner, String query, int limit, int offset, AsOf asOf) {
+        return matches(h, owner, query, "rank, e.name", limit, offset, asOf);
     }
 
     /** Every match as {id, name, entityType}, in creation order (the reference's order). */
-    List<String[]> matches(Handle h, String owner, String query) {
-        return matches(h, owner, query, "e.seq", Long.MAX_VALUE, 0);
+    List<String[]> matches(Handle h, String owner, String query, AsOf asOf) {
+        return matches(h, owner, query, "e.seq", Long.MAX_VALUE, 0, asOf);
     }
 
-    private List<String[]> matches(Handle h, String owner, String query, String order, long limit, int offset) {
+    /** Observations match while valid at {@code asOf}; entities once made by then. */
+    private List<String[]> matches(
+            Handle h, String owner, String query, String order, long limit, int offset, AsOf asOf) {
         String q = fold(query);
         Query statement;
         if (kind == DatabaseKind.POSTGRES) {
-            statement =
-                    h.createQuery(RANKED.formatted(POSTGRES, "strpos", order)).bind("needle", "%" + like(q) + "%");
+            statement = h.createQuery(RANKED.formatted(valid(POSTGRES, asOf), "strpos", order, asOf.entity("e.")))
+                    .bind("needle", "%" + like(q) + "%");
         } else if (q.codePointCount(0, q.length()) >= 3) {
-            statement = h.createQuery(RANKED.formatted(SQLITE_INDEXED, "instr", order))
+            statement = h.createQuery(RANKED.formatted(valid(SQLITE_INDEXED, asOf), "instr", order, asOf.entity("e.")))
                     .bind("trigrams", trigrams(q));
         } else {
-            statement = h.createQuery(RANKED.formatted(SQLITE_SCAN, "instr", order));
+            statement = h.createQuery(RANKED.formatted(valid(SQLITE_SCAN, asOf), "instr", order, asOf.entity("e.")));
         }
-        return statement
+        return asOf.bind(statement)
                 .bind("owner", owner)
                 .bind("q", q)
                 .bind("limit", limit)
@@ -110,6 +112,10 @@ public final class SubstringSearch {
             picked.add(new String(points, at, 3));
         }
         return picked.stream().map(t -> "\"" + t.replace("\"", "\"\"") + "\"").collect(Collectors.joining(" AND "));
+    }
+
+    private static String valid(String hits, AsOf asOf) {
+        return hits.replace("{valid o.}", asOf.fact("o.")).replace("{valid}", asOf.fact(""));
     }
 
     /** PostgreSQL's LIKE escapes with a backslash by default. */

@@ -8,6 +8,7 @@ import io.modelcontextprotocol.server.McpStatelessServerFeatures.SyncToolSpecifi
 import io.modelcontextprotocol.spec.McpSchema;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
+import io.orchestra.memory.graph.AsOf;
 import io.orchestra.memory.graph.Graph;
 import io.orchestra.memory.graph.GraphArguments;
 import io.orchestra.memory.graph.GraphException;
@@ -42,6 +43,10 @@ public final class MemoryTools {
     private static final String PAGING = """
             {"limit":{"type":"integer","minimum":1,"description":"Orchestra: at most this many entities, best first; structuredContent.nextOffset says where the next page starts (without limit: every entity, as the reference)"},
              "offset":{"type":"integer","minimum":0,"description":"Orchestra: entities to skip, with limit"}}""";
+    private static final String AS_OF = """
+            {"as_of":{"type":"string","format":"date-time","description":"Orchestra: the graph as it was at this instant (ISO-8601, e.g. 2026-01-31T12:00:00Z): the facts valid then; without it, the facts valid now"}}""";
+    private static final String IN_PROPS = "/inputSchema/properties";
+    private static final String OUT_PROPS = "/outputSchema/properties";
     private static final String NEXT_OFFSET = """
             {"nextOffset":{"type":"integer","description":"Orchestra: with limit, the offset of the next page when more exist"}}""";
 
@@ -88,6 +93,7 @@ public final class MemoryTools {
 
     public List<SyncToolSpecification> tools() {
         List<SyncToolSpecification> tools = new ArrayList<>(referenceToolSpecs());
+        tools.addAll(timeTools());
         tools.addAll(memoryTools());
         return tools;
     }
@@ -112,57 +118,136 @@ public final class MemoryTools {
 
     private List<SyncToolSpecification> referenceToolSpecs() {
         return List.of(
-                reference("create_entities", (who, args) -> {
+                reference("create_entities", Map.of(), (who, args) -> {
                     var created = graph.createEntities(who, GraphArguments.entities(args.path("entities")));
                     return new Reply(created, Map.of("entities", created));
                 }),
-                reference("create_relations", (who, args) -> {
-                    var created = graph.createRelations(who, GraphArguments.relations(args.path("relations")));
+                reference("create_relations", Map.of(IN_PROPS + "/relations/items/properties", """
+                                {"supersede":{"type":"boolean","description":"Orchestra: this relation ends the current relations from the same entity with the same relationType to another entity (one value at a time, e.g. works_at); they stay in entity_history"}}"""), (who, args) -> {
+                    var created = graph.createRelations(
+                            who,
+                            GraphArguments.relations(args.path("relations")),
+                            GraphArguments.superseding(args.path("relations")));
                     return new Reply(created, Map.of("relations", created));
                 }),
-                reference("add_observations", (who, args) -> {
-                    List<Map<String, Object>> results = new ArrayList<>();
-                    for (ObservationBatch batch :
-                            graph.addObservations(who, GraphArguments.batches(args.path("observations"), "contents"))) {
-                        Map<String, Object> result = new LinkedHashMap<>();
-                        result.put("entityName", batch.entityName());
-                        result.put("addedObservations", batch.contents());
-                        results.add(result);
-                    }
-                    return new Reply(results, Map.of("results", results));
-                }),
-                reference("delete_entities", (who, args) -> {
+                reference(
+                        "add_observations",
+                        Map.of(
+                                IN_PROPS + "/observations/items/properties",
+                                """
+                                {"supersedes":{"type":"array","items":{"type":"string"},"description":"Orchestra: current observations of the entity that these contents replace: their validity ends (they stay in entity_history)"},
+                                 "supersedeSameKey":{"type":"boolean","description":"Orchestra: a content of the form 'key: value' ends the entity's current observations with the same key and another value"}}""",
+                                OUT_PROPS + "/results/items/properties",
+                                """
+                                {"supersededObservations":{"type":"array","items":{"type":"string"},"description":"Orchestra: the observations these ended (only when some did)"}}"""),
+                        (who, args) -> {
+                            List<Map<String, Object>> results = new ArrayList<>();
+                            for (ObservationBatch batch :
+                                    graph.addObservations(who, GraphArguments.additions(args.path("observations")))) {
+                                Map<String, Object> result = new LinkedHashMap<>();
+                                result.put("entityName", batch.entityName());
+                                result.put("addedObservations", batch.contents());
+                                if (!batch.supersedes().isEmpty()) {
+                                    result.put("supersededObservations", batch.supersedes());
+                                }
+                                results.add(result);
+                            }
+                            return new Reply(results, Map.of("results", results));
+                        }),
+                reference("delete_entities", Map.of(), (who, args) -> {
                     graph.deleteEntities(who, GraphArguments.strings(args.path("entityNames")));
                     return Reply.sentence("Entities deleted successfully");
                 }),
-                reference("delete_observations", (who, args) -> {
+                reference("delete_observations", Map.of(), (who, args) -> {
                     graph.deleteObservations(who, GraphArguments.batches(args.path("deletions"), "observations"));
                     return Reply.sentence("Observations deleted successfully");
                 }),
-                reference("delete_relations", (who, args) -> {
+                reference("delete_relations", Map.of(), (who, args) -> {
                     graph.deleteRelations(who, GraphArguments.relations(args.path("relations")));
                     return Reply.sentence("Relations deleted successfully");
                 }),
-                reference("read_graph", PAGING, NEXT_OFFSET, (who, args) -> {
+                reference("read_graph", Map.of(IN_PROPS, join(PAGING, AS_OF), OUT_PROPS, NEXT_OFFSET), (who, args) -> {
+                    AsOf asOf = GraphArguments.asOf(args);
                     if (!paged(args)) {
-                        return Reply.json(graphMap(graph.readGraph(who)));
+                        return Reply.json(graphMap(graph.readGraph(who, asOf)));
                     }
-                    return Reply.json(pageMap(graph.readPage(who, limit(args, Integer.MAX_VALUE - 1), offset(args))));
-                }),
-                reference("search_nodes", PAGING.substring(0, PAGING.length() - 1) + """
-                                ,"semantic":{"type":"boolean","description":"Orchestra: after the substring matches, also entities similar in meaning, best first (default false: the reference's matches; with it, limit defaults to 100)"}}""", NEXT_OFFSET, (who, args) -> {
-                    String query = GraphArguments.text(args, "query");
-                    boolean semantic = flag(args, "semantic");
-                    if (!paged(args) && !semantic) {
-                        return Reply.json(graphMap(graph.searchNodes(who, query)));
-                    }
-                    int limit = limit(args, semantic ? 100 : Integer.MAX_VALUE - 1);
-                    return Reply.json(pageMap(search.searchPage(who, query, limit, offset(args), semantic)));
+                    return Reply.json(
+                            pageMap(graph.readPage(who, limit(args, Integer.MAX_VALUE - 1), offset(args), asOf)));
                 }),
                 reference(
+                        "search_nodes",
+                        Map.of(IN_PROPS, join(PAGING, AS_OF, """
+                                        {"semantic":{"type":"boolean","description":"Orchestra: after the substring matches, also entities similar in meaning, best first (default false: the reference's matches; with it, limit defaults to 100)"}}"""), OUT_PROPS, NEXT_OFFSET),
+                        (who, args) -> {
+                            String query = GraphArguments.text(args, "query");
+                            boolean semantic = flag(args, "semantic");
+                            AsOf asOf = GraphArguments.asOf(args);
+                            if (!paged(args) && !semantic) {
+                                return Reply.json(graphMap(graph.searchNodes(who, query, asOf)));
+                            }
+                            int limit = limit(args, semantic ? 100 : Integer.MAX_VALUE - 1);
+                            return Reply.json(
+                                    pageMap(search.searchPage(who, query, limit, offset(args), semantic, asOf)));
+                        }),
+                reference(
                         "open_nodes",
-                        (who, args) -> Reply.json(
-                                graphMap(graph.openNodes(who, GraphArguments.strings(args.path("names")))))));
+                        Map.of(IN_PROPS, AS_OF),
+                        (who, args) -> Reply.json(graphMap(graph.openNodes(
+                                who, GraphArguments.strings(args.path("names")), GraphArguments.asOf(args))))));
+    }
+
+    /** Orchestra's tools for facts in time. */
+    private List<SyncToolSpecification> timeTools() {
+        return List.of(
+                own(
+                        "entity_history",
+                        "Entity History",
+                        "An entity's observations and the relations that touch it, each with when it held (validFrom, validTo: null while it still holds) and what superseded it, oldest first",
+                        Hints.READ,
+                        """
+                        {"type":"object","properties":{"entityName":{"type":"string","description":"The name of the entity"}},"required":["entityName"]}""",
+                        """
+                        {"type":"object","properties":{"name":{"type":"string"},"entityType":{"type":"string"},"createdAt":{"type":"string"},
+                         "observations":{"type":"array","items":{"type":"object"}},"relations":{"type":"array","items":{"type":"object"}}},
+                         "required":["name","entityType","createdAt","observations","relations"]}""",
+                        (who, args) -> Reply.json(Json.mapper()
+                                .convertValue(
+                                        graph.history().history(who, GraphArguments.text(args, "entityName")),
+                                        LinkedHashMap.class))),
+                own(
+                        "supersede",
+                        "Supersede Observation",
+                        "Replace an entity's observation with a new one: the old one's validity ends (it stays in entity_history), the new one holds from now",
+                        Hints.UPDATE,
+                        """
+                        {"type":"object","properties":{"entityName":{"type":"string","description":"The name of the entity"},
+                         "observation":{"type":"string","description":"The current observation that no longer holds"},
+                         "with":{"type":"string","description":"The observation that holds from now on"}},
+                         "required":["entityName","observation","with"]}""",
+                        """
+                        {"type":"object","properties":{"entityName":{"type":"string"},"addedObservations":{"type":"array","items":{"type":"string"}},
+                         "supersededObservations":{"type":"array","items":{"type":"string"}}},"required":["entityName","addedObservations","supersededObservations"]}""",
+                        (who, args) -> {
+                            ObservationBatch done = graph.supersede(
+                                    who,
+                                    GraphArguments.text(args, "entityName"),
+                                    GraphArguments.text(args, "observation"),
+                                    GraphArguments.text(args, "with"));
+                            Map<String, Object> out = new LinkedHashMap<>();
+                            out.put("entityName", done.entityName());
+                            out.put("addedObservations", done.contents());
+                            out.put("supersededObservations", done.supersedes());
+                            return Reply.json(out);
+                        }));
+    }
+
+    /** JSON objects merged into one. */
+    private static String join(String... objects) {
+        ObjectNode out = Json.object();
+        for (String object : objects) {
+            out.setAll((ObjectNode) Json.tree(object));
+        }
+        return out.toString();
     }
 
     private List<SyncToolSpecification> memoryTools() {
@@ -174,19 +259,21 @@ public final class MemoryTools {
                         Hints.WRITE,
                         """
                         {"type":"object","properties":{"text":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},
-                         "importance":{"type":"number","minimum":0,"maximum":1},"ttl_seconds":{"type":"integer","minimum":1}},"required":["text"]}""",
+                         "importance":{"type":"number","minimum":0,"maximum":1},"ttl_seconds":{"type":"integer","minimum":1},
+                         "supersedes":{"type":"string","description":"The id of a memory this one replaces: its validity ends (recall with an earlier as_of still finds it)"}},"required":["text"]}""",
                         "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"merged\":{\"type\":\"boolean\"}},\"required\":[\"id\",\"merged\"]}",
                         (who, args) -> {
-                            MemoryStore.Remembered r = memories.remember(
-                                    who,
-                                    null,
-                                    null,
-                                    GraphArguments.text(args, "text"),
-                                    args.has("tags") ? GraphArguments.strings(args.path("tags")) : List.of(),
-                                    args.path("importance").asDouble(0.5),
-                                    args.has("ttl_seconds")
-                                            ? args.path("ttl_seconds").asLong()
-                                            : null);
+                            String text = GraphArguments.text(args, "text");
+                            List<String> tags =
+                                    args.has("tags") ? GraphArguments.strings(args.path("tags")) : List.of();
+                            double importance = args.path("importance").asDouble(0.5);
+                            Long ttl = args.has("ttl_seconds")
+                                    ? args.path("ttl_seconds").asLong()
+                                    : null;
+                            MemoryStore.Remembered r = args.hasNonNull("supersedes")
+                                    ? memories.supersede(
+                                            who, GraphArguments.text(args, "supersedes"), text, tags, importance, ttl)
+                                    : memories.remember(who, null, null, text, tags, importance, ttl);
                             return Reply.json(Map.of("id", r.memory().id(), "merged", r.merged()));
                         }),
                 own(
@@ -196,7 +283,8 @@ public final class MemoryTools {
                         Hints.READ,
                         """
                         {"type":"object","properties":{"query":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":50},
-                         "tags":{"type":"array","items":{"type":"string"}}},"required":["query"]}""",
+                         "tags":{"type":"array","items":{"type":"string"}},
+                         "as_of":{"type":"string","format":"date-time","description":"The memories that held at this instant (ISO-8601); without it, those that hold now"}},"required":["query"]}""",
                         "{\"type\":\"object\",\"properties\":{\"memories\":{\"type\":\"array\"}},\"required\":[\"memories\"]}",
                         (who, args) -> Reply.json(Map.of(
                                 "memories",
@@ -210,7 +298,8 @@ public final class MemoryTools {
                                                         ? GraphArguments.strings(args.path("tags"))
                                                         : List.of(),
                                                 null,
-                                                null)
+                                                null,
+                                                GraphArguments.asOf(args))
                                         .stream()
                                         .map(r -> Map.of(
                                                 "id",
@@ -225,12 +314,18 @@ public final class MemoryTools {
                 own(
                         "forget",
                         "Forget",
-                        "Forget a memory by id",
+                        "Forget a memory by id: it no longer holds (recall with an earlier as_of still finds it), or with purge it is erased",
                         Hints.DELETE,
-                        "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},\"required\":[\"id\"]}",
+                        """
+                        {"type":"object","properties":{"id":{"type":"string"},
+                         "purge":{"type":"boolean","description":"Erase it instead of ending its validity (nothing of it stays, for privacy)"}},"required":["id"]}""",
                         "{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"message\":{\"type\":\"string\"}},\"required\":[\"success\",\"message\"]}",
                         (who, args) -> {
-                            memories.forget(who, GraphArguments.text(args, "id"));
+                            if (flag(args, "purge")) {
+                                memories.purge(who, GraphArguments.text(args, "id"));
+                            } else {
+                                memories.forget(who, GraphArguments.text(args, "id"));
+                            }
                             return Reply.sentence("Memory forgotten");
                         }),
                 own(
@@ -269,20 +364,15 @@ public final class MemoryTools {
         }
     }
 
-    private SyncToolSpecification reference(String name, BiFunction<String, JsonNode, Reply> handler) {
-        return reference(name, null, null, handler);
-    }
-
-    /** A reference tool as declared, with our optional input and output properties (JSON objects) merged in. */
+    /**
+     * A reference tool as declared, with our optional properties merged in: {@code additions} maps
+     * a JSON pointer to a "properties" object of the declaration to the JSON object of ours.
+     */
     private SyncToolSpecification reference(
-            String name, String addedInput, String addedOutput, BiFunction<String, JsonNode, Reply> handler) {
+            String name, Map<String, String> additions, BiFunction<String, JsonNode, Reply> handler) {
         ObjectNode declared = (ObjectNode) REFERENCE.get(name).deepCopy();
-        if (addedInput != null) {
-            ((ObjectNode) declared.path("inputSchema").path("properties")).setAll((ObjectNode) Json.tree(addedInput));
-        }
-        if (addedOutput != null) {
-            ((ObjectNode) declared.path("outputSchema").path("properties")).setAll((ObjectNode) Json.tree(addedOutput));
-        }
+        additions.forEach((pointer, properties) ->
+                ((ObjectNode) declared.at(pointer)).setAll((ObjectNode) Json.tree(properties)));
         McpSchema.Tool tool = McpSchema.Tool.builder()
                 .name(name)
                 .title(declared.path("title").asString())

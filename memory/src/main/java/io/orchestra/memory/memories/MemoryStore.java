@@ -6,6 +6,7 @@ import io.orchestra.core.storage.Database;
 import io.orchestra.core.util.Ids;
 import io.orchestra.core.util.Vectors;
 import io.orchestra.memory.embeddings.Embedder;
+import io.orchestra.memory.graph.AsOf;
 import io.orchestra.memory.index.Neighbour;
 import io.orchestra.memory.index.VectorIndex;
 import java.sql.ResultSet;
@@ -87,8 +88,8 @@ public final class MemoryStore {
             }
             String id = Ids.newId("mem");
             h.createUpdate("""
-                            INSERT INTO memories (id, owner, agent, session_id, text, tags, importance, embedding, created_at, updated_at, expires_at)
-                            VALUES (:id, :owner, :agent, :session, :text, :tags, :importance, :embedding, :now, :now, :expires)""")
+                            INSERT INTO memories (id, owner, agent, session_id, text, tags, importance, embedding, created_at, updated_at, expires_at, valid_from)
+                            VALUES (:id, :owner, :agent, :session, :text, :tags, :importance, :embedding, :now, :now, :expires, :now)""")
                     .bind("id", id)
                     .bind("owner", owner)
                     .bind("agent", agent)
@@ -120,7 +121,8 @@ public final class MemoryStore {
                             owner,
                             similar.stream().map(Neighbour::id).toList(),
                             agent == null ? List.of() : List.of(agent),
-                            agent == null)
+                            agent == null,
+                            AsOf.NOW)
                     .stream()
                     .filter(r -> Embedder.cosine(vector, r.vector()) >= DUPLICATE)
                     .max(Comparator.comparingDouble(r -> Embedder.cosine(vector, r.vector())));
@@ -136,6 +138,19 @@ public final class MemoryStore {
      */
     public List<Recalled> recall(
             String owner, String query, int k, List<String> agents, List<String> tags, Instant since, Instant until) {
+        return recall(owner, query, k, agents, tags, since, until, AsOf.NOW);
+    }
+
+    /** As {@link #recall(String, String, int, List, List, Instant, Instant)}, among the memories that held at {@code asOf}. */
+    public List<Recalled> recall(
+            String owner,
+            String query,
+            int k,
+            List<String> agents,
+            List<String> tags,
+            Instant since,
+            Instant until,
+            AsOf asOf) {
         float[] q = embedder.embed(query);
         List<String> words = List.of(query.toLowerCase(Locale.ROOT).split("\\W+")).stream()
                 .filter(w -> w.length() > 2)
@@ -147,7 +162,7 @@ public final class MemoryStore {
             List<Row> candidates = database.jdbi().withHandle(h -> {
                 List<Neighbour> near = index.nearest(h, owner, q, asked);
                 found[0] = near.size();
-                return rowsById(h, owner, near.stream().map(Neighbour::id).toList(), agents, true);
+                return rowsById(h, owner, near.stream().map(Neighbour::id).toList(), agents, true, asOf);
             });
             for (Row row : candidates) {
                 Memory m = row.memory();
@@ -175,6 +190,7 @@ public final class MemoryStore {
         return database.jdbi()
                 .withHandle(h -> h.createQuery("""
                         SELECT * FROM memories WHERE owner = :owner AND (expires_at IS NULL OR expires_at > :now)
+                          AND valid_to IS NULL
                         ORDER BY updated_at DESC, id LIMIT :limit""")
                         .bind("owner", owner)
                         .bind("now", clock.millis())
@@ -183,9 +199,54 @@ public final class MemoryStore {
                         .list());
     }
 
+    /** Ends a memory's validity: recall no longer finds it, except with an earlier {@code as_of}. */
     public void forget(String owner, String id) {
+        end(owner, id, null);
+    }
+
+    /** Erases a memory (for privacy: nothing of it stays). */
+    public void purge(String owner, String id) {
         int rows = database.jdbi()
                 .withHandle(h -> h.createUpdate("DELETE FROM memories WHERE id = :id AND owner = :owner")
+                        .bind("id", id)
+                        .bind("owner", owner)
+                        .execute());
+        if (rows == 0) {
+            throw ProblemException.notFound("no memory with id '" + id + "'");
+        }
+    }
+
+    /** Erases every memory of the owner, ended ones included (the owner's delete-all). */
+    public void purgeAll(String owner) {
+        database.jdbi()
+                .useHandle(h -> h.createUpdate("DELETE FROM memories WHERE owner = :owner")
+                        .bind("owner", owner)
+                        .execute());
+    }
+
+    /**
+     * Remembers {@code text} in place of the memory {@code oldId}, whose validity ends (superseded
+     * by the new one). The old memory must hold now.
+     */
+    public Remembered supersede(
+            String owner, String oldId, String text, List<String> tags, double importance, Long ttlSeconds) {
+        Memory old = database.jdbi()
+                .withHandle(h -> find(h, owner, oldId))
+                .orElseThrow(() -> ProblemException.notFound("no memory with id '" + oldId + "'"));
+        Remembered fresh = remember(owner, old.agent(), old.sessionId(), text, tags, importance, ttlSeconds);
+        if (!fresh.memory().id().equals(oldId)) {
+            end(owner, oldId, fresh.memory().id());
+        }
+        return fresh;
+    }
+
+    private void end(String owner, String id, String supersededBy) {
+        int rows = database.jdbi()
+                .withHandle(h -> h.createUpdate("""
+                                UPDATE memories SET valid_to = :now, superseded_by = :by
+                                WHERE id = :id AND owner = :owner AND valid_to IS NULL""")
+                        .bind("now", clock.millis())
+                        .bind("by", supersededBy)
                         .bind("id", id)
                         .bind("owner", owner)
                         .execute());
@@ -225,12 +286,14 @@ public final class MemoryStore {
     private record Row(Memory memory, float[] vector) {}
 
     /** Live rows of the owner (only those in {@code ids} unless null): for the given agents, plus shared ones when asked (agents null = all). */
-    private List<Row> rows(Handle h, String owner, List<String> agents, boolean includeShared, List<String> ids) {
+    private List<Row> rows(
+            Handle h, String owner, List<String> agents, boolean includeShared, List<String> ids, AsOf asOf) {
         if (ids != null && ids.isEmpty()) {
             return List.of();
         }
         StringBuilder sql = new StringBuilder(
-                "SELECT * FROM memories WHERE owner = :owner AND (expires_at IS NULL OR expires_at > :now)");
+                "SELECT * FROM memories WHERE owner = :owner AND (expires_at IS NULL OR expires_at > :now) AND "
+                        + asOf.fact(""));
         if (ids != null) {
             sql.append(" AND id IN (<ids>)");
         }
@@ -240,7 +303,8 @@ public final class MemoryStore {
                             ? (includeShared ? " AND agent IS NULL" : " AND 1 = 0")
                             : " AND (agent IN (<agents>)" + (includeShared ? " OR agent IS NULL)" : ")"));
         }
-        var query = h.createQuery(sql.toString()).bind("owner", owner).bind("now", clock.millis());
+        var query =
+                asOf.bind(h.createQuery(sql.toString())).bind("owner", owner).bind("now", clock.millis());
         if (agents != null && !agents.isEmpty()) {
             query.bindList("agents", agents);
         }
@@ -252,17 +316,18 @@ public final class MemoryStore {
     }
 
     /** The live rows among {@code ids} that are the owner's and in the given agents' scope (as {@link #rows}). */
-    private List<Row> rowsById(Handle h, String owner, List<String> ids, List<String> agents, boolean includeShared) {
+    private List<Row> rowsById(
+            Handle h, String owner, List<String> ids, List<String> agents, boolean includeShared, AsOf asOf) {
         List<Row> out = new ArrayList<>();
         for (int from = 0; from < ids.size(); from += 500) {
             List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
-            out.addAll(rows(h, owner, agents, includeShared, slice));
+            out.addAll(rows(h, owner, agents, includeShared, slice, asOf));
         }
         return out;
     }
 
     private Optional<Memory> find(org.jdbi.v3.core.Handle h, String owner, String id) {
-        return h.createQuery("SELECT * FROM memories WHERE id = :id AND owner = :owner")
+        return h.createQuery("SELECT * FROM memories WHERE id = :id AND owner = :owner AND valid_to IS NULL")
                 .bind("id", id)
                 .bind("owner", owner)
                 .map((rs, ctx) -> map(rs))

@@ -3,6 +3,7 @@ package io.orchestra.server.agents;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.agents.persona.Persona;
+import io.orchestra.agents.persona.PersonaCheck;
 import io.orchestra.agents.persona.PersonaFiles;
 import io.orchestra.agents.persona.PersonaJson;
 import io.orchestra.agents.persona.PersonaParser;
@@ -30,10 +31,12 @@ import tools.jackson.databind.node.ObjectNode;
 public final class PersonaRoutes implements RouteGroup {
     private final PersonaStore store;
     private final PersonaFiles files;
+    private final PersonaCheck check;
 
-    public PersonaRoutes(PersonaStore store, PersonaFiles files) {
+    public PersonaRoutes(PersonaStore store, PersonaFiles files, PersonaCheck check) {
         this.store = store;
         this.files = files;
+        this.check = check;
     }
 
     @Override
@@ -48,6 +51,7 @@ public final class PersonaRoutes implements RouteGroup {
             ctx.status(204);
         });
         routes.get("/api/personas/{id}/versions", this::versions);
+        routes.post("/api/personas/{id}/versions/{version}/restore", this::restore);
     }
 
     private void list(Context ctx) {
@@ -59,7 +63,7 @@ public final class PersonaRoutes implements RouteGroup {
     }
 
     private void create(Context ctx) {
-        Persona persona = parse(Bodies.tree(ctx), null);
+        Persona persona = parse(Bodies.tree(ctx), null, ctx);
         ctx.status(201).json(view(store.create(persona, Requests.principal(ctx))));
     }
 
@@ -69,7 +73,22 @@ public final class PersonaRoutes implements RouteGroup {
         if (body.isObject() && !body.has("id")) {
             ((ObjectNode) body).put("id", id);
         }
-        ctx.json(view(store.update(ref(ctx), parse(body, id), Requests.principal(ctx))));
+        ctx.json(view(store.update(ref(ctx), parse(body, id, ctx), Requests.principal(ctx))));
+    }
+
+    /** Makes an earlier version current again (as a new version, so the history keeps what was replaced). */
+    private void restore(Context ctx) {
+        int number;
+        try {
+            number = Integer.parseInt(ctx.pathParam("version"));
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("the version must be a whole number");
+        }
+        PersonaVersion version = store.version(ref(ctx), number, Requests.principal(ctx));
+        Validation v = new Validation();
+        check.check(version.persona(), Requests.principal(ctx), v);
+        v.throwIfInvalid();
+        ctx.json(view(store.update(ref(ctx), version.persona(), Requests.principal(ctx))));
     }
 
     private void versions(Context ctx) {
@@ -95,9 +114,13 @@ public final class PersonaRoutes implements RouteGroup {
         return PersonaRef.of(Requests.pathId(ctx, "id"), java.util.Optional.ofNullable(owner));
     }
 
-    private static Persona parse(JsonNode body, String expectedId) {
+    /** The parser's problems, or else what the persona names that does not exist: each as "field: problem". */
+    private Persona parse(JsonNode body, String expectedId, Context ctx) {
         Validation v = new Validation();
         Persona persona = PersonaParser.parse(body, expectedId, v);
+        if (persona != null) {
+            check.check(persona, Requests.principal(ctx), v);
+        }
         v.throwIfInvalid();
         return persona;
     }

@@ -27,13 +27,19 @@ final class ExportCommand implements Callable<Integer> {
             description = "Write to this file instead of stdout.")
     Path output;
 
+    @Option(
+            names = "--with-validity",
+            description = "Every fact, current or ended, with validFrom/validTo (not the reference's format).")
+    boolean withValidity;
+
     @Override
     public Integer call() {
         long lines = CliDatabase.with(db -> {
             try (Writer out = output == null
                     ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
                     : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                return new GraphFiles(new KnowledgeGraph(db, Clock.systemUTC())).exportJsonl(owner, out);
+                GraphFiles files = new GraphFiles(new KnowledgeGraph(db, Clock.systemUTC()));
+                return withValidity ? files.exportHistoryJsonl(owner, out) : files.exportJsonl(owner, out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

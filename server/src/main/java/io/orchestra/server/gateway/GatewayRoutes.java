@@ -8,7 +8,9 @@ import io.orchestra.core.json.Json;
 import io.orchestra.gateway.ChatResult;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
+import io.orchestra.gateway.routing.Router;
 import io.orchestra.server.http.Bodies;
+import io.orchestra.server.http.ClientGone;
 import io.orchestra.server.http.Requests;
 import io.orchestra.server.http.RouteGroup;
 import java.io.IOException;
@@ -41,6 +43,8 @@ public final class GatewayRoutes implements RouteGroup {
         routes.post("/v1/chat/completions", this::chat);
         routes.post("/v1/embeddings", this::embeddings);
         routes.get("/v1/models", this::models);
+        // <id>, not {id}: the id may hold slashes (openai/gpt-4o).
+        routes.get("/v1/models/<id>", this::model);
     }
 
     private static ObjectNode object(Context ctx) {
@@ -101,14 +105,27 @@ public final class GatewayRoutes implements RouteGroup {
         ObjectNode body = Json.object();
         body.put("object", "list");
         ArrayNode data = body.putArray("data");
-        for (String alias : gateway.models()) {
-            ObjectNode model = data.addObject();
-            model.put("id", alias);
-            model.put("object", "model");
-            model.put("created", 0);
-            model.put("owned_by", "orchestra");
-        }
+        gateway.models().forEach(id -> data.add(model(id)));
         ctx.json(body);
+    }
+
+    /** GET /v1/models/{id}: one model of the list, or OpenAI's 404 {@code model_not_found}. */
+    private void model(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!gateway.models().contains(id)) {
+            throw Router.modelNotFound(id);
+        }
+        ctx.json(model(id));
+    }
+
+    /** OpenAI's model object: an alias is Orchestra's, a provider/model name its provider's. */
+    private static ObjectNode model(String id) {
+        ObjectNode model = Json.object();
+        model.put("id", id);
+        model.put("object", "model");
+        model.put("created", 0);
+        model.put("owned_by", id.contains("/") ? id.substring(0, id.indexOf('/')) : "orchestra");
+        return model;
     }
 
     /** Writes server-sent events straight to the response (also used for persona streams). */
@@ -158,7 +175,7 @@ public final class GatewayRoutes implements RouteGroup {
                 out.write(END);
                 buffered = true;
             } catch (IOException e) {
-                throw new UncheckedIOException("client went away", e);
+                throw new ClientGone(e);
             }
         }
 
@@ -171,7 +188,7 @@ public final class GatewayRoutes implements RouteGroup {
                 out.flush();
                 buffered = false;
             } catch (IOException e) {
-                throw new UncheckedIOException("client went away", e);
+                throw new ClientGone(e);
             }
         }
 
@@ -194,7 +211,7 @@ public final class GatewayRoutes implements RouteGroup {
                 // gateway's bookkeeping (usage, cache store) runs.
                 out.close();
             } catch (IOException e) {
-                throw new UncheckedIOException("client went away", e);
+                throw new ClientGone(e);
             }
         }
     }

@@ -67,7 +67,7 @@ public final class RouteAdminRoutes implements RouteGroup {
                 .forEach((name, p) -> providers
                         .putObject(name)
                         .put("kind", p.kind())
-                        .put("base_url", p.baseUrl())
+                        .put("base_url", io.orchestra.core.config.Secrets.maskUrl(p.baseUrl()))
                         .put("has_key", p.hasKey()));
         body.set("routes", Json.mapper().valueToTree(config.routes()));
         ctx.json(body);

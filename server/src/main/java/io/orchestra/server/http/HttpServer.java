@@ -81,8 +81,12 @@ public final class HttpServer {
         javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), io.javalin.config.SizeUnit.BYTES);
         javalin.jetty.multipartConfig.maxTotalRequestSize(
                 config.maxUploadBytes() + 1024 * 1024, io.javalin.config.SizeUnit.BYTES);
-        javalin.jetty.modifyServer(server -> server.setStopTimeout(
-                Duration.ofSeconds(config.shutdownGraceSeconds()).toMillis()));
+        javalin.jetty.modifyServer(server -> {
+            server.setStopTimeout(
+                    Duration.ofSeconds(config.shutdownGraceSeconds()).toMillis());
+            server.setErrorHandler(new JettyErrors.ServerHandler());
+        });
+        javalin.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors.ContextHandler()));
         servlets.forEach(mount -> javalin.jetty.modifyServletContextHandler(context -> mount(context, mount)));
         javalin.requestLogger.http(this::logRequest);
 
@@ -93,6 +97,11 @@ public final class HttpServer {
         routes.exception(ProblemException.class, (e, ctx) -> Problems.write(ctx, e));
         routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, fromJavalin(e)));
         routes.exception(Exception.class, (e, ctx) -> {
+            if (ClientGone.in(e)) {
+                // Nobody is left to answer; a stream cut short by its reader is routine.
+                LOG.info("client went away during {} {}", ctx.method(), ctx.path());
+                return;
+            }
             LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             Problems.write(
                     ctx,

@@ -46,6 +46,7 @@ public final class RequestScope {
         String requestId = Requests.requestIdFor(request.getHeader(Requests.REQUEST_ID_HEADER));
         request.setAttribute(Requests.REQUEST_ID, requestId);
         response.setHeader(Requests.REQUEST_ID_HEADER, requestId);
+        SecurityHeaders.apply(request.getRequestURI(), SecurityHeaders.overHttps(request), response::setHeader);
         MDC.put("request_id", requestId);
         traceId(request.getHeader("traceparent"), request.getHeader("X-Cloud-Trace-Context"))
                 .ifPresent(trace -> MDC.put(

@@ -3,10 +3,14 @@ package io.orchestra.server.memory;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.core.error.ProblemException;
+import io.orchestra.memory.graph.AsOf;
 import io.orchestra.memory.graph.GraphArguments;
 import io.orchestra.memory.graph.GraphException;
+import io.orchestra.memory.graph.GraphFiles;
 import io.orchestra.memory.graph.GraphSearch;
 import io.orchestra.memory.graph.KnowledgeGraph;
+import io.orchestra.memory.graph.ObservationBatch;
+import io.orchestra.memory.graph.Page;
 import io.orchestra.memory.memories.MemoryStore;
 import io.orchestra.server.http.Bodies;
 import io.orchestra.server.http.Requests;
@@ -29,13 +33,58 @@ public final class MemoryRoutes implements RouteGroup {
 
     @Override
     public void addRoutes(JavalinDefaultRoutingApi routes) {
-        routes.get(
-                "/api/memory/graph",
-                ctx -> ctx.json(graph.readGraph(
-                        owner(ctx),
-                        Requests.queryInt(ctx, "limit", 1000, 1, 100_000),
-                        Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE))));
+        routes.get("/api/memory/graph", ctx -> {
+            AsOf asOf = run(() -> GraphArguments.asOf(ctx.queryParam("as_of")));
+            ctx.json(page(graph.readPage(
+                    owner(ctx),
+                    Requests.queryInt(ctx, "limit", 1000, 1, 100_000),
+                    Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE),
+                    asOf)));
+        });
         routes.get("/api/memory/graph/search", this::search);
+        routes.get("/api/memory/graph/export", ctx -> {
+            String validity = ctx.queryParamAsClass("validity", String.class).getOrDefault("false");
+            if (!validity.equals("true") && !validity.equals("false")) {
+                throw ProblemException.badRequest("query parameter 'validity' must be true or false");
+            }
+            java.io.StringWriter out = new java.io.StringWriter();
+            GraphFiles files = new GraphFiles(graph);
+            if (validity.equals("true")) {
+                files.exportHistoryJsonl(owner(ctx), out);
+            } else {
+                files.exportJsonl(owner(ctx), out);
+            }
+            ctx.contentType("application/x-ndjson").result(out.toString());
+        });
+        routes.delete("/api/memory", ctx -> {
+            if (!"true".equals(ctx.queryParam("confirm"))) {
+                throw ProblemException.badRequest(
+                        "deleting all of your memory (graph, history and memories) needs ?confirm=true");
+            }
+            graph.purge(owner(ctx));
+            memories.purgeAll(owner(ctx));
+            ctx.status(204);
+        });
+
+        routes.get("/api/memory/graph/history", ctx -> {
+            String name = ctx.queryParam("name");
+            if (name == null || name.isBlank()) {
+                throw ProblemException.badRequest("query parameter 'name' (the entity's name) is required");
+            }
+            ctx.json(run(() -> graph.history().history(owner(ctx), name)));
+        });
+        routes.post("/api/memory/graph/supersede", ctx -> {
+            JsonNode body = body(ctx);
+            ObservationBatch done = run(() -> graph.supersede(
+                    owner(ctx),
+                    GraphArguments.text(body, "entityName"),
+                    GraphArguments.text(body, "observation"),
+                    GraphArguments.text(body, "with")));
+            ctx.json(Map.of(
+                    "entityName", done.entityName(),
+                    "addedObservations", done.contents(),
+                    "supersededObservations", done.supersedes()));
+        });
         addMemoryRoutes(routes);
         routes.post(
                 "/api/memory/graph/entities",
@@ -47,27 +96,40 @@ public final class MemoryRoutes implements RouteGroup {
                                         GraphArguments.entities(body(ctx).path("entities")))))));
         routes.post(
                 "/api/memory/graph/relations",
-                ctx -> ctx.status(201)
-                        .json(Map.of(
-                                "relations",
-                                run(() -> graph.createRelations(
-                                        owner(ctx),
-                                        GraphArguments.relations(body(ctx).path("relations")))))));
+                ctx -> ctx.status(201).json(Map.of("relations", run(() -> {
+                    JsonNode relations = body(ctx).path("relations");
+                    return graph.createRelations(
+                            owner(ctx), GraphArguments.relations(relations), GraphArguments.superseding(relations));
+                }))));
         routes.post(
                 "/api/memory/graph/observations",
-                ctx -> ctx.json(Map.of(
-                        "results",
-                        run(() -> graph
-                                .addObservations(
-                                        owner(ctx),
-                                        GraphArguments.batches(body(ctx).path("observations"), "contents"))
-                                .stream()
-                                .map(b -> Map.of("entityName", b.entityName(), "addedObservations", b.contents()))
-                                .toList()))));
+                ctx ->
+                        ctx.json(Map.of(
+                                "results",
+                                run(() -> graph
+                                        .addObservations(
+                                                owner(ctx),
+                                                GraphArguments.additions(
+                                                        body(ctx).path("observations")))
+                                        .stream()
+                                        .map(b -> b.supersedes().isEmpty()
+                                                ? Map.of(
+                                                        "entityName", b.entityName(), "addedObservations", b.contents())
+                                                : Map.of(
+                                                        "entityName",
+                                                        b.entityName(),
+                                                        "addedObservations",
+                                                        b.contents(),
+                                                        "supersededObservations",
+                                                        b.supersedes()))
+                                        .toList()))));
         routes.post(
                 "/api/memory/graph/nodes",
-                ctx -> ctx.json(run(() -> graph.openNodes(
-                        owner(ctx), GraphArguments.strings(body(ctx).path("names"))))));
+                ctx -> ctx.json(run(() -> {
+                    JsonNode body = body(ctx);
+                    return graph.openNodes(
+                            owner(ctx), GraphArguments.strings(body.path("names")), GraphArguments.asOf(body));
+                })));
         routes.post("/api/memory/graph/entities/delete", ctx -> {
             run(() -> {
                 graph.deleteEntities(
@@ -97,14 +159,26 @@ public final class MemoryRoutes implements RouteGroup {
     private void addMemoryRoutes(JavalinDefaultRoutingApi routes) {
         routes.post("/api/memory/memories", ctx -> {
             JsonNode body = body(ctx);
-            MemoryStore.Remembered r = run(() -> memories.remember(
-                    owner(ctx),
-                    optionalText(body, "agent"),
-                    optionalText(body, "session_id"),
-                    GraphArguments.text(body, "text"),
-                    body.has("tags") ? GraphArguments.strings(body.path("tags")) : java.util.List.of(),
-                    body.path("importance").asDouble(0.5),
-                    body.has("ttl_seconds") ? body.path("ttl_seconds").asLong() : null));
+            java.util.List<String> tags =
+                    run(() -> body.has("tags") ? GraphArguments.strings(body.path("tags")) : java.util.List.of());
+            Long ttl = body.has("ttl_seconds") ? body.path("ttl_seconds").asLong() : null;
+            String supersedes = optionalText(body, "supersedes");
+            MemoryStore.Remembered r = run(() -> supersedes != null
+                    ? memories.supersede(
+                            owner(ctx),
+                            supersedes,
+                            GraphArguments.text(body, "text"),
+                            tags,
+                            body.path("importance").asDouble(0.5),
+                            ttl)
+                    : memories.remember(
+                            owner(ctx),
+                            optionalText(body, "agent"),
+                            optionalText(body, "session_id"),
+                            GraphArguments.text(body, "text"),
+                            tags,
+                            body.path("importance").asDouble(0.5),
+                            ttl));
             ctx.status(r.merged() ? 200 : 201).json(Map.of("memory", r.memory(), "merged", r.merged()));
         });
         routes.get("/api/memory/memories", ctx -> {
@@ -114,6 +188,7 @@ public final class MemoryRoutes implements RouteGroup {
                 return;
             }
             java.util.List<String> tags = ctx.queryParams("tag");
+            AsOf asOf = run(() -> GraphArguments.asOf(ctx.queryParam("as_of")));
             ctx.json(Map.of(
                     "data",
                     memories.recall(
@@ -123,10 +198,19 @@ public final class MemoryRoutes implements RouteGroup {
                             ctx.queryParams("agent"),
                             tags,
                             instant(ctx, "since"),
-                            instant(ctx, "until"))));
+                            instant(ctx, "until"),
+                            asOf)));
         });
         routes.delete("/api/memory/memories/{id}", ctx -> {
-            memories.forget(owner(ctx), Requests.pathId(ctx, "id"));
+            String purge = ctx.queryParamAsClass("purge", String.class).getOrDefault("false");
+            if (!purge.equals("true") && !purge.equals("false")) {
+                throw ProblemException.badRequest("query parameter 'purge' must be true or false");
+            }
+            if (purge.equals("true")) {
+                memories.purge(owner(ctx), Requests.pathId(ctx, "id"));
+            } else {
+                memories.forget(owner(ctx), Requests.pathId(ctx, "id"));
+            }
             ctx.status(204);
         });
         routes.patch("/api/memory/memories/{id}", ctx -> {
@@ -167,7 +251,24 @@ public final class MemoryRoutes implements RouteGroup {
         }
         int limit = Requests.queryInt(ctx, "limit", 20, 1, 1000);
         int offset = Requests.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-        ctx.json(run(() -> graphSearch.search(owner(ctx), query, limit, offset, semantic.equals("true"))));
+        ctx.json(page(run(() -> graphSearch.searchPage(
+                owner(ctx),
+                query,
+                limit,
+                offset,
+                semantic.equals("true"),
+                GraphArguments.asOf(ctx.queryParam("as_of"))))));
+    }
+
+    /** {entities, relations}, and nextOffset when there is a next page. */
+    private static Map<String, Object> page(Page page) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("entities", page.graph().entities());
+        out.put("relations", page.graph().relations());
+        if (page.nextOffset() != null) {
+            out.put("nextOffset", page.nextOffset());
+        }
+        return out;
     }
 
     private static String owner(Context ctx) {

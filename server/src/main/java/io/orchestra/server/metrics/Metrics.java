@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.orchestra.server.http.Access;
 import io.orchestra.server.http.RouteGroup;
 
 /** The Prometheus registry with JVM and process meters, and its /metrics route. */
@@ -34,9 +33,9 @@ public final class Metrics implements RouteGroup, AutoCloseable {
     public void addRoutes(JavalinDefaultRoutingApi routes) {
         routes.get(
                 "/metrics",
+                // Public only while orchestra.auth.public-paths lists it (the default); otherwise any valid key.
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                        .result(registry.scrape()),
-                Access.PUBLIC);
+                        .result(registry.scrape()));
     }
 
     @Override

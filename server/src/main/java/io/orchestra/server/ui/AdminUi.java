@@ -32,7 +32,7 @@ public final class AdminUi {
                 List.of(
                         new OverviewPage(health, traffic, requestLog, clock),
                         new PlaygroundPage(agents.personas(), agents.chat(), gateway, agents.runs(), requestLog),
-                        new PersonasPage(agents.personas(), gateway),
+                        new PersonasPage(agents.personas(), agents.personaCheck(), gateway),
                         new RoutesPage(gateway, requestLog),
                         new RequestsPage(requestLog, keys, clock),
                         new UsagePage(requestLog, keys, gateway.limits(), clock),

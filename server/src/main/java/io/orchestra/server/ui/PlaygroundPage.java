@@ -166,10 +166,32 @@ public final class PlaygroundPage implements UiPage {
         }
         ObjectNode body = Json.object();
         body.put("model", target.substring(MODEL.length()));
+        String system = ctx.formParam("system");
+        if (system != null && !system.isBlank()) {
+            // The page sends the system prompt with every turn; it is not part of the kept history.
+            messages.insert(0, Json.object().put("role", "system").put("content", system));
+        }
+        temperature(ctx.formParam("temperature")).ifPresent(t -> body.put("temperature", t));
         body.set("messages", messages);
         body.put("stream", true);
         body.putObject("stream_options").put("include_usage", true);
         gateway.chatStream(request.user(), body, ctx::header, sink);
+    }
+
+    /** The temperature typed for an alias chat: empty for the provider's default, else a number from 0 to 2. */
+    private static java.util.Optional<Double> temperature(String text) {
+        if (text == null || text.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            double t = Double.parseDouble(text.strip());
+            if (t >= 0 && t <= 2) {
+                return java.util.Optional.of(t);
+            }
+        } catch (NumberFormatException e) {
+            // refused below, in the form's words
+        }
+        throw ProblemException.invalid(List.of("temperature: a number from 0 to 2, or empty"));
     }
 
     /** The earlier turns of a model conversation, kept by the page (personas keep theirs in the session). */

@@ -61,7 +61,8 @@ public final class RoutesPage implements UiPage {
         model.put(
                 "providers",
                 config.providers().values().stream()
-                        .map(p -> new ProviderView(p.name(), p.kind(), p.baseUrl(), p.hasKey()))
+                        .map(p -> new ProviderView(
+                                p.name(), p.kind(), io.orchestra.core.config.Secrets.maskUrl(p.baseUrl()), p.hasKey()))
                         .toList());
         model.put(
                 "routes",

@@ -52,9 +52,9 @@ public final class UiRoutes implements RouteGroup {
         });
         routes.get("/ui/assets/htmx-2.0.4.min.js", ctx -> asset(ctx, HTMX, "text/javascript"), Access.PUBLIC);
         // Assets are cached for a year: bump the number in the path whenever the file changes.
-        routes.get("/ui/assets/ui-2.css", ctx -> asset(ctx, "/ui/ui.css", "text/css"), Access.PUBLIC);
+        routes.get("/ui/assets/ui-4.css", ctx -> asset(ctx, "/ui/ui.css", "text/css"), Access.PUBLIC);
         routes.get(
-                "/ui/assets/playground-1.js", ctx -> asset(ctx, "/ui/playground.js", "text/javascript"), Access.PUBLIC);
+                "/ui/assets/playground-2.js", ctx -> asset(ctx, "/ui/playground.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/assets/upload-1.js", ctx -> asset(ctx, "/ui/upload.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/login", this::loginForm, Access.PUBLIC);
         routes.post("/ui/login", this::login, Access.PUBLIC);
@@ -111,8 +111,7 @@ public final class UiRoutes implements RouteGroup {
 
     /** Session cookies: HttpOnly, SameSite=Strict, scoped to /ui, Secure when the request came over https. */
     static String cookie(Context ctx, String name, String value, int maxAgeSeconds) {
-        boolean https =
-                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        boolean https = io.orchestra.server.http.SecurityHeaders.overHttps(ctx.req());
         return name + "=" + value + "; Path=/ui; HttpOnly; SameSite=Strict"
                 + (maxAgeSeconds >= 0 ? "; Max-Age=" + maxAgeSeconds : "") + (https ? "; Secure" : "");
     }

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,9 @@ class PersonaRoutesTest {
         for (String id : new String[] {"cherry", "sophia", "karen"}) {
             Files.copy(Path.of("..", "personas", id + ".yaml"), personaDir.resolve(id + ".yaml"));
         }
-        server = TestServer.start(TestServer.Storage.SQLITE, Map.of("orchestra.personas.dir", personaDir.toString()));
+        // Personas must name a served model: a route whose provider is never called here.
+        server = TestServer.start(
+                TestServer.Storage.SQLITE, Map.of("orchestra.personas.dir", personaDir.toString()), ServedRoutes.YAML);
         alice = key("alice");
         bob = key("bob");
     }
@@ -135,6 +138,83 @@ class PersonaRoutesTest {
                         .statusCode())
                 .isEqualTo(422);
         assertThat(server.get("/api/personas/nobody", alice).statusCode()).isEqualTo(404);
+    }
+
+    /** The errors of a problem+json answer, grouped by the field each names ("field: problem"). */
+    static Map<String, List<String>> fieldErrors(HttpResponse<String> response) {
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        Json.tree(response.body()).path("errors").forEach(e -> {
+            String text = e.asString();
+            int colon = text.indexOf(": ");
+            out.computeIfAbsent(text.substring(0, colon), k -> new java.util.ArrayList<>())
+                    .add(text.substring(colon + 2));
+        });
+        return out;
+    }
+
+    @Test
+    void aPersonaNamingAnUnservedModelUnknownToolsOrNoPersonaIsRefusedWithEachFieldsError() {
+        String bad = """
+                {"id":"dangling","name":"Dangling","description":"d","system_prompt":"p","model":"gpt-9-turbo",
+                 "tools":["memory.*","memory.telepathy","mcp:nowhere.*"],"memory":{"read_from":["sophia","ghost"]}}""";
+        HttpResponse<String> refused = server.post("/api/personas", alice, bad);
+        assertThat(refused.statusCode()).isEqualTo(422);
+        Map<String, List<String>> errors = fieldErrors(refused);
+        assertThat(errors).containsOnlyKeys("model", "tools", "memory.read_from");
+        assertThat(errors.get("model").getFirst())
+                .startsWith("'gpt-9-turbo' is not a model this server serves")
+                .endsWith("default");
+        assertThat(errors.get("tools")).hasSize(2);
+        assertThat(errors.get("tools").get(0)).startsWith("'memory.telepathy' matches no tool; known: memory.*");
+        assertThat(errors.get("tools").get(1)).startsWith("'mcp:nowhere.*' matches no tool");
+        assertThat(errors.get("memory.read_from")).containsExactly("there is no persona 'ghost'");
+        assertThat(server.get("/api/personas/dangling", alice).statusCode()).isEqualTo(404);
+
+        // The same checks hold for an update, and a provider/model of a configured provider is served.
+        assertThat(server.post("/api/personas", alice, definition("checked", "ok"))
+                        .statusCode())
+                .isEqualTo(201);
+        HttpResponse<String> badUpdate = put(
+                "/api/personas/checked",
+                alice,
+                definition("checked", "ok").replace("\"model\":\"default\"", "\"model\":\"nowhere/gpt-4o\""));
+        assertThat(fieldErrors(badUpdate)).containsOnlyKeys("model");
+        HttpResponse<String> direct = put(
+                "/api/personas/checked",
+                alice,
+                definition("checked", "ok").replace("\"model\":\"default\"", "\"model\":\"openai/gpt-4o\""));
+        assertThat(direct.statusCode()).as(direct.body()).isEqualTo(200);
+    }
+
+    @Test
+    void savingWithoutAChangeAddsNoVersionAndAnEarlierVersionCanBeRestored() {
+        assertThat(server.post("/api/personas", alice, definition("steady", "first"))
+                        .statusCode())
+                .isEqualTo(201);
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> same = put("/api/personas/steady", alice, definition("steady", "first"));
+            assertThat(Json.tree(same.body()).path("version").asInt()).isEqualTo(1);
+        }
+        assertThat(Json.tree(put("/api/personas/steady", alice, definition("steady", "second"))
+                                .body())
+                        .path("version")
+                        .asInt())
+                .isEqualTo(2);
+        HttpResponse<String> restored = server.post("/api/personas/steady/versions/1/restore", alice, "");
+        assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
+        JsonNode current = Json.tree(restored.body());
+        assertThat(current.path("version").asInt()).isEqualTo(3);
+        assertThat(current.path("description").asString()).isEqualTo("first");
+        assertThat(server.post("/api/personas/steady/versions/9/restore", alice, "")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(server.post("/api/personas/steady/versions/x/restore", alice, "")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(server.post("/api/personas/steady/versions/1/restore", bob, "")
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test

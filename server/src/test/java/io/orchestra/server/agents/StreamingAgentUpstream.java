@@ -28,8 +28,17 @@ public final class StreamingAgentUpstream implements AutoCloseable {
     /** Counted down when a write fails because the caller closed the connection. */
     public volatile CountDownLatch callerHungUp = new CountDownLatch(1);
 
-    public volatile List<String> pieces = List.of("The ", "**tool** ", "found ", "what ", "you ", "asked ", "for.");
+    public static final List<String> PIECES = List.of("The ", "**tool** ", "found ", "what ", "you ", "asked ", "for.");
+
+    public volatile List<String> pieces = PIECES;
     public volatile long delayMillis = 150;
+
+    /** Back to the default answer and pace, with a fresh hang-up latch. */
+    public void reset() {
+        pieces = PIECES;
+        delayMillis = 150;
+        callerHungUp = new CountDownLatch(1);
+    }
 
     public StreamingAgentUpstream() {
         app = Javalin.create(config -> {

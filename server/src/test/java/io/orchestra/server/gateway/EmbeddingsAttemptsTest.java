@@ -43,6 +43,7 @@ class EmbeddingsAttemptsTest {
                     - { alias: fallback-embed, targets: [ { provider: openai, model: down-embed }, { provider: llama, model: nomic } ] }
                     - { alias: dead-embed, targets: [ { provider: openai, model: dead-embed } ] }
                     - { alias: gem-embed, targets: [ { provider: gem, model: text-embedding-004 } ] }
+                    - { alias: gem-chat, targets: [ { provider: gem, model: gemini-2.5-flash } ] }
                 """.formatted(upstream.baseUrl());
         server = TestServer.start(TestServer.Storage.SQLITE, Map.of(), yaml);
         key = server.createKey("embedder", "member", "team-embed");
@@ -164,7 +165,7 @@ class EmbeddingsAttemptsTest {
         HttpResponse<String> response = server.post(
                 "/v1/chat/completions",
                 key,
-                "{\"model\":\"gem/gemini-2.5-flash\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                "{\"model\":\"gem-chat\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         List<String> events = GatewayHttpTest.data(response.body());

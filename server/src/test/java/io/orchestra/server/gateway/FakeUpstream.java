@@ -218,6 +218,18 @@ public final class FakeUpstream implements AutoCloseable {
             }
             return;
         }
+        if (model.equals("endless")) {
+            // A token every 20 ms for up to 10 s: long enough for a client to hang up mid-stream.
+            for (int i = 0; i < 500; i++) {
+                write(
+                        out,
+                        "data: {\"id\":\"chatcmpl-endless\",\"object\":\"chat.completion.chunk\",\"created\":0,"
+                                + "\"model\":\"endless\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},"
+                                + "\"finish_reason\":null}]}\n\n");
+                Thread.sleep(20);
+            }
+            return;
+        }
         if (model.equals("stall")) {
             String[] events = stream1.split("\n\n");
             write(out, events[0] + "\n\n" + events[1] + "\n\n");

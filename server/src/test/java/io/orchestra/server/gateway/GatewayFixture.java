@@ -47,6 +47,7 @@ final class GatewayFixture implements AutoCloseable {
                     - { alias: unauthorized, targets: [ { provider: openai, model: fail-401 } ] }
                     - { alias: slow, targets: [ { provider: openai, model: slow, timeout_ms: 300 }, { provider: claude, model: claude-haiku-4-5 } ] }
                     - { alias: stall, targets: [ { provider: openai, model: stall } ] }
+                    - { alias: endless, targets: [ { provider: openai, model: endless, timeout_ms: 20000 } ] }
                     - { alias: gated, targets: [ { provider: openai, model: gated } ] }
                     - { alias: stream-error, targets: [ { provider: openai, model: stream-error }, { provider: claude, model: claude-haiku-4-5 } ] }
                     - { alias: claude-stream-error, targets: [ { provider: claude, model: stream-error }, { provider: openai, model: gpt-4o-mini } ] }

@@ -138,6 +138,20 @@ class OpenAiSdkTest {
     }
 
     @Test
+    void modelsRetrieveFindsAliasesAndProviderModelNames() {
+        Model alias = client.models().retrieve("chat");
+        assertThat(alias.id()).isEqualTo("chat");
+        assertThat(alias.ownedBy()).isEqualTo("orchestra");
+        // The SDK sends the slash percent-encoded (/v1/models/openai%2Fgpt-4o-mini).
+        Model direct = client.models().retrieve("openai/gpt-4o-mini");
+        assertThat(direct.id()).isEqualTo("openai/gpt-4o-mini");
+        assertThat(direct.ownedBy()).isEqualTo("openai");
+        assertThatThrownBy(() -> client.models().retrieve("no-such-model")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> client.models().retrieve("openai/no-such-model"))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
     void errorsMapToTheSdkExceptions() {
         assertThatThrownBy(() -> client.chat().completions().create(params("no-such-model")))
                 .isInstanceOf(NotFoundException.class);

@@ -48,9 +48,9 @@ class TruncatedStreamTest {
                 gateway:
                   providers:
                     openai: { kind: openai, base_url: "%1$s/v1", api_key: "sk-o" }
-                    claude: { kind: anthropic, base_url: "%1$s", api_key: "sk-a" }
-                    gem: { kind: gemini, base_url: "%1$s", api_key: "g-key" }
-                    llama: { kind: ollama, base_url: "%1$s" }
+                    claude: { kind: anthropic, base_url: "%1$s", api_key: "sk-a", models: [ cut-claude ] }
+                    gem: { kind: gemini, base_url: "%1$s", api_key: "g-key", models: [ cut-gemini ] }
+                    llama: { kind: ollama, base_url: "%1$s", models: [ cut-ollama ] }
                   retry: { attempts: 0 }
                   routes:
                     - { alias: default, targets: [ { provider: openai, model: cut-openai } ] }

@@ -80,11 +80,58 @@ class McpHttpTest {
                             "read_graph",
                             "search_nodes",
                             "open_nodes",
+                            "entity_history",
+                            "supersede",
                             "remember",
                             "recall",
                             "forget",
                             "update_memory");
             assertThat(tools).allSatisfy(tool -> assertThat(tool.outputSchema()).isNotNull());
+        }
+    }
+
+    @Test
+    void searchWithoutLimitReturnsEveryMatchAndWithLimitSaysWhereTheNextPageStarts() {
+        String carol = server.createKey("carol", "member", "carol");
+        String dave = server.createKey("dave", "member", "dave");
+        try (McpSyncClient c = client(server, carol);
+                McpSyncClient d = client(server, dave)) {
+            List<Map<String, Object>> many = new java.util.ArrayList<>();
+            for (int i = 0; i < 250; i++) {
+                many.add(Map.of("name", "Star_" + i, "entityType", "star", "observations", List.of("bright")));
+            }
+            assertThat(call(c, "create_entities", Map.of("entities", many)).isError())
+                    .isFalse();
+            assertThat(call(d, "create_entities", Map.of("entities", many.subList(0, 3)))
+                            .isError())
+                    .isFalse();
+
+            // No cap without limit (it used to stop at 100), and in creation order.
+            List<?> all = (List<?>) structured(call(c, "search_nodes", Map.of("query", "bright")))
+                    .get("entities");
+            assertThat(all).hasSize(250);
+            assertThat(((Map<?, ?>) all.get(249)).get("name")).isEqualTo("Star_249");
+            assertThat(structured(call(c, "search_nodes", Map.of("query", "bright"))))
+                    .doesNotContainKey("nextOffset");
+            assertThat((List<?>) structured(call(c, "read_graph", Map.of())).get("entities"))
+                    .hasSize(250);
+            // The other owner sees only its own.
+            assertThat((List<?>) structured(call(d, "search_nodes", Map.of("query", "bright")))
+                            .get("entities"))
+                    .hasSize(3);
+
+            Map<String, Object> first = structured(call(c, "search_nodes", Map.of("query", "bright", "limit", 100)));
+            assertThat((List<?>) first.get("entities")).hasSize(100);
+            assertThat(first.get("nextOffset")).isEqualTo(100);
+            Map<String, Object> last =
+                    structured(call(c, "search_nodes", Map.of("query", "bright", "limit", 100, "offset", 200)));
+            assertThat((List<?>) last.get("entities")).hasSize(50);
+            assertThat(last).doesNotContainKey("nextOffset");
+            Map<String, Object> page = structured(call(c, "read_graph", Map.of("limit", 240)));
+            assertThat(page.get("nextOffset")).isEqualTo(240);
+            assertThat(call(c, "search_nodes", Map.of("query", "bright", "limit", 0))
+                            .isError())
+                    .isTrue();
         }
     }
 

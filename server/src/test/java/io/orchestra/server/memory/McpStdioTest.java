@@ -52,7 +52,7 @@ class McpStdioTest {
         try {
             client.initialize().block(Duration.ofSeconds(30));
             List<McpSchema.Tool> tools = client.listTools().block().tools();
-            assertThat(tools).hasSize(13);
+            assertThat(tools).hasSize(15);
             client.callTool(new McpSchema.CallToolRequest(
                             "create_entities",
                             Map.of(

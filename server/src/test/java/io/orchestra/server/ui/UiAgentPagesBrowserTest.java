@@ -276,6 +276,80 @@ class UiAgentPagesBrowserTest {
     }
 
     @Test
+    void aPersonaNamingWhatDoesNotExistIsRefusedInlineAndItsHistoryDiffsRestoresAndDeletes() {
+        Page page = signIn(TestServer.ADMIN_KEY);
+        page.navigate(server.baseUrl() + "/ui/personas/_new");
+        page.getByLabel("Id", new Page.GetByLabelOptions().setExact(true)).fill("historian");
+        page.getByLabel("Name").fill("Historian");
+        page.getByLabel("Description (the router compares questions with it)").fill("Knows dates");
+        page.getByLabel("System prompt").fill("You know history.");
+        page.getByLabel("Model (a route alias)").fill("gpt-9-turbo");
+        page.locator("#tools").fill("memory.*, crystal.ball");
+        page.locator("#read_from").fill("nobody-here");
+        button(page, "Create persona").click();
+        assertThat(page.locator("#model-error").textContent())
+                .contains("'gpt-9-turbo' is not a model this server serves");
+        assertThat(page.locator("#tools-error").textContent()).contains("'crystal.ball' matches no tool");
+        assertThat(page.locator("#read_from-error").textContent()).contains("there is no persona 'nobody-here'");
+        assertThat(page.locator("#model").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(server.get("/api/personas/historian", TestServer.ADMIN_KEY).statusCode())
+                .isEqualTo(404);
+
+        page.getByLabel("Model (a route alias)").fill("default");
+        page.locator("#tools").fill("memory.*");
+        page.locator("#read_from").fill("sophia");
+        button(page, "Create persona").click();
+        page.waitForURL("**/ui/personas/historian?saved");
+
+        // Saving what is already there makes no version.
+        button(page, "Save a new version").click();
+        page.waitForURL("**/ui/personas/historian?unchanged");
+        assertThat(page.locator("[role=status]").textContent())
+                .contains("Nothing changed")
+                .contains("version 1");
+        assertThat(page.locator(".history > li").count()).isEqualTo(1);
+
+        page.getByLabel("Temperature (0 to 2)").fill("1.1");
+        button(page, "Save a new version").click();
+        page.waitForURL("**/ui/personas/historian?saved");
+        Locator newest = page.locator(".history li[data-version='2']");
+        newest.locator("summary").click();
+        assertThat(newest.locator("table.diff tbody tr").allTextContents()).containsExactly("temperature0.71.1");
+        assertThat(newest.locator("summary").textContent()).contains("(current)");
+
+        Locator first = page.locator(".history li[data-version='1']");
+        first.locator("summary").click();
+        button(page, "Restore version 1").click();
+        page.waitForURL("**/ui/personas/historian?restored");
+        assertThat(page.locator("[role=status]").textContent()).contains("version 3");
+        assertThat(page.getByLabel("Temperature (0 to 2)").inputValue()).isEqualTo("0.7");
+        assertThat(Json.tree(server.get("/api/personas/historian", TestServer.ADMIN_KEY)
+                                .body())
+                        .path("version")
+                        .asInt())
+                .isEqualTo(3);
+
+        // Deleting asks first; dismissing keeps the persona.
+        List<String> asked = new ArrayList<>();
+        page.onceDialog(dialog -> {
+            asked.add(dialog.message());
+            dialog.dismiss();
+        });
+        button(page, "Delete persona").click();
+        page.waitForCondition(() -> !asked.isEmpty());
+        assertThat(asked.getFirst()).contains("Delete the persona Historian?");
+        assertThat(server.get("/api/personas/historian", TestServer.ADMIN_KEY).statusCode())
+                .isEqualTo(200);
+        page.onceDialog(dialog -> dialog.accept());
+        button(page, "Delete persona").click();
+        page.waitForURL("**/ui/personas?deleted=historian");
+        assertThat(page.locator("[role=status]").textContent()).contains("Deleted persona historian");
+        assertThat(page.locator("tbody").textContent()).doesNotContain("Historian");
+        assertThat(server.get("/api/personas/historian", TestServer.ADMIN_KEY).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
     void membersSeeTheDeploymentsPersonasAndTheirOwnAndChangeOnlyTheirOwn() {
         String bob = server.createKey("bob", "member", "bob");
         String carol = server.createKey("carol", "member", "carol");
@@ -522,5 +596,8 @@ class UiAgentPagesBrowserTest {
         assertThat(answer.locator(".meta-persona").textContent()).isEqualTo("karen");
         assertThat(answer.locator(".meta-routing").textContent()).contains("similarity");
         assertThat(answer.locator(".text").textContent()).startsWith("Hello from the fake");
+        // The answer itself says who answered and why, not "Auto: the router picks a persona".
+        assertThat(answer.locator(".who").textContent()).isEqualTo("karen (picked by the router)");
+        assertThat(answer.locator(".routing").textContent()).startsWith("Why: ").contains("similarity");
     }
 }

@@ -22,7 +22,8 @@ class UiTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(TestServer.Storage.SQLITE);
+        server = TestServer.start(
+                TestServer.Storage.SQLITE, java.util.Map.of(), io.orchestra.server.agents.ServedRoutes.YAML);
     }
 
     @AfterAll
