@@ -6,7 +6,6 @@ import io.orchestra.gateway.config.GatewayConfig;
 import io.orchestra.gateway.config.RouteConfig;
 import io.orchestra.gateway.config.Target;
 import java.util.List;
-import java.util.Locale;
 import tools.jackson.databind.node.ObjectNode;
 
 /** What one call is: resolved once, used by every attempt and by the recorder. */
@@ -24,17 +23,6 @@ record Call(
         int cacheTtl,
         long startNanos,
         SemanticQuery semantic) {
-
-    /** Which API the call came through. */
-    enum Endpoint {
-        CHAT,
-        EMBEDDINGS;
-
-        /** The request log's endpoint column and the metrics' operation name. */
-        String wire() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
 
     /** The cache status of an answer that came from upstream. */
     CacheStatus missStatus() {

@@ -93,12 +93,7 @@ final class CallRecorder {
      * on the answer. Meters get only the status: the refused model name is the caller's text.
      */
     ProblemException rejected(
-            Principal caller,
-            Call.Endpoint endpoint,
-            String alias,
-            boolean stream,
-            long startNanos,
-            ProblemException e) {
+            Principal caller, Endpoint endpoint, String alias, boolean stream, long startNanos, ProblemException e) {
         String id = Ids.newId("req");
         usage.record(new RequestRecord(
                 id,

@@ -136,7 +136,7 @@ public final class Gateway {
         return new Call(
                 Ids.newId("req"),
                 caller,
-                Call.Endpoint.CHAT,
+                Endpoint.CHAT,
                 request.path("stream").asBoolean(false),
                 alias,
                 route,
@@ -166,6 +166,53 @@ public final class Gateway {
 
     /** A non-streamed chat completion. */
     public ChatResult chat(Principal caller, ObjectNode request, Function<String, String> headers) {
+        long start = System.nanoTime();
+        try {
+            return chatCall(caller, request, headers);
+        } catch (ProblemException e) {
+            throw refused(caller, Endpoint.CHAT, request, false, start, e);
+        }
+    }
+
+    /** A streamed chat completion, written to {@code sink}. Errors before the first chunk are thrown. */
+    public void chatStream(Principal caller, ObjectNode request, Function<String, String> headers, StreamSink sink) {
+        long start = System.nanoTime();
+        try {
+            streamCall(caller, request, headers, sink);
+        } catch (ProblemException e) {
+            throw refused(caller, Endpoint.CHAT, request, true, start, e);
+        }
+    }
+
+    /** Embeddings through the route's targets (the same attempts as chat), as floats or base64 little-endian float32. */
+    public ChatResult embeddings(Principal caller, ObjectNode request, Function<String, String> headers) {
+        long start = System.nanoTime();
+        try {
+            return embeddingsCall(caller, request, headers);
+        } catch (ProblemException e) {
+            throw refused(caller, Endpoint.EMBEDDINGS, request, false, start, e);
+        }
+    }
+
+    /**
+     * A call refused before it reached a provider (a body that is not JSON, an invalid request, an
+     * unknown model, a rate limit or budget): its row in the request log, with the status and the
+     * reason, so every call that authenticated is visible to its caller.
+     */
+    public ProblemException refused(Principal caller, Endpoint endpoint, ProblemException problem) {
+        return refused(caller, endpoint, null, false, System.nanoTime(), problem);
+    }
+
+    private ProblemException refused(
+            Principal caller, Endpoint endpoint, ObjectNode request, boolean stream, long start, ProblemException e) {
+        if (e.headers().containsKey(LOG_ID_HEADER)) {
+            return e; // a routed call that failed: its row is written already
+        }
+        String alias = request == null ? null : request.path("model").asString(null);
+        return recorder.rejected(caller, endpoint, alias, stream, start, e);
+    }
+
+    private ChatResult chatCall(Principal caller, ObjectNode request, Function<String, String> headers) {
         Call call = plan(caller, request, headers);
         try (Limits.Permit permit = limits.admit(
                 caller.keyId(), TokenEstimate.chat(request, call.settings().defaultMaxTokens()))) {
@@ -190,8 +237,7 @@ public final class Gateway {
         }
     }
 
-    /** A streamed chat completion, written to {@code sink}. Errors before the first chunk are thrown. */
-    public void chatStream(Principal caller, ObjectNode request, Function<String, String> headers, StreamSink sink) {
+    private void streamCall(Principal caller, ObjectNode request, Function<String, String> headers, StreamSink sink) {
         Call call = plan(caller, request, headers);
         boolean includeUsage =
                 request.path("stream_options").path("include_usage").asBoolean(false);
@@ -407,8 +453,7 @@ public final class Gateway {
         return headers;
     }
 
-    /** Embeddings through the route's targets (the same attempts as chat), as floats or base64 little-endian float32. */
-    public ChatResult embeddings(Principal caller, ObjectNode request, Function<String, String> headers) {
+    private ChatResult embeddingsCall(Principal caller, ObjectNode request, Function<String, String> headers) {
         JsonNode input = request.get("input");
         if (!request.path("model").isString()) {
             throw RequestValidator.invalid("'model' is required and must be a string", "model");
@@ -433,7 +478,7 @@ public final class Gateway {
         Call call = new Call(
                 Ids.newId("req"),
                 caller,
-                Call.Endpoint.EMBEDDINGS,
+                Endpoint.EMBEDDINGS,
                 false,
                 alias,
                 route,

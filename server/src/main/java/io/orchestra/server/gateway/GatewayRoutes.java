@@ -6,6 +6,7 @@ import io.orchestra.agents.chat.PersonaChat;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
 import io.orchestra.gateway.ChatResult;
+import io.orchestra.gateway.Endpoint;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
 import io.orchestra.gateway.routing.Router;
@@ -47,6 +48,15 @@ public final class GatewayRoutes implements RouteGroup {
         routes.get("/v1/models/<id>", this::model);
     }
 
+    /** The request body; a body that is not a JSON object is refused, and the refusal logged like any other. */
+    private ObjectNode object(Context ctx, Endpoint endpoint) {
+        try {
+            return object(ctx);
+        } catch (ProblemException e) {
+            throw gateway.refused(Requests.principal(ctx), endpoint, e);
+        }
+    }
+
     private static ObjectNode object(Context ctx) {
         JsonNode body = Bodies.tree(ctx);
         if (!body.isObject()) {
@@ -56,7 +66,7 @@ public final class GatewayRoutes implements RouteGroup {
     }
 
     private void chat(Context ctx) {
-        ObjectNode request = object(ctx);
+        ObjectNode request = object(ctx, Endpoint.CHAT);
         String model = request.path("model").asString("");
         if (model.startsWith(PERSONA_PREFIX)) {
             personaChat(ctx, model.substring(PERSONA_PREFIX.length()), request);
@@ -96,7 +106,8 @@ public final class GatewayRoutes implements RouteGroup {
     }
 
     private void embeddings(Context ctx) {
-        ChatResult result = gateway.embeddings(Requests.principal(ctx), object(ctx), name -> ctx.header(name));
+        ChatResult result =
+                gateway.embeddings(Requests.principal(ctx), object(ctx, Endpoint.EMBEDDINGS), name -> ctx.header(name));
         result.headers().forEach(ctx::header);
         ctx.contentType("application/json").result(Json.writeBytes(result.body()));
     }
