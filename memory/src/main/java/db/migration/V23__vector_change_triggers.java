@@ -1,5 +1,6 @@
 package db.migration;
 
+import io.orchestra.memory.index.ChangeTriggers;
 import java.sql.Statement;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
@@ -46,25 +47,12 @@ public class V23__vector_change_triggers extends BaseJavaMigration {
                           RETURN r;
                         END $$ LANGUAGE plpgsql""");
                 for (String[] source : SOURCES) {
-                    s.execute("CREATE TRIGGER " + source[0] + "_vector_change BEFORE " + source[3] + " ON " + source[0]
-                            + " FOR EACH ROW EXECUTE FUNCTION orchestra_vector_change('" + source[1] + "', '"
-                            + source[2] + "')");
+                    ChangeTriggers.create(s, true, source[0], source[1], source[2], source[3]);
                 }
                 return;
             }
             for (String[] source : SOURCES) {
-                for (String op : source[3].split(" OR ")) {
-                    String row = op.equals("DELETE") ? "OLD" : "NEW";
-                    String name = source[0] + "_vector_change_" + op.split(" ")[0].toLowerCase();
-                    s.execute("CREATE TRIGGER " + name + " AFTER " + op + " ON " + source[0] + " BEGIN\n"
-                            + "  UPDATE vector_sequence SET value = value + 1 WHERE id = 1;\n"
-                            + "  INSERT INTO vector_changes (collection, item_id, owner, seq, changed_at)\n"
-                            + "  VALUES ('" + source[1] + "', " + row + "." + source[2] + ", " + row + ".owner,"
-                            + " (SELECT value FROM vector_sequence WHERE id = 1),"
-                            + " CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))\n"
-                            + "  ON CONFLICT (collection, item_id) DO UPDATE SET seq = excluded.seq, changed_at = excluded.changed_at;\n"
-                            + "END");
-                }
+                ChangeTriggers.create(s, false, source[0], source[1], source[2], source[3]);
             }
         }
     }

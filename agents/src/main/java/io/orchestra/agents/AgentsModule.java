@@ -6,6 +6,8 @@ import io.orchestra.agents.knowledge.Chunker;
 import io.orchestra.agents.knowledge.DocumentSearch;
 import io.orchestra.agents.knowledge.DocumentService;
 import io.orchestra.agents.knowledge.DocumentStore;
+import io.orchestra.agents.knowledge.HttpReranker;
+import io.orchestra.agents.knowledge.Reranker;
 import io.orchestra.agents.persona.PersonaCheck;
 import io.orchestra.agents.persona.PersonaFiles;
 import io.orchestra.agents.persona.PersonaRouter;
@@ -84,7 +86,8 @@ public final class AgentsModule implements AutoCloseable {
             this.runs = new RunStore(parts.database(), clock);
             this.webSearch = new WebSearch(SearchProviders.of(settings.search(), parts.http()));
 
-            this.documentStore = new DocumentStore(parts.database(), clock);
+            this.documentStore = new DocumentStore(
+                    parts.database(), clock, parts.memory().vectors().index(DocumentStore.CHUNKS));
             this.documents = new DocumentService(
                     documentStore,
                     parts.jobs(),
@@ -94,8 +97,12 @@ public final class AgentsModule implements AutoCloseable {
                     parts.memory().embedder(),
                     parts.workers()::wake);
             parts.workers().register(DocumentService.INGEST_JOB, documents.ingestHandler());
-            this.documentSearch =
-                    new DocumentSearch(documentStore, parts.memory().embedder());
+            AgentsSettings.Knowledge knowledge = settings.knowledge();
+            this.documentSearch = new DocumentSearch(
+                    documentStore,
+                    parts.memory().embedder(),
+                    knowledge.rerankerUrl().isPresent() ? new HttpReranker(parts.http(), knowledge) : Reranker.OFF,
+                    knowledge.minSimilarity());
 
             AgentsSettings.Chat chatSettings = settings.chat();
             MemoryExtractor extractor = null;

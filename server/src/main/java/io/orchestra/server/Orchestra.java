@@ -176,7 +176,7 @@ public final class Orchestra implements AutoCloseable {
                         new PersonaRoutes(agents.personas(), agents.personaFiles(), agents.personaCheck()),
                         new MemoryRoutes(memory.graph(), memory.search(), memory.memories()),
                         new DocumentRoutes(agents.documents(), agents.documentStore(), jobs, agents.documentSearch()),
-                        new GatewayRoutes(gateway, agents.chat()),
+                        new GatewayRoutes(gateway, agents.chat(), new io.orchestra.server.auth.ModelAccess(keys)),
                         new ChatRoutes(agents.chat(), agents.teams(), agents.runs()),
                         new TeamRoutes(agents.teams(), agents.runs()),
                         new RouteAdminRoutes(gateway, keys),

@@ -3,6 +3,9 @@ package io.orchestra.agents.knowledge;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.storage.Database;
 import io.orchestra.core.util.Ids;
+import io.orchestra.core.util.Vectors;
+import io.orchestra.memory.index.VectorCollection;
+import io.orchestra.memory.index.VectorIndex;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -12,12 +15,17 @@ import java.util.Optional;
 
 /** Rows of documents and chunks; every query is scoped by owner. */
 public final class DocumentStore {
+    /** Chunk vectors, in the vector index the memories use. */
+    public static final VectorCollection CHUNKS = new VectorCollection("chunks", "document_chunks", "id");
+
     private final Database database;
     private final Clock clock;
+    private final VectorIndex index;
 
-    public DocumentStore(Database database, Clock clock) {
+    public DocumentStore(Database database, Clock clock, VectorIndex index) {
         this.database = database;
         this.clock = clock;
+        this.index = index;
     }
 
     public Optional<Document> findBySha(String owner, String sha256) {
@@ -111,9 +119,12 @@ public final class DocumentStore {
             var batch = h.prepareBatch("""
                     INSERT INTO document_chunks (id, document_id, owner, persona_id, ordinal, start_offset, text, embedding, created_at)
                     VALUES (:id, :doc, :owner, :persona, :ordinal, :start, :text, :embedding, :now)""");
+            List<String> ids = new java.util.ArrayList<>();
             for (int i = 0; i < chunks.size(); i++) {
                 Chunker.Chunk chunk = chunks.get(i);
-                batch.bind("id", Ids.newId("chk"))
+                String id = Ids.newId("chk");
+                ids.add(id);
+                batch.bind("id", id)
                         .bind("doc", document.id())
                         .bind("owner", document.owner())
                         .bind("persona", document.personaId())
@@ -126,6 +137,11 @@ public final class DocumentStore {
             }
             if (!chunks.isEmpty()) {
                 batch.execute();
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                if (embeddings.get(i) != null) {
+                    index.put(h, ids.get(i), document.owner(), Vectors.decode(embeddings.get(i)));
+                }
             }
             h.createUpdate(
                             "UPDATE documents SET chunk_count = :n, status = 'ready', error = NULL, updated_at = :now WHERE id = :id")
@@ -177,15 +193,61 @@ public final class DocumentStore {
     public record Candidate(
             String chunkId, String documentId, String filename, int ordinal, String text, String embedding) {}
 
-    /** The owner's embedded chunks of ready documents (optionally only those uploaded for one persona, plus shared ones). */
-    public List<Candidate> candidates(String owner, String personaId) {
+    /** The owner's chunks nearest to {@code query} in the vector index, best first (any document status). */
+    public List<String> nearest(String owner, float[] query, int n) {
+        return database.jdbi()
+                .withHandle(h -> index.nearest(h, owner, query, n).stream()
+                        .map(io.orchestra.memory.index.Neighbour::id)
+                        .toList());
+    }
+
+    /**
+     * The owner's chunks that hold the query's words, best first (BM25 in SQLite's FTS5, ts_rank_cd
+     * in PostgreSQL; either word matches, stemmed), of ready documents in scope, at most {@code n}.
+     */
+    public List<String> keyword(String owner, List<String> words, String personaId, int n) {
+        if (words.isEmpty()) {
+            return List.of();
+        }
+        String scope = " AND d.status = 'ready'"
+                + (personaId == null ? "" : " AND (d.persona_id IS NULL OR d.persona_id = :persona)");
+        String sql = database.kind() == io.orchestra.core.storage.DatabaseKind.POSTGRES
+                ? """
+                        SELECT c.id FROM document_chunks c JOIN documents d ON d.id = c.document_id,
+                             to_tsquery('english', :q) q
+                        WHERE c.owner = :owner AND to_tsvector('english', c.text) @@ q%s
+                        ORDER BY ts_rank_cd(to_tsvector('english', c.text), q) DESC, c.id LIMIT :n""".formatted(scope)
+                : """
+                        SELECT c.id FROM document_chunks_fts f JOIN document_chunks c ON c.seq = f.rowid
+                        JOIN documents d ON d.id = c.document_id
+                        WHERE document_chunks_fts MATCH :q AND c.owner = :owner%s
+                        ORDER BY bm25(document_chunks_fts), c.id LIMIT :n""".formatted(scope);
+        String q = database.kind() == io.orchestra.core.storage.DatabaseKind.POSTGRES
+                ? String.join(" | ", words)
+                : words.stream().map(w -> "\"" + w + "\"").collect(java.util.stream.Collectors.joining(" OR "));
+        return database.jdbi()
+                .withHandle(h -> h.createQuery(sql)
+                        .bind("q", q)
+                        .bind("owner", owner)
+                        .bind("persona", personaId)
+                        .bind("n", n)
+                        .mapTo(String.class)
+                        .list());
+    }
+
+    /** The chunks among {@code ids} that are the owner's, embedded, of ready documents in scope. */
+    public List<Candidate> candidates(String owner, java.util.Collection<String> ids, String personaId) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
         String personaFilter = personaId == null ? "" : " AND (d.persona_id IS NULL OR d.persona_id = :persona)";
         return database.jdbi()
                 .withHandle(h -> h.createQuery("""
                         SELECT c.id, c.document_id, d.filename, c.ordinal, c.text, c.embedding FROM document_chunks c
                         JOIN documents d ON d.id = c.document_id
-                        WHERE c.owner = :owner AND d.status = 'ready' AND c.embedding IS NOT NULL""" + personaFilter)
+                        WHERE c.owner = :owner AND c.id IN (<ids>) AND d.status = 'ready' AND c.embedding IS NOT NULL""" + personaFilter)
                         .bind("owner", owner)
+                        .bindList("ids", List.copyOf(ids))
                         .bind("persona", personaId)
                         .map((rs, ctx) -> new Candidate(
                                 rs.getString("id"),

@@ -5,7 +5,27 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The agents module's settings ({@code orchestra.personas.*}, {@code orchestra.chat.*}, {@code orchestra.teams.*}, {@code orchestra.search.*}). */
-public record AgentsSettings(Path personasDir, Chat chat, int teamParallelism, Search search) {
+public record AgentsSettings(Path personasDir, Chat chat, int teamParallelism, Search search, Knowledge knowledge) {
+
+    /**
+     * Document search ({@code orchestra.knowledge.*}): the least cosine a chunk found by meaning
+     * alone needs, and the optional reranker endpoint (off without a URL). {@code toString} masks the key.
+     */
+    public record Knowledge(
+            double minSimilarity,
+            Optional<URI> rerankerUrl,
+            Optional<String> rerankerModel,
+            Optional<String> rerankerApiKey,
+            double rerankerMinScore,
+            long rerankerTimeoutMillis) {
+        @Override
+        public String toString() {
+            return "Knowledge[minSimilarity=" + minSimilarity + ", rerankerUrl=" + rerankerUrl.orElse(null)
+                    + ", rerankerModel=" + rerankerModel.orElse(null) + ", rerankerApiKey="
+                    + rerankerApiKey.map(Secrets::mask).orElse("") + ", rerankerMinScore=" + rerankerMinScore
+                    + ", rerankerTimeoutMillis=" + rerankerTimeoutMillis + "]";
+        }
+    }
 
     /** One persona chat turn: history budget, routing, memory extraction, the tool loop. */
     public record Chat(
@@ -63,6 +83,13 @@ public record AgentsSettings(Path personasDir, Chat chat, int teamParallelism, S
                 values.path("orchestra.personas.dir").orElse(Path.of("personas")),
                 chat,
                 values.integer("orchestra.teams.parallelism", 4, 1, 64),
-                search);
+                search,
+                new Knowledge(
+                        values.number("orchestra.knowledge.min-similarity", 0.25, 0, 1),
+                        values.httpUrl("orchestra.knowledge.reranker.url"),
+                        values.optional("orchestra.knowledge.reranker.model"),
+                        values.optional("orchestra.knowledge.reranker.api-key"),
+                        values.number("orchestra.knowledge.reranker.min-score", 0, -1000, 1000),
+                        values.whole("orchestra.knowledge.reranker.timeout-ms", 10_000, 100, 120_000)));
     }
 }

@@ -102,7 +102,9 @@ public final class InProcessIndex implements VectorIndex {
         Map<String, Map<String, float[]>> byOwner = new HashMap<>();
         // Read the counter first: a change committed after it has a higher seq and is applied by the next catch-up.
         long at = ChangeLog.current(h);
-        h.createQuery("SELECT " + collection.idColumn() + " AS id, owner, embedding FROM " + collection.table())
+        // A row without a vector (a chunk stored before embeddings) is not in the index.
+        h.createQuery("SELECT " + collection.idColumn() + " AS id, owner, embedding FROM " + collection.table()
+                        + " WHERE embedding IS NOT NULL")
                 .setFetchSize(1000)
                 .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("owner"), rs.getString("embedding")})
                 .forEach(row -> byOwner.computeIfAbsent(row[1], o -> new LinkedHashMap<>())
@@ -137,7 +139,7 @@ public final class InProcessIndex implements VectorIndex {
                 changes.stream().map(ChangeLog.Change::itemId).distinct().toList();
         Map<String, String[]> rows = new LinkedHashMap<>();
         h.createQuery("SELECT " + collection.idColumn() + " AS id, owner, embedding FROM " + collection.table()
-                        + " WHERE " + collection.idColumn() + " IN (<ids>)")
+                        + " WHERE " + collection.idColumn() + " IN (<ids>) AND embedding IS NOT NULL")
                 .bindList("ids", ids)
                 .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("owner"), rs.getString("embedding")})
                 .forEach(row -> rows.put(row[0], row));

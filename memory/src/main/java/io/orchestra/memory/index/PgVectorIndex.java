@@ -84,7 +84,8 @@ public final class PgVectorIndex implements VectorIndex {
                 List<String[]> rows = h.createQuery(
                                 "SELECT t." + collection.idColumn() + " AS id, t.owner, t.embedding FROM "
                                         + collection.table() + " t WHERE NOT EXISTS (SELECT 1 FROM " + side
-                                        + " s WHERE s.item_id = t." + collection.idColumn() + ") LIMIT 1000")
+                                        + " s WHERE s.item_id = t." + collection.idColumn()
+                                        + ") AND t.embedding IS NOT NULL LIMIT 1000")
                         .map((rs, ctx) ->
                                 new String[] {rs.getString("id"), rs.getString("owner"), rs.getString("embedding")})
                         .list();

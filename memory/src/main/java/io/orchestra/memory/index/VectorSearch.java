@@ -23,11 +23,20 @@ public final class VectorSearch implements AutoCloseable {
     private final String engine;
     private final VectorIndex memories;
     private final VectorIndex entities;
+    private final Database database;
+    private final int dimensions;
+    private final Clock clock;
+    /** Collections of other modules (document chunks), opened on the same engine when asked for. */
+    private final Map<String, VectorIndex> others = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private VectorSearch(String engine, VectorIndex memories, VectorIndex entities) {
+    private VectorSearch(
+            String engine, VectorIndex memories, VectorIndex entities, Database database, int dimensions, Clock clock) {
         this.engine = engine;
         this.memories = memories;
         this.entities = entities;
+        this.database = database;
+        this.dimensions = dimensions;
+        this.clock = clock;
     }
 
     /** Opens the engine {@code wanted} names on this database; pgvector where it cannot run is a configuration error. */
@@ -37,12 +46,18 @@ public final class VectorSearch implements AutoCloseable {
             return new VectorSearch(
                     "pgvector",
                     new PgVectorIndex(database, VectorCollection.MEMORIES, dimensions),
-                    new PgVectorIndex(database, VectorCollection.ENTITIES, dimensions));
+                    new PgVectorIndex(database, VectorCollection.ENTITIES, dimensions),
+                    database,
+                    dimensions,
+                    clock);
         }
         return new VectorSearch(
                 "in-process",
                 inProcess(database, VectorCollection.MEMORIES, clock),
-                inProcess(database, VectorCollection.ENTITIES, clock));
+                inProcess(database, VectorCollection.ENTITIES, clock),
+                database,
+                dimensions,
+                clock);
     }
 
     /** The engine {@code wanted} means on this database, "pgvector" or "in-process", without creating anything (the doctor asks this). */
@@ -73,9 +88,28 @@ public final class VectorSearch implements AutoCloseable {
         return entities;
     }
 
+    /**
+     * The index of another collection (its table has {@code owner} and {@code embedding} columns,
+     * and its changes reach {@code vector_changes} by triggers, as V23 sets up for ours), on the
+     * same engine as the memories; one per collection, kept current by {@link #maintain}.
+     */
+    public VectorIndex index(VectorCollection collection) {
+        return others.computeIfAbsent(
+                collection.name(),
+                name -> engine.equals("pgvector")
+                        ? new PgVectorIndex(database, collection, dimensions)
+                        : inProcess(database, collection, clock));
+    }
+
+    private List<VectorIndex> all() {
+        List<VectorIndex> all = new java.util.ArrayList<>(List.of(memories, entities));
+        all.addAll(others.values());
+        return all;
+    }
+
     /** Keeps the in-process indexes warm (so a query rarely has much to apply) and prunes old change rows. */
     public void maintain() {
-        for (VectorIndex index : List.of(memories, entities)) {
+        for (VectorIndex index : all()) {
             if (index instanceof InProcessIndex local) {
                 local.catchUp();
             }
@@ -84,7 +118,7 @@ public final class VectorSearch implements AutoCloseable {
 
     /** Drops change rows of deleted items past the retention. */
     public void prune() {
-        for (VectorIndex index : List.of(memories, entities)) {
+        for (VectorIndex index : all()) {
             if (index instanceof InProcessIndex local) {
                 local.prune();
             }
@@ -96,12 +130,12 @@ public final class VectorSearch implements AutoCloseable {
         out.put("engine", engine);
         out.put("memories", memories.describe());
         out.put("entities", entities.describe());
+        others.forEach((name, index) -> out.put(name, index.describe()));
         return out;
     }
 
     @Override
     public void close() {
-        memories.close();
-        entities.close();
+        all().forEach(VectorIndex::close);
     }
 }

@@ -15,10 +15,22 @@ public record ApiKey(
         List<String> tags,
         Instant createdAt,
         Instant revokedAt,
-        Instant lastUsedAt) {
+        Instant lastUsedAt,
+        List<String> models,
+        Instant expiresAt) {
 
     public boolean revoked() {
         return revokedAt != null;
+    }
+
+    /** The models it may use and its expiry. */
+    public KeyGrant grant() {
+        return new KeyGrant(models, expiresAt);
+    }
+
+    /** Neither revoked nor expired: it authenticates. */
+    public boolean active(Instant now) {
+        return !revoked() && !grant().expired(now);
     }
 
     public Principal principal() {

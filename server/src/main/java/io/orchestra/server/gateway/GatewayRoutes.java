@@ -10,6 +10,7 @@ import io.orchestra.gateway.Endpoint;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
 import io.orchestra.gateway.routing.Router;
+import io.orchestra.server.auth.ModelAccess;
 import io.orchestra.server.http.Bodies;
 import io.orchestra.server.http.ClientGone;
 import io.orchestra.server.http.Requests;
@@ -33,10 +34,12 @@ public final class GatewayRoutes implements RouteGroup {
 
     private final Gateway gateway;
     private final PersonaChat personas;
+    private final ModelAccess access;
 
-    public GatewayRoutes(Gateway gateway, PersonaChat personas) {
+    public GatewayRoutes(Gateway gateway, PersonaChat personas, ModelAccess access) {
         this.gateway = gateway;
         this.personas = personas;
+        this.access = access;
     }
 
     @Override
@@ -68,6 +71,7 @@ public final class GatewayRoutes implements RouteGroup {
     private void chat(Context ctx) {
         ObjectNode request = object(ctx, Endpoint.CHAT);
         String model = request.path("model").asString("");
+        access.require(Requests.principal(ctx), model);
         if (model.startsWith(PERSONA_PREFIX)) {
             personaChat(ctx, model.substring(PERSONA_PREFIX.length()), request);
             return;
@@ -106,8 +110,9 @@ public final class GatewayRoutes implements RouteGroup {
     }
 
     private void embeddings(Context ctx) {
-        ChatResult result =
-                gateway.embeddings(Requests.principal(ctx), object(ctx, Endpoint.EMBEDDINGS), name -> ctx.header(name));
+        ObjectNode request = object(ctx, Endpoint.EMBEDDINGS);
+        access.require(Requests.principal(ctx), request.path("model").asString(""));
+        ChatResult result = gateway.embeddings(Requests.principal(ctx), request, name -> ctx.header(name));
         result.headers().forEach(ctx::header);
         ctx.contentType("application/json").result(Json.writeBytes(result.body()));
     }
@@ -116,15 +121,15 @@ public final class GatewayRoutes implements RouteGroup {
         ObjectNode body = Json.object();
         body.put("object", "list");
         ArrayNode data = body.putArray("data");
-        gateway.models().forEach(id -> data.add(model(id)));
+        access.visible(Requests.principal(ctx), gateway.models()).forEach(id -> data.add(model(id)));
         ctx.json(body);
     }
 
     /** GET /v1/models/{id}: one model of the list, or OpenAI's 404 {@code model_not_found}. */
     private void model(Context ctx) {
         String id = ctx.pathParam("id");
-        if (!gateway.models().contains(id)) {
-            throw Router.modelNotFound(id);
+        if (!access.visible(Requests.principal(ctx), gateway.models()).contains(id)) {
+            throw Router.modelNotFound(id); // a model the key may not use is as absent as an unknown one
         }
         ctx.json(model(id));
     }

@@ -40,6 +40,6 @@ public final class AdminUi {
                         new DocumentsPage(
                                 agents.documents(), agents.documentStore(), jobs, agents.documentSearch(), keys),
                         new RunsPage(agents.runs(), keys, clock),
-                        new KeysPage(keys)));
+                        new KeysPage(keys, clock)));
     }
 }

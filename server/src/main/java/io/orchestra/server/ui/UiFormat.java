@@ -28,6 +28,24 @@ public final class UiFormat {
                 : String.format(Locale.ROOT, "$%,.4f", amount);
     }
 
+    /**
+     * A budget as people write it: no exponent and no padding zeros, but cents always
+     * ({@code $0.0005}, {@code $1.00}, {@code $12.50}), never {@code $5.0E-4}.
+     */
+    public static String budget(double amount) {
+        java.math.BigDecimal exact = java.math.BigDecimal.valueOf(amount).stripTrailingZeros();
+        return "$" + (exact.scale() < 2 ? exact.setScale(2) : exact).toPlainString();
+    }
+
+    /** A number for a form field: plain decimal, no exponent ({@code 0.0005}, not {@code 5.0E-4}); empty for none. */
+    public static String plain(Double value) {
+        if (value == null) {
+            return "";
+        }
+        java.math.BigDecimal exact = java.math.BigDecimal.valueOf(value).stripTrailingZeros();
+        return (exact.scale() < 0 ? exact.setScale(0) : exact).toPlainString();
+    }
+
     public static String millis(Double value) {
         if (value == null) {
             return "-";

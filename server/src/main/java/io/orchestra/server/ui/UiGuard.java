@@ -36,7 +36,8 @@ public final class UiGuard {
     public Handler signedIn(boolean adminOnly, Consumer<UiRequest> action) {
         return ctx -> {
             Optional<UiSessions.UiSession> session = sessions.find(ctx.cookie(COOKIE));
-            Optional<ApiKey> key = session.flatMap(s -> keys.find(s.keyId())).filter(k -> !k.revoked());
+            Optional<ApiKey> key =
+                    session.flatMap(s -> keys.find(s.keyId())).filter(k -> k.active(java.time.Instant.now()));
             if (session.isEmpty() || key.isEmpty()) {
                 session.ifPresent(s -> sessions.close(s.id()));
                 if (ctx.header("HX-Request") != null) {

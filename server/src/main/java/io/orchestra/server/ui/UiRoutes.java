@@ -56,6 +56,7 @@ public final class UiRoutes implements RouteGroup {
         routes.get(
                 "/ui/assets/playground-2.js", ctx -> asset(ctx, "/ui/playground.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/assets/upload-1.js", ctx -> asset(ctx, "/ui/upload.js", "text/javascript"), Access.PUBLIC);
+        routes.get("/ui/assets/nav-1.js", ctx -> asset(ctx, "/ui/nav.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/login", this::loginForm, Access.PUBLIC);
         routes.post("/ui/login", this::login, Access.PUBLIC);
         routes.post(

@@ -170,6 +170,12 @@ public final class UsagePage implements UiPage {
                     height,
                     dates.get(i) + ": " + UiFormat.usd(cost)));
         }
-        return new Charts.Chart("Cost per day (UTC)", dates.getFirst() + " to " + dates.getLast(), bars);
+        return new Charts.Chart(
+                "Cost per day (UTC)",
+                dates.getFirst() + " to " + dates.getLast(),
+                bars,
+                UiFormat.usd(max),
+                UiFormat.usd(max / 2),
+                Charts.axis(dates.stream().map(LocalDate::toString).toList()));
     }
 }

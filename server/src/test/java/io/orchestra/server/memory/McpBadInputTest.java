@@ -200,6 +200,9 @@ class McpBadInputTest {
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         root.addAppender(lines);
+        // The CLI's quiet mode, run by other tests in this JVM, leaves the root at WARN.
+        ch.qos.logback.classic.Level level = root.getLevel();
+        root.setLevel(ch.qos.logback.classic.Level.INFO);
         try {
             String secret = "orc_secretsecretsecret";
             String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"k\":\""
@@ -213,6 +216,7 @@ class McpBadInputTest {
             assertThat(post("application/json", BOTH, invalid).statusCode()).isEqualTo(400);
         } finally {
             root.detachAppender(lines);
+            root.setLevel(level);
         }
         assertThat(lines.list).isNotEmpty();
         for (ILoggingEvent line : lines.list) {

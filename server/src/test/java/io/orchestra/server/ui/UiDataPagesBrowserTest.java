@@ -280,7 +280,7 @@ class UiDataPagesBrowserTest {
                 .locator("td.num");
         // Three cheap calls: a few millionths spent today, so almost all of the dollar is left.
         assertThat(aliceBudget.nth(0).textContent()).startsWith("$0.0000").isNotEqualTo("$0.000000");
-        assertThat(aliceBudget.allTextContents()).contains("$1.0000", "$20.0000", "60");
+        assertThat(aliceBudget.allTextContents()).contains("$1.00", "$20.00", "60");
         assertThat(aliceBudget.nth(2).textContent()).contains("$1.0000");
         assertThat(page.locator("table.budgets tr", new Page.LocatorOptions().setHasText("bob-phone"))
                         .textContent())
@@ -302,7 +302,7 @@ class UiDataPagesBrowserTest {
                 .click();
         assertThat(page.locator("#l-daily-error")).hasText("zero or more");
         assertThat(page.locator("#l-rpm-error")).containsText("a whole number");
-        assertThat(page.getByLabel("Daily budget (USD)")).hasValue("-1.0");
+        assertThat(page.getByLabel("Daily budget (USD)")).hasValue("-1");
         consoleErrors.removeIf(e -> e.contains("status of 422"));
         page.getByLabel("Daily budget (USD)").fill("0.5");
         page.getByLabel("Requests per minute").fill("10");
@@ -313,7 +313,7 @@ class UiDataPagesBrowserTest {
         assertThat(page.locator("table.budgets tr", new Page.LocatorOptions().setHasText("carol-server"))
                         .locator("td.num")
                         .allTextContents())
-                .contains("$0.5000", "10");
+                .contains("$0.50", "10");
         var saved = Json.tree(server.get("/api/keys/" + keyId("carol-server") + "/limits", TestServer.ADMIN_KEY)
                 .body());
         assertThat(saved.path("daily_budget_usd").asDouble()).isEqualTo(0.5);

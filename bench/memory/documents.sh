@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Document retrieval quality: hit rate @5 and MRR@10 of keyword-only, vector-only, fused (RRF) and
+# fused+reranker search over the installed man pages (DESCRIPTION sections as documents, NAME lines
+# as questions), in a SQLite file with the in-process index. Results go in docs/benchmarks.md.
+# Usage: [RERANKER_URL=http://host:port/v1/rerank RERANKER_MODEL=…] bench/memory/documents.sh [documents=2000] [questions=200]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+JAVA_HOME="${JAVA_HOME:-$(bin/find-jdk)}"
+export JAVA_HOME
+cp_file=agents/target/bench-classpath.txt
+./mvnw -B -q -pl agents -am install -DskipTests
+./mvnw -B -q -pl agents dependency:build-classpath -Dmdep.outputFile="$PWD/$cp_file" -Dmdep.includeScope=runtime
+classpath="agents/target/classes:$(cat "$cp_file")"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+"$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector \
+  -Dlogback.configurationFile=bench/memory/logback-bench.xml -cp "$classpath" bench/memory/DocumentsBench.java "$@" 2>&1 | grep -v "^WARNING"
