@@ -47,8 +47,8 @@ public final class GatewayMetrics {
             Duration latency,
             TokenUsage usage,
             double costUsd,
-            String cache) {
-        CallKey key = new CallKey(operation, providerKind, provider, model, status, cache);
+            CacheStatus cache) {
+        CallKey key = new CallKey(operation, providerKind, provider, model, status, cache.wire());
         CallMeters meters = callMeters.computeIfAbsent(key, this::meters);
         meters.duration().record(latency);
         meters.requests().increment();
@@ -128,11 +128,22 @@ public final class GatewayMetrics {
                 .record(latency);
     }
 
-    public void cache(String result) {
+    public void cache(CacheStatus result) {
         counters.computeIfAbsent(
                         "cache\n" + result,
                         k -> Counter.builder("orchestra.gateway.cache")
-                                .tags("result", result)
+                                .tags("result", result.label())
+                                .register(registry))
+                .increment();
+    }
+
+    /** A call refused before routing; labelled by status only, never by the caller's model text. */
+    public void rejected(String operation, int status) {
+        counters.computeIfAbsent(
+                        "rejected\n" + operation + "\n" + status,
+                        k -> Counter.builder("orchestra.gateway.rejected")
+                                .description("Calls refused before any provider was tried")
+                                .tags("operation", operation, "status", Integer.toString(status))
                                 .register(registry))
                 .increment();
     }

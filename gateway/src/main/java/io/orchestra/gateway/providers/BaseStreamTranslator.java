@@ -21,6 +21,21 @@ public abstract class BaseStreamTranslator implements StreamTranslator {
     }
 
     @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public long created() {
+        return created;
+    }
+
+    @Override
+    public String model() {
+        return model;
+    }
+
+    @Override
     public boolean sentContent() {
         return sentContent;
     }

@@ -1,6 +1,7 @@
 package io.orchestra.gateway.providers;
 
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -56,8 +57,18 @@ final class GuardedProvider implements Provider {
     }
 
     @Override
-    public StreamTranslator streamTranslator(String model, boolean includeUsage) {
-        return new Guarded(delegate.streamTranslator(model, includeUsage), kind());
+    public Map<String, String> headers(ProviderSettings settings) {
+        return delegate.headers(settings);
+    }
+
+    @Override
+    public boolean embeds() {
+        return delegate.embeds();
+    }
+
+    @Override
+    public StreamTranslator streamTranslator(String model) {
+        return new Guarded(delegate.streamTranslator(model), kind());
     }
 
     @Override
@@ -123,6 +134,26 @@ final class GuardedProvider implements Provider {
         @Override
         public boolean finished() {
             return delegate.finished();
+        }
+
+        @Override
+        public boolean complete() {
+            return delegate.complete();
+        }
+
+        @Override
+        public String id() {
+            return delegate.id();
+        }
+
+        @Override
+        public long created() {
+            return delegate.created();
+        }
+
+        @Override
+        public String model() {
+            return delegate.model();
         }
 
         @Override

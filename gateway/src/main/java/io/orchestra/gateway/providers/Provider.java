@@ -1,5 +1,6 @@
 package io.orchestra.gateway.providers;
 
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -13,6 +14,9 @@ public interface Provider {
 
     StreamFormat streamFormat();
 
+    /** The headers of every call to this provider (auth, version, the configured headers), chat and embeddings alike. */
+    Map<String, String> headers(ProviderSettings settings);
+
     /** The upstream request for an OpenAI chat request ({@code model} already resolved by routing). */
     UpstreamRequest chatRequest(ProviderSettings settings, String model, ObjectNode request, boolean stream);
 
@@ -22,9 +26,15 @@ public interface Provider {
     /** Usage of a non-streaming answer, in the provider's own fields. */
     TokenUsage usage(JsonNode upstream);
 
-    StreamTranslator streamTranslator(String model, boolean includeUsage);
+    /** A translator for one stream; the usage chunk a client asks for is the gateway's to add, not the translator's. */
+    StreamTranslator streamTranslator(String model);
 
-    /** The embeddings request, or null when the provider has no embeddings API. */
+    /** Whether the provider has an embeddings API. */
+    default boolean embeds() {
+        return true;
+    }
+
+    /** The embeddings request (only called when {@link #embeds()}). */
     UpstreamRequest embeddingsRequest(ProviderSettings settings, String model, JsonNode input);
 
     /** The provider's embeddings as a list of float vectors, in input order. */

@@ -29,6 +29,14 @@ public interface StreamTranslator {
     /** Usage reported so far (complete once {@link #finished()}). */
     TokenUsage usage();
 
+    /** The chunk head of this answer (id, created, model), for the chunks the gateway adds, such as usage. */
+    String id();
+
+    long created();
+
+    /** The model the provider says answered (null until it said). */
+    String model();
+
     /** Whether any chunk carried content or tool-call data (after which fallback is no longer possible). */
     boolean sentContent();
 }

@@ -18,6 +18,13 @@ public final class Translation {
         return Json.writeBytes(node);
     }
 
+    /** A provider's fixed headers (null values left out), then the headers configured for it, which win. */
+    public static Map<String, String> headers(ProviderSettings settings, String... pairs) {
+        Map<String, String> headers = headers(pairs);
+        headers.putAll(settings.headers());
+        return headers;
+    }
+
     public static Map<String, String> headers(String... pairs) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 0; i + 1 < pairs.length; i += 2) {

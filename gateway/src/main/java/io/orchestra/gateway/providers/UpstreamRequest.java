@@ -1,6 +1,7 @@
 package io.orchestra.gateway.providers;
 
-import java.util.Map;
-
-/** What to send upstream: the translation's output, before any network is involved. */
-public record UpstreamRequest(String url, Map<String, String> headers, byte[] body) {}
+/**
+ * What to send upstream: the translation's output, before any network is involved. Headers are
+ * not part of it: {@code Upstream} applies the provider's {@link Provider#headers} to every call.
+ */
+public record UpstreamRequest(String url, byte[] body) {}

@@ -1,11 +1,14 @@
 package io.orchestra.gateway.routing;
 
+import io.orchestra.gateway.providers.Provider;
+import io.orchestra.gateway.providers.ProviderSettings;
 import io.orchestra.gateway.providers.UpstreamRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,7 +20,11 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpMethod;
 
-/** Sends translated requests with Jetty's pooled client; turns every failure into an {@link UpstreamFailure}. */
+/**
+ * Sends translated requests with Jetty's pooled client, each with its provider's
+ * {@link Provider#headers} (chat, streams and embeddings alike); turns every failure into an
+ * {@link UpstreamFailure}.
+ */
 public final class Upstream {
     /** A complete answer. */
     public record Reply(int status, String retryAfter, byte[] body) {}
@@ -46,7 +53,7 @@ public final class Upstream {
     private final java.util.concurrent.ConcurrentHashMap<String, Destination> destinations =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Request request(UpstreamRequest upstream) {
+    private Request request(Provider provider, ProviderSettings settings, UpstreamRequest upstream) {
         Destination destination = destinations.get(upstream.url());
         if (destination == null) {
             java.net.URI uri = java.net.URI.create(upstream.url());
@@ -59,17 +66,19 @@ public final class Upstream {
         Request request = client.newRequest(destination.uri())
                 .method(HttpMethod.POST)
                 .body(new BytesRequestContent("application/json", upstream.body()));
+        Map<String, String> headers = provider.headers(settings);
         request.headers(h -> {
             h.put(org.eclipse.jetty.http.HttpHeader.HOST, host);
-            upstream.headers().forEach(h::put);
+            headers.forEach(h::put);
         });
         return request;
     }
 
     /** A whole response within {@code timeoutMillis}; non-2xx statuses come back as replies, not failures. */
-    public Reply send(UpstreamRequest upstream, long timeoutMillis) throws UpstreamFailure {
+    public Reply send(Provider provider, ProviderSettings settings, UpstreamRequest upstream, long timeoutMillis)
+            throws UpstreamFailure {
         try {
-            ContentResponse response = request(upstream)
+            ContentResponse response = request(provider, settings, upstream)
                     .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                     .send();
             return new Reply(response.getStatus(), response.getHeaders().get("Retry-After"), response.getContent());
@@ -85,9 +94,15 @@ public final class Upstream {
     }
 
     /** Waits at most {@code firstByteMillis} for the response head; then each read may idle up to {@code idleMillis}. */
-    public Streaming open(UpstreamRequest upstream, long firstByteMillis, long idleMillis) throws UpstreamFailure {
+    public Streaming open(
+            Provider provider,
+            ProviderSettings settings,
+            UpstreamRequest upstream,
+            long firstByteMillis,
+            long idleMillis)
+            throws UpstreamFailure {
         InputStreamResponseListener listener = new InputStreamResponseListener();
-        Request request = request(upstream).idleTimeout(idleMillis, TimeUnit.MILLISECONDS);
+        Request request = request(provider, settings, upstream).idleTimeout(idleMillis, TimeUnit.MILLISECONDS);
         request.send(listener);
         try {
             Response response = listener.get(firstByteMillis, TimeUnit.MILLISECONDS);

@@ -6,7 +6,11 @@ public final class UpstreamFailure extends Exception {
         CONNECT,
         TIMEOUT,
         STATUS,
-        STREAM
+        STREAM,
+        /** Not tried: the target's circuit breaker is open. */
+        CIRCUIT_OPEN,
+        /** Not tried: the target answered 429 and its Retry-After has not passed. */
+        RATE_LIMITED
     }
 
     private final Kind kind;
@@ -31,6 +35,11 @@ public final class UpstreamFailure extends Exception {
 
     public Long retryAfterMillis() {
         return retryAfterMillis;
+    }
+
+    /** Back-pressure (a 429, or a target still inside its Retry-After): not a fault of the target. */
+    public boolean rateLimited() {
+        return kind == Kind.RATE_LIMITED || (kind == Kind.STATUS && status == 429);
     }
 
     /** Connect errors, timeouts, 408, 409, 429 and 5xx are worth another try; other 4xx are the request's fault. */

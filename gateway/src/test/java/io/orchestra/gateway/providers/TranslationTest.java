@@ -48,7 +48,7 @@ class TranslationTest {
         UpstreamRequest upstream = new AnthropicProvider().chatRequest(ANTHROPIC, "claude-haiku-4-5", request(), false);
         JsonNode body = body(upstream);
         assertThat(upstream.url()).isEqualTo("https://api.anthropic.com/v1/messages");
-        assertThat(upstream.headers())
+        assertThat(new AnthropicProvider().headers(ANTHROPIC))
                 .containsEntry("x-api-key", "sk-ant")
                 .containsEntry("anthropic-version", "2023-06-01");
         assertThat(body.path("system").asString()).isEqualTo("You are terse.");
@@ -82,7 +82,7 @@ class TranslationTest {
 
     @Test
     void anthropicStreamedToolUseBecomesOpenAiToolCallDeltas() {
-        StreamTranslator translator = new AnthropicProvider().streamTranslator("claude", true);
+        StreamTranslator translator = new AnthropicProvider().streamTranslator("claude");
         List<String> out = new ArrayList<>();
         String[][] events = {
             {
@@ -115,14 +115,16 @@ class TranslationTest {
                         "\"tool_calls\":[{\"index\":0,\"id\":\"toolu_1\",\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"arguments\":\"\"}}]");
         assertThat(out.get(2)).contains("\"arguments\":\"{\\\"q\\\":\"");
         assertThat(out.get(4)).contains("\"finish_reason\":\"tool_calls\"");
-        assertThat(out.get(5)).contains("\"prompt_tokens\":50", "\"completion_tokens\":22", "\"cached_tokens\":10");
+        assertThat(out).as("the usage chunk is the gateway's to add").hasSize(5);
+        assertThat(translator.usage().promptTokens()).isEqualTo(50);
+        assertThat(translator.usage().completionTokens()).isEqualTo(22);
         assertThat(translator.finished()).isTrue();
         assertThat(translator.usage().cachedTokens()).isEqualTo(10);
     }
 
     @Test
     void anthropicOverloadInsideTheStreamIsAnUpstreamError() {
-        StreamTranslator translator = new AnthropicProvider().streamTranslator("claude", false);
+        StreamTranslator translator = new AnthropicProvider().streamTranslator("claude");
         assertThatThrownBy(() -> translator.onEvent(
                         "error",
                         "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"))
@@ -136,7 +138,7 @@ class TranslationTest {
         assertThat(upstream.url())
                 .isEqualTo(
                         "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
-        assertThat(upstream.headers()).containsEntry("x-goog-api-key", "AIza-key");
+        assertThat(new GeminiProvider().headers(GEMINI)).containsEntry("x-goog-api-key", "AIza-key");
         JsonNode body = body(upstream);
         assertThat(body.path("systemInstruction")
                         .path("parts")
@@ -202,7 +204,7 @@ class TranslationTest {
 
     @Test
     void geminiStreamChunksAndFunctionCalls() {
-        StreamTranslator translator = new GeminiProvider().streamTranslator("gemini-2.5-flash", false);
+        StreamTranslator translator = new GeminiProvider().streamTranslator("gemini-2.5-flash");
         List<String> out = new ArrayList<>(translator.onEvent(null, """
                 {"candidates":[{"content":{"parts":[{"text":"Let me look."}],"role":"model"},"index":0}],"modelVersion":"gemini-2.5-flash"}"""));
         out.addAll(translator.onEvent(null, """
@@ -248,7 +250,7 @@ class TranslationTest {
                 .isEqualTo("Lyon");
         assertThat(content.get(1).path("top_logprobs")).hasSize(1);
 
-        StreamTranslator translator = new GeminiProvider().streamTranslator("gemini-2.5-flash", false);
+        StreamTranslator translator = new GeminiProvider().streamTranslator("gemini-2.5-flash");
         List<String> chunks = translator.onEvent(null, """
                 {"candidates":[{"content":{"parts":[{"text":"Paris"}],"role":"model"},"index":0,""" + GEMINI_LOGPROBS + "}]}");
         assertThat(Json.tree(chunks.get(1))
@@ -284,7 +286,7 @@ class TranslationTest {
         assertThat(content.get(0).path("bytes").toString()).isEqualTo("[72,105]");
         assertThat(content.get(1).path("logprob").asDouble()).isEqualTo(-0.05);
 
-        StreamTranslator translator = new OllamaProvider().streamTranslator("gemma3", false);
+        StreamTranslator translator = new OllamaProvider().streamTranslator("gemma3");
         List<String> chunks = translator.onEvent(null, """
                 {"model":"gemma3","message":{"role":"assistant","content":"Hi!"},"done":false,""" + entries + "}");
         assertThat(Json.tree(chunks.get(1))
@@ -378,7 +380,7 @@ class TranslationTest {
 
     @Test
     void ollamaNdjsonStream() {
-        StreamTranslator translator = new OllamaProvider().streamTranslator("llama3.2", true);
+        StreamTranslator translator = new OllamaProvider().streamTranslator("llama3.2");
         List<String> out = new ArrayList<>();
         out.addAll(translator.onEvent(
                 null,
@@ -390,10 +392,10 @@ class TranslationTest {
                 translator.onEvent(
                         null,
                         "{\"model\":\"llama3.2\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"length\",\"prompt_eval_count\":5,\"eval_count\":2}"));
-        assertThat(out).hasSize(5);
+        assertThat(out).hasSize(4);
         assertThat(out.get(1)).contains("\"content\":\"Hel\"");
         assertThat(out.get(3)).contains("\"finish_reason\":\"length\"");
-        assertThat(out.get(4)).contains("\"total_tokens\":7");
+        assertThat(translator.usage().totalTokens()).isEqualTo(7);
         assertThatThrownBy(() -> translator.onEvent(null, "{\"error\":\"model 'x' not found\"}"))
                 .isInstanceOf(UpstreamStreamError.class);
     }
@@ -466,25 +468,23 @@ class TranslationTest {
                 "{\"id\":\"chatcmpl-B9\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4.1-mini-2025-04-14\","
                         + "\"choices\":[],\"usage\":{\"prompt_tokens\":19,\"completion_tokens\":10,\"total_tokens\":29,"
                         + "\"prompt_tokens_details\":{\"cached_tokens\":4,\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":2}}}";
-        StreamTranslator asked = new OpenAiProvider("openai").streamTranslator("gpt", true);
+        StreamTranslator asked = new OpenAiProvider("openai").streamTranslator("gpt");
         assertThat(asked.onEvent(null, role)).containsExactly(role);
         assertThat(asked.sentContent()).isFalse();
         assertThat(asked.onEvent(null, text)).containsExactly(text);
         assertThat(asked.sentContent()).isTrue();
-        assertThat(asked.onEvent(null, usage)).containsExactly(usage);
+        // The gateway always asks upstream for usage and adds the usage chunk itself for clients that asked.
+        assertThat(asked.onEvent(null, usage)).isEmpty();
         assertThat(asked.onEvent(null, "[DONE]")).isEmpty();
         assertThat(asked.finished()).isTrue();
         assertThat(asked.usage()).isEqualTo(new TokenUsage(19, 10, 4, 0, 2));
-
-        // The gateway always asks upstream for usage; a client that did not ask never sees that chunk.
-        StreamTranslator notAsked = new OpenAiProvider("openai_compatible").streamTranslator("gpt", false);
-        assertThat(notAsked.onEvent(null, usage)).isEmpty();
-        assertThat(notAsked.usage().totalTokens()).isEqualTo(29);
+        assertThat(asked.id()).isEqualTo("chatcmpl-B9");
+        assertThat(asked.model()).isEqualTo("gpt-4.1-mini-2025-04-14");
     }
 
     @Test
     void openAiErrorInsideAHttp200StreamIsAnUpstreamError() {
-        StreamTranslator translator = new OpenAiProvider("openai_compatible").streamTranslator("m", false);
+        StreamTranslator translator = new OpenAiProvider("openai_compatible").streamTranslator("m");
         assertThatThrownBy(
                         () -> translator.onEvent(
                                 null,
@@ -508,7 +508,7 @@ class TranslationTest {
         UpstreamRequest upstream = new OpenAiProvider("openai").chatRequest(settings, "gpt-4.1-mini", request, true);
         JsonNode body = body(upstream);
         assertThat(upstream.url()).isEqualTo("https://api.openai.com/v1/chat/completions");
-        assertThat(upstream.headers())
+        assertThat(new OpenAiProvider("openai").headers(settings))
                 .containsEntry("Authorization", "Bearer sk-live")
                 .containsEntry("OpenAI-Organization", "org-1");
         assertThat(body.path("model").asString()).isEqualTo("gpt-4.1-mini");

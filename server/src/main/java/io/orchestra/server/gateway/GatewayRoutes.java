@@ -6,6 +6,7 @@ import io.orchestra.agents.chat.PersonaChat;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
 import io.orchestra.gateway.ChatResult;
+import io.orchestra.gateway.Endpoint;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.StreamSink;
 import io.orchestra.gateway.routing.Router;
@@ -50,6 +51,15 @@ public final class GatewayRoutes implements RouteGroup {
         routes.get("/v1/models/<id>", this::model);
     }
 
+    /** The request body; a body that is not a JSON object is refused, and the refusal logged like any other. */
+    private ObjectNode object(Context ctx, Endpoint endpoint) {
+        try {
+            return object(ctx);
+        } catch (ProblemException e) {
+            throw gateway.refused(Requests.principal(ctx), endpoint, e);
+        }
+    }
+
     private static ObjectNode object(Context ctx) {
         JsonNode body = Bodies.tree(ctx);
         if (!body.isObject()) {
@@ -59,7 +69,7 @@ public final class GatewayRoutes implements RouteGroup {
     }
 
     private void chat(Context ctx) {
-        ObjectNode request = object(ctx);
+        ObjectNode request = object(ctx, Endpoint.CHAT);
         String model = request.path("model").asString("");
         access.require(Requests.principal(ctx), model);
         if (model.startsWith(PERSONA_PREFIX)) {
@@ -100,7 +110,7 @@ public final class GatewayRoutes implements RouteGroup {
     }
 
     private void embeddings(Context ctx) {
-        ObjectNode request = object(ctx);
+        ObjectNode request = object(ctx, Endpoint.EMBEDDINGS);
         access.require(Requests.principal(ctx), request.path("model").asString(""));
         ChatResult result = gateway.embeddings(Requests.principal(ctx), request, name -> ctx.header(name));
         result.headers().forEach(ctx::header);

@@ -102,7 +102,7 @@ class ProviderTranslationFuzzTest {
 
     private static void stream(String kind, String stream) {
         Provider provider = Providers.byKind(kind).orElseThrow();
-        StreamTranslator translator = provider.streamTranslator("m", true);
+        StreamTranslator translator = provider.streamTranslator("m");
         for (String[] event : events(provider.streamFormat(), stream)) {
             Fuzz.expectOnly(
                     "provider-stream",

@@ -63,7 +63,7 @@ final class ScriptedUpstream implements AutoCloseable {
     record Received(String path, Map<String, String> headers, JsonNode body) {}
 
     private final Javalin app;
-    private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+    private final Map<String, List<Reply>> replies = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final List<Received> received = new CopyOnWriteArrayList<>();
 
@@ -81,8 +81,10 @@ final class ScriptedUpstream implements AutoCloseable {
         return "http://127.0.0.1:" + app.port();
     }
 
-    void script(String model, Reply reply) {
-        replies.put(model, reply);
+    /** The model's answers in call order; the last one repeats. */
+    void script(String model, Reply... replies) {
+        this.replies.put(model, List.of(replies));
+        calls.remove(model);
     }
 
     int calls(String model) {
@@ -99,8 +101,9 @@ final class ScriptedUpstream implements AutoCloseable {
             String segment = ctx.path().substring(0, colon);
             model = segment.substring(segment.lastIndexOf('/') + 1);
         }
-        calls.computeIfAbsent(model, m -> new AtomicInteger()).incrementAndGet();
-        Reply reply = replies.get(model);
+        int call = calls.computeIfAbsent(model, m -> new AtomicInteger()).incrementAndGet();
+        List<Reply> scripted = replies.get(model);
+        Reply reply = scripted == null ? null : scripted.get(Math.min(call, scripted.size()) - 1);
         if (reply == null) {
             ctx.status(404).result("{\"error\":{\"message\":\"no script for " + model + "\"}}");
             return;

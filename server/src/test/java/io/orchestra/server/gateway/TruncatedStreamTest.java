@@ -105,8 +105,12 @@ class TruncatedStreamTest {
                 .build());
     }
 
-    /** The call's row; a stream's row is written just after its last byte went out, so wait briefly for it. */
     static JsonNode logRow(String logId) throws InterruptedException {
+        return logRow(server, key, logId);
+    }
+
+    /** The call's row; a stream's row is written just after its last byte went out, so wait briefly for it. */
+    static JsonNode logRow(TestServer server, String key, String logId) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
             server.orchestra().usageRecorder().flush();

@@ -1,6 +1,5 @@
 package io.orchestra.server.http;
 
-import io.orchestra.server.auth.KeyRoutes.CreateKeyRequest;
 import io.orchestra.server.fuzz.Fuzz;
 import io.orchestra.server.gateway.RouteAdminRoutes.LimitsRequest;
 import java.util.List;
@@ -15,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 /** Every route's body parser: a JSON tree (most routes) or a typed record; only a 4xx problem may come out. */
 class BodiesFuzzTest {
     private static final List<String> SEEDS = Fuzz.corpus("bodies");
-    private static final List<Class<?>> TYPES = List.of(JsonNode.class, CreateKeyRequest.class, LimitsRequest.class);
+    private static final List<Class<?>> TYPES = List.of(JsonNode.class, LimitsRequest.class);
 
     @Provide
     Arbitrary<String> bodies() {

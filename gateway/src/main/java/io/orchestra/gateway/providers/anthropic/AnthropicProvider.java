@@ -34,16 +34,24 @@ public final class AnthropicProvider implements Provider {
         if (stream) {
             body.put("stream", true);
         }
-        Map<String, String> headers = Translation.headers(
+        return new UpstreamRequest(Translation.trimSlash(settings.baseUrl()) + "/v1/messages", Translation.bytes(body));
+    }
+
+    @Override
+    public Map<String, String> headers(ProviderSettings settings) {
+        return Translation.headers(
+                settings,
                 "Content-Type",
                 "application/json",
                 "anthropic-version",
                 VERSION,
                 "x-api-key",
                 settings.hasKey() ? settings.apiKey() : null);
-        headers.putAll(settings.headers());
-        return new UpstreamRequest(
-                Translation.trimSlash(settings.baseUrl()) + "/v1/messages", headers, Translation.bytes(body));
+    }
+
+    @Override
+    public boolean embeds() {
+        return false;
     }
 
     @Override
@@ -114,8 +122,8 @@ public final class AnthropicProvider implements Provider {
     }
 
     @Override
-    public StreamTranslator streamTranslator(String model, boolean includeUsage) {
-        return new AnthropicStreamTranslator(model, includeUsage);
+    public StreamTranslator streamTranslator(String model) {
+        return new AnthropicStreamTranslator(model);
     }
 
     @Override

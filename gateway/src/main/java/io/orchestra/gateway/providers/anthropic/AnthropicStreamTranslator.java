@@ -1,7 +1,7 @@
 package io.orchestra.gateway.providers.anthropic;
 
 import io.orchestra.core.json.Json;
-import io.orchestra.gateway.providers.StreamTranslator;
+import io.orchestra.gateway.providers.BaseStreamTranslator;
 import io.orchestra.gateway.providers.TokenUsage;
 import io.orchestra.gateway.providers.Translation;
 import io.orchestra.gateway.providers.UpstreamStreamError;
@@ -14,22 +14,17 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Anthropic stream events → OpenAI chunks (text deltas, tool calls with streamed arguments, finish, usage). */
-final class AnthropicStreamTranslator implements StreamTranslator {
+final class AnthropicStreamTranslator extends BaseStreamTranslator {
     private final String requestedModel;
-    private final boolean includeUsage;
-    private final long created = System.currentTimeMillis() / 1000;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
-    private String id = "chatcmpl-anthropic";
-    private String model;
     private JsonNode startUsage = Json.object();
     private int outputTokens;
-    private boolean finished;
-    private boolean sentContent;
 
-    AnthropicStreamTranslator(String model, boolean includeUsage) {
+    AnthropicStreamTranslator(String model) {
         this.requestedModel = model;
         this.model = model;
-        this.includeUsage = includeUsage;
+        this.id = "chatcmpl-anthropic";
+        this.created = System.currentTimeMillis() / 1000;
     }
 
     @Override
@@ -104,11 +99,6 @@ final class AnthropicStreamTranslator implements StreamTranslator {
             }
             case "message_stop" -> {
                 finished = true;
-                if (includeUsage) {
-                    ObjectNode chunk = chunk();
-                    chunk.set("usage", Translation.usageNode(usage()));
-                    out.add(Json.write(chunk));
-                }
             }
             case "error" -> {
                 String errorType = node.path("error").path("type").asString("api_error");
@@ -141,18 +131,8 @@ final class AnthropicStreamTranslator implements StreamTranslator {
     }
 
     @Override
-    public boolean finished() {
-        return finished;
-    }
-
-    @Override
     public TokenUsage usage() {
         TokenUsage start = AnthropicProvider.usageOf(startUsage);
         return new TokenUsage(start.promptTokens(), outputTokens, start.cachedTokens(), start.cacheWriteTokens(), 0);
-    }
-
-    @Override
-    public boolean sentContent() {
-        return sentContent;
     }
 }

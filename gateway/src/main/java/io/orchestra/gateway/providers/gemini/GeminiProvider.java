@@ -142,10 +142,17 @@ public final class GeminiProvider implements Provider {
         String action = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
         String url = Translation.trimSlash(settings.baseUrl()) + "/v1beta/models/"
                 + URLEncoder.encode(model, StandardCharsets.UTF_8) + action;
-        Map<String, String> headers = Translation.headers(
-                "Content-Type", "application/json", "x-goog-api-key", settings.hasKey() ? settings.apiKey() : null);
-        headers.putAll(settings.headers());
-        return new UpstreamRequest(url, headers, Translation.bytes(body));
+        return new UpstreamRequest(url, Translation.bytes(body));
+    }
+
+    @Override
+    public Map<String, String> headers(ProviderSettings settings) {
+        return Translation.headers(
+                settings,
+                "Content-Type",
+                "application/json",
+                "x-goog-api-key",
+                settings.hasKey() ? settings.apiKey() : null);
     }
 
     private static void append(ArrayNode contents, String role, ArrayNode parts) {
@@ -322,11 +329,16 @@ public final class GeminiProvider implements Provider {
     }
 
     @Override
-    public StreamTranslator streamTranslator(String model, boolean includeUsage) {
+    public StreamTranslator streamTranslator(String requested) {
         return new BaseStreamTranslator() {
-            private final String id = "chatcmpl-gemini-" + Long.toHexString(System.nanoTime());
-            private final long created = System.currentTimeMillis() / 1000;
             private boolean started;
+
+            {
+                id = "chatcmpl-gemini-" + Long.toHexString(System.nanoTime());
+                created = System.currentTimeMillis() / 1000;
+                model = requested;
+            }
+
             private int callIndex;
 
             @Override
@@ -338,7 +350,8 @@ public final class GeminiProvider implements Provider {
                             node.path("error").path("message").asString("error inside the stream"));
                 }
                 List<String> out = new ArrayList<>();
-                String chunkModel = node.path("modelVersion").asString(model);
+                String chunkModel = node.path("modelVersion").asString(this.model);
+                this.model = chunkModel;
                 if (!started) {
                     started = true;
                     ObjectNode first = Translation.chunk(id, created, chunkModel);
@@ -402,14 +415,7 @@ public final class GeminiProvider implements Provider {
         }
         String url = Translation.trimSlash(settings.baseUrl()) + "/v1beta/models/"
                 + URLEncoder.encode(model, StandardCharsets.UTF_8) + ":batchEmbedContents";
-        return new UpstreamRequest(
-                url,
-                Translation.headers(
-                        "Content-Type",
-                        "application/json",
-                        "x-goog-api-key",
-                        settings.hasKey() ? settings.apiKey() : null),
-                Translation.bytes(body));
+        return new UpstreamRequest(url, Translation.bytes(body));
     }
 
     @Override

@@ -110,14 +110,17 @@ public final class OllamaProvider implements Provider {
                 // text: no format
             }
         }
-        Map<String, String> headers = Translation.headers(
+        return new UpstreamRequest(Translation.trimSlash(settings.baseUrl()) + "/api/chat", Translation.bytes(body));
+    }
+
+    @Override
+    public Map<String, String> headers(ProviderSettings settings) {
+        return Translation.headers(
+                settings,
                 "Content-Type",
                 "application/json",
                 "Authorization",
                 settings.hasKey() ? "Bearer " + settings.apiKey() : null);
-        headers.putAll(settings.headers());
-        return new UpstreamRequest(
-                Translation.trimSlash(settings.baseUrl()) + "/api/chat", headers, Translation.bytes(body));
     }
 
     private static void copy(JsonNode from, ObjectNode to, String source, String target) {
@@ -205,11 +208,15 @@ public final class OllamaProvider implements Provider {
     }
 
     @Override
-    public StreamTranslator streamTranslator(String model, boolean includeUsage) {
+    public StreamTranslator streamTranslator(String requested) {
         return new BaseStreamTranslator() {
-            private final String id = "chatcmpl-ollama-" + Long.toHexString(System.nanoTime());
-            private final long created = System.currentTimeMillis() / 1000;
             private boolean started;
+
+            {
+                id = "chatcmpl-ollama-" + Long.toHexString(System.nanoTime());
+                created = System.currentTimeMillis() / 1000;
+                model = requested;
+            }
 
             @Override
             public List<String> onEvent(String event, String data) {
@@ -218,7 +225,8 @@ public final class OllamaProvider implements Provider {
                     throw new UpstreamStreamError(500, node.path("error").asString("error inside the stream"));
                 }
                 List<String> out = new ArrayList<>();
-                String chunkModel = node.path("model").asString(model);
+                String chunkModel = node.path("model").asString(this.model);
+                this.model = chunkModel;
                 if (!started) {
                     started = true;
                     ObjectNode first = Translation.chunk(id, created, chunkModel);
@@ -253,11 +261,6 @@ public final class OllamaProvider implements Provider {
                     Translation.deltaChoice(last, 0)
                             .put("finish_reason", sentToolCalls ? "tool_calls" : finishReason(node, calls));
                     out.add(Json.write(last));
-                    if (includeUsage) {
-                        ObjectNode usageChunk = Translation.chunk(id, created, chunkModel);
-                        usageChunk.set("usage", Translation.usageNode(usage));
-                        out.add(Json.write(usageChunk));
-                    }
                 }
                 if (calls.isArray() && !calls.isEmpty()) {
                     sentToolCalls = true;
@@ -274,10 +277,7 @@ public final class OllamaProvider implements Provider {
         ObjectNode body = Json.object();
         body.put("model", model);
         body.set("input", input);
-        return new UpstreamRequest(
-                Translation.trimSlash(settings.baseUrl()) + "/api/embed",
-                Translation.headers("Content-Type", "application/json"),
-                Translation.bytes(body));
+        return new UpstreamRequest(Translation.trimSlash(settings.baseUrl()) + "/api/embed", Translation.bytes(body));
     }
 
     @Override

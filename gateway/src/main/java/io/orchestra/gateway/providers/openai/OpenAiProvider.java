@@ -48,19 +48,17 @@ public final class OpenAiProvider implements Provider {
             options.put("include_usage", true);
         }
         return new UpstreamRequest(
-                Translation.trimSlash(settings.baseUrl()) + "/chat/completions",
-                headers(settings),
-                Translation.bytes(body));
+                Translation.trimSlash(settings.baseUrl()) + "/chat/completions", Translation.bytes(body));
     }
 
-    private static Map<String, String> headers(ProviderSettings settings) {
-        Map<String, String> headers = Translation.headers(
+    @Override
+    public Map<String, String> headers(ProviderSettings settings) {
+        return Translation.headers(
+                settings,
                 "Content-Type",
                 "application/json",
                 "Authorization",
                 settings.hasKey() ? "Bearer " + settings.apiKey() : null);
-        headers.putAll(settings.headers());
-        return headers;
     }
 
     @Override
@@ -86,8 +84,8 @@ public final class OpenAiProvider implements Provider {
     }
 
     @Override
-    public StreamTranslator streamTranslator(String model, boolean includeUsage) {
-        return new OpenAiStreamTranslator(includeUsage);
+    public StreamTranslator streamTranslator(String model) {
+        return new OpenAiStreamTranslator();
     }
 
     @Override
@@ -97,8 +95,7 @@ public final class OpenAiProvider implements Provider {
         body.set("input", input);
         // Always floats from upstream: we encode base64 ourselves when the client asks for it.
         body.put("encoding_format", "float");
-        return new UpstreamRequest(
-                Translation.trimSlash(settings.baseUrl()) + "/embeddings", headers(settings), Translation.bytes(body));
+        return new UpstreamRequest(Translation.trimSlash(settings.baseUrl()) + "/embeddings", Translation.bytes(body));
     }
 
     @Override

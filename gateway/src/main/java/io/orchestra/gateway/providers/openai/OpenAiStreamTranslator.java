@@ -14,14 +14,9 @@ import tools.jackson.databind.JsonNode;
  * content detection and end detection; only {@code usage} and {@code error} values become trees.
  */
 final class OpenAiStreamTranslator extends BaseStreamTranslator {
-    private final boolean includeUsage;
     // Choice indexes seen and finished (bit i for choice i; n above 64 is not something OpenAI serves).
     private long choicesSeen;
     private long choicesFinished;
-
-    OpenAiStreamTranslator(boolean includeUsage) {
-        this.includeUsage = includeUsage;
-    }
 
     @Override
     public List<String> onEvent(String event, String data) {
@@ -61,8 +56,8 @@ final class OpenAiStreamTranslator extends BaseStreamTranslator {
                 }
             }
         }
-        if (usageSeen && choices == 0 && !includeUsage) {
-            // Usage was asked for on the client's behalf: the usage-only chunk is ours, not theirs.
+        if (usageSeen && choices == 0) {
+            // The gateway always asks for usage and adds the usage chunk itself for clients that asked.
             return List.of();
         }
         return List.of(data);
