@@ -98,6 +98,12 @@ class PersonaStreamingTest {
             }
         }
         assertThat(spread).as("gaps of 50 ms or more between pieces").isGreaterThanOrEqualTo(4);
+        // For the record: when each piece arrived, relative to the first (ms), and the first one's lead on the last
+        // send.
+        long first = pieces.getFirst().arrivedAt();
+        System.out.println("persona stream arrivals (ms after the first): "
+                + pieces.stream().map(p -> (p.arrivedAt() - first) / 1_000_000).toList()
+                + "; first piece " + (lastSent - first) / 1_000_000 + " ms before the provider sent the last");
         for (int i = 0; i < pieces.size(); i++) {
             assertThat(pieces.get(i).arrivedAt())
                     .as("piece %d is not held back until the provider sent later ones", i)
