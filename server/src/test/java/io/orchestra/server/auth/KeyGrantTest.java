@@ -105,7 +105,7 @@ class KeyGrantTest {
 
         // Another owner's unlimited key is not affected by the first one's grant.
         assertThat(chat(ben, "premium").statusCode()).isEqualTo(200);
-        assertThat(modelIds(ben)).containsExactly("chat", "premium", "embed");
+        assertThat(modelIds(ben)).startsWith("chat", "premium", "embed"); // then the configured provider/model names
     }
 
     @Test
