@@ -37,6 +37,7 @@ public final class GatewayMetrics {
     private final Map<CallKey, DistributionSummary> outputTokens = new ConcurrentHashMap<>();
     private final Map<CallKey, Counter> cost = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> firstTokenTimers = new ConcurrentHashMap<>();
 
     public void call(
             String operation,
@@ -120,11 +121,14 @@ public final class GatewayMetrics {
     }
 
     public void firstToken(String provider, String model, Duration latency) {
-        Timer.builder("orchestra.gateway.first.token")
-                .description("Time to the first streamed token")
-                .tags("provider", provider, "model", model)
-                .publishPercentileHistogram()
-                .register(registry)
+        firstTokenTimers
+                .computeIfAbsent(
+                        provider + "\n" + model,
+                        k -> Timer.builder("orchestra.gateway.first.token")
+                                .description("Time to the first streamed token")
+                                .tags("provider", provider, "model", model)
+                                .publishPercentileHistogram()
+                                .register(registry))
                 .record(latency);
     }
 

@@ -146,7 +146,7 @@ final class StreamRelay {
             held.forEach(sink::buffer);
         }
         TokenUsage usage = translator.usage();
-        if (!usage.equals(TokenUsage.NONE)) {
+        if (!usage.equals(TokenUsage.NONE) && (includeUsage || accumulator != null)) {
             String usageChunk = usageChunk(translator, requestedModel, usage);
             if (includeUsage) {
                 sink.buffer(usageChunk);
