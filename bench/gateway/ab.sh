@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# A/B of two Orchestra builds on one fast fake upstream: alternating wrk cells, and the server's CPU time per request
+# (from /proc/<pid>/stat), which holds up better than throughput when the machine is shared.
+# Usage: bench/gateway/ab.sh JAR_A JAR_B [json|sse] [connections] [rounds]
+#   e.g. git worktree add /tmp/base <commit> && (cd /tmp/base && make build) &&
+#        bench/gateway/ab.sh server/target/orchestra.jar /tmp/base/server/target/orchestra.jar sse 16 3
+set -euo pipefail
+[[ $# -ge 2 ]] || { sed -n 2,6p "$0" >&2; exit 2; }
+JAR_A=$(realpath "$1"); JAR_B=$(realpath "$2"); MODE=${3:-sse}; CONNS=${4:-16}; ROUNDS=${5:-3}
+cd "$(dirname "$0")"
+ROOT=$(cd ../.. && pwd)
+JAVA_HOME=${JAVA_HOME:-$("$ROOT/bin/find-jdk")}
+command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 1; }
+UP=18110; PORT_A=18210; PORT_B=18220
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+node fake-upstream.mjs $UP >"$WORK/upstream.log" 2>&1 & PIDS+=($!)
+KEY=orc_bench-admin-key-0123456789abcdef
+declare -A PID
+for side in A B; do
+  port=$PORT_A; jar=$JAR_A
+  [[ $side == B ]] && { port=$PORT_B; jar=$JAR_B; }
+  mkdir -p "$WORK/$side"
+  cat >"$WORK/$side/orchestra.yaml" <<YAML
+gateway:
+  providers:
+    upstream: { kind: openai, base_url: "http://127.0.0.1:$UP/v1", api_key: "sk-bench" }
+  routes:
+    - { alias: bench, targets: [ { provider: upstream, model: gpt-4o-mini } ] }
+YAML
+  (cd "$WORK/$side" && ORCHESTRA_ADMIN_KEY=$KEY ORCHESTRA_PORT=$port ORCHESTRA_HOST=127.0.0.1 \
+    ORCHESTRA_DATA_DIR="$WORK/$side/data" ORCHESTRA_LOG_FORMAT=json exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC \
+    -Djdk.virtualThreadScheduler.parallelism=4 --enable-native-access=ALL-UNNAMED -jar "$jar" serve \
+    >"$WORK/$side/log" 2>&1) & PID[$side]=$!; PIDS+=(${PID[$side]})
+done
+for port in $PORT_A $PORT_B; do
+  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.25; done
+done
+BODY='{"model":"bench","messages":[{"role":"user","content":"Say hello"}]}'
+[[ $MODE == sse ]] && BODY='{"model":"bench","stream":true,"messages":[{"role":"user","content":"Say hello"}]}'
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The java process is the subshell's child after exec: find it by its listening port.
+java_pid() { ss -ltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+cell() { # port seconds -> one line
+  local pid t0 t1 result rps
+  pid=$(java_pid "$1"); t0=$(cpu_ticks "$pid")
+  result=$(BODY=$BODY HEADERS="Authorization: Bearer $KEY" wrk -t"$(( CONNS > 1 ? 2 : 1 ))" -c"$CONNS" -d"$2"s \
+    --latency -s post.lua "http://127.0.0.1:$1/v1/chat/completions" | grep RESULT)
+  t1=$(cpu_ticks "$pid"); rps=$(sed 's/.*rps=\([0-9.]*\).*/\1/' <<<"$result")
+  echo "$result cpu_us_per_req=$(awk -v d=$((t1 - t0)) -v r="$rps" -v s="$2" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.1f", d * 1e6 / hz / (r * s) }')"
+}
+cell $PORT_A 15 >/dev/null; cell $PORT_B 15 >/dev/null # JIT warm-up
+echo "machine: $(nproc) cores; $(date -u +%FT%H:%MZ); load $(cut -d' ' -f1-3 /proc/loadavg); $MODE, $CONNS connections"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "A $(cell $PORT_A 10)"
+  echo "B $(cell $PORT_B 10)"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
