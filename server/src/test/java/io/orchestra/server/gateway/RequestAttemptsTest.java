@@ -27,8 +27,12 @@ class RequestAttemptsTest {
 
     @BeforeAll
     static void start() {
+        startOn(TestServer.Storage.SQLITE);
+    }
+
+    static void startOn(TestServer.Storage storage) {
         upstream = new FakeUpstream();
-        server = TestServer.start(TestServer.Storage.SQLITE, Map.of(), """
+        server = TestServer.start(storage, Map.of(), """
                 gateway:
                   providers:
                     openai: { kind: openai, base_url: "%s/openai/v1", api_key: "sk-test" }
