@@ -177,7 +177,7 @@ public final class Orchestra implements AutoCloseable {
                         metrics,
                         new KeyRoutes(keys),
                         new PersonaRoutes(agents.personas(), agents.personaFiles(), agents.personaCheck()),
-                        new MemoryRoutes(memory.graph(), memory.search(), memory.memories()),
+                        new MemoryRoutes(memory.graph(), memory.search(), memory.memories(), requestLog::purgeBodies),
                         new DocumentRoutes(agents.documents(), agents.documentStore(), jobs, agents.documentSearch()),
                         new GatewayRoutes(gateway, agents.chat(), modelAccess),
                         new ChatRoutes(agents.chat(), agents.teams(), agents.runs(), agents.personas(), modelAccess),

@@ -146,4 +146,25 @@ class RequestBodiesTest {
                         .asString())
                 .contains("Bob's private question");
     }
+
+    @Test
+    void theOwnersDeleteAllErasesTheirBodiesToo() throws Exception {
+        String carol = server.createKey("carol-app", "member", "carol");
+        String carolsCall = logId(chat(carol, "Carol's private question", false));
+        String alicesCall = logId(chat(alice, "Alice asks again", false));
+        RequestAttemptsTest.detail(server, carol, carolsCall);
+        RequestAttemptsTest.detail(server, alice, alicesCall);
+
+        assertThat(server.delete("/api/memory?confirm=true", carol).statusCode())
+                .isEqualTo(204);
+        assertThat(RequestAttemptsTest.detail(server, carol, carolsCall)
+                        .path("bodies")
+                        .isNull())
+                .isTrue();
+        assertThat(RequestAttemptsTest.detail(server, alice, alicesCall)
+                        .path("bodies")
+                        .path("request")
+                        .asString())
+                .contains("Alice asks again");
+    }
 }
