@@ -10,6 +10,9 @@ import io.orchestra.gateway.routing.CircuitBreakers;
 import io.orchestra.gateway.routing.RateLimitedTargets;
 import io.orchestra.gateway.routing.RetryPolicy;
 import io.orchestra.gateway.routing.UpstreamFailure;
+import io.orchestra.gateway.usage.AttemptOutcome;
+import io.orchestra.gateway.usage.AttemptRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,7 +37,8 @@ final class Attempts {
      * How the targets went: {@code value} from the target that succeeded, or the last failure.
      * {@code rejected}: the last failure was the request's fault (another target would refuse it
      * too). {@code supported}: targets that offer the operation. {@code retryAfterMillis}: when
-     * every target was rate limited, the shortest wait until one is free; else -1.
+     * every target was rate limited, the shortest wait until one is free; else -1. {@code tried}:
+     * each attempt in order, targets passed over included, for the request log.
      */
     record Outcome<T>(
             T value,
@@ -43,7 +47,27 @@ final class Attempts {
             UpstreamFailure failure,
             boolean rejected,
             int supported,
-            long retryAfterMillis) {}
+            long retryAfterMillis,
+            List<AttemptRecord> tried) {
+
+        /** {@code tried} with the last attempt's status and error replaced: a stream that failed after it began. */
+        List<AttemptRecord> triedEndingWith(int status, String error) {
+            if (tried.isEmpty() || (status == 200 && error == null)) {
+                return tried;
+            }
+            List<AttemptRecord> out = new ArrayList<>(tried);
+            AttemptRecord last = out.removeLast();
+            out.add(new AttemptRecord(
+                    last.seq(),
+                    last.provider(),
+                    last.model(),
+                    status,
+                    status == 504 ? AttemptOutcome.TIMEOUT : AttemptOutcome.STREAM,
+                    last.latencyMs(),
+                    error));
+            return out;
+        }
+    }
 
     private final CircuitBreakers breakers;
     private final RateLimitedTargets rateLimited;
@@ -63,6 +87,7 @@ final class Attempts {
         Target lastTarget = null;
         boolean allRateLimited = true;
         long shortestWait = Long.MAX_VALUE;
+        List<AttemptRecord> tried = new ArrayList<>();
         for (Target target : targets) {
             ProviderSettings providerSettings = settings.providers().get(target.provider());
             if (providerSettings == null) {
@@ -71,6 +96,7 @@ final class Attempts {
                         0,
                         "provider '" + target.provider() + "' is not configured",
                         null);
+                tried.add(passedOver(tried, target, AttemptOutcome.NOT_CONFIGURED, last));
                 allRateLimited = false;
                 continue;
             }
@@ -89,6 +115,7 @@ final class Attempts {
                         429,
                         target.key() + " is rate limited for another " + wait + " ms",
                         wait);
+                tried.add(passedOver(tried, target, AttemptOutcome.RATE_LIMITED, last));
                 shortestWait = Math.min(shortestWait, wait);
                 continue;
             }
@@ -97,17 +124,35 @@ final class Attempts {
                     metrics.attempt(target.provider(), target.model(), outcome(UpstreamFailure.Kind.CIRCUIT_OPEN));
                     last = new UpstreamFailure(
                             UpstreamFailure.Kind.CIRCUIT_OPEN, 503, "circuit open for " + target.key(), null);
+                    tried.add(passedOver(tried, target, AttemptOutcome.CIRCUIT_OPEN, last));
                     allRateLimited = false;
                     break;
                 }
                 attempts++;
+                long started = System.nanoTime();
                 try {
                     T value = operation.attempt(target, providerSettings, provider, attempts);
+                    tried.add(new AttemptRecord(
+                            tried.size() + 1,
+                            target.provider(),
+                            target.model(),
+                            200,
+                            AttemptOutcome.OK,
+                            millisSince(started),
+                            null));
                     breakers.success(target.key());
                     metrics.attempt(target.provider(), target.model(), "ok");
-                    return new Outcome<>(value, target, attempts, null, false, supported, -1);
+                    return new Outcome<>(value, target, attempts, null, false, supported, -1, tried);
                 } catch (UpstreamFailure failure) {
                     last = failure;
+                    tried.add(new AttemptRecord(
+                            tried.size() + 1,
+                            target.provider(),
+                            target.model(),
+                            failure.status(),
+                            outcome(failure),
+                            millisSince(started),
+                            failure.getMessage()));
                     if (failure.rateLimited()) {
                         // The provider is up but busy: rest this target, try the next one now.
                         metrics.attempt(target.provider(), target.model(), "rate_limited");
@@ -127,7 +172,7 @@ final class Attempts {
                     if (!failure.retryable()) {
                         // The request itself is wrong: another target would refuse it too.
                         breakers.success(target.key());
-                        return new Outcome<>(null, target, attempts, failure, true, supported, -1);
+                        return new Outcome<>(null, target, attempts, failure, true, supported, -1, tried);
                     }
                     breakers.failure(target.key());
                     if (tryNo < retry.retries()) {
@@ -137,7 +182,28 @@ final class Attempts {
             }
         }
         boolean limited = allRateLimited && last != null && last.rateLimited();
-        return new Outcome<>(null, lastTarget, attempts, last, false, supported, limited ? shortestWait : -1);
+        return new Outcome<>(null, lastTarget, attempts, last, false, supported, limited ? shortestWait : -1, tried);
+    }
+
+    /** A target not tried (no latency); its status is 0: the provider was not called. */
+    private static AttemptRecord passedOver(
+            List<AttemptRecord> tried, Target target, AttemptOutcome outcome, UpstreamFailure why) {
+        return new AttemptRecord(tried.size() + 1, target.provider(), target.model(), 0, outcome, 0, why.getMessage());
+    }
+
+    private static AttemptOutcome outcome(UpstreamFailure failure) {
+        return switch (failure.kind()) {
+            case CONNECT -> AttemptOutcome.CONNECT;
+            case TIMEOUT -> AttemptOutcome.TIMEOUT;
+            case STREAM -> AttemptOutcome.STREAM;
+            case CIRCUIT_OPEN -> AttemptOutcome.CIRCUIT_OPEN;
+            case RATE_LIMITED -> AttemptOutcome.RATE_LIMITED;
+            case STATUS -> AttemptOutcome.STATUS;
+        };
+    }
+
+    private static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
     }
 
     private static String outcome(UpstreamFailure.Kind kind) {

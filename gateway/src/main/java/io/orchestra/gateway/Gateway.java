@@ -24,6 +24,7 @@ import io.orchestra.gateway.routing.RetryPolicy;
 import io.orchestra.gateway.routing.Router;
 import io.orchestra.gateway.routing.Upstream;
 import io.orchestra.gateway.routing.UpstreamFailure;
+import io.orchestra.gateway.usage.BodyLog;
 import io.orchestra.gateway.usage.Limits;
 import io.orchestra.gateway.usage.PriceTable;
 import io.orchestra.gateway.usage.TokenEstimate;
@@ -66,7 +67,9 @@ public final class Gateway {
     private final Clock clock;
     private final Attempts attempts;
     private final CallRecorder recorder;
+    private final BodyLog bodyLog;
 
+    /** @param bodyLog whether the request log keeps request and response bodies ({@link BodyLog#OFF} by default) */
     public Gateway(
             GatewayConfigSource config,
             Upstream upstream,
@@ -77,7 +80,9 @@ public final class Gateway {
             PriceTable prices,
             UsageRecorder usage,
             GatewayMetrics metrics,
-            Clock clock) {
+            Clock clock,
+            BodyLog bodyLog) {
+        this.bodyLog = bodyLog;
         this.semanticCache = semanticCache;
         this.config = config;
         this.upstream = upstream;
@@ -89,7 +94,7 @@ public final class Gateway {
         this.metrics = metrics;
         this.clock = clock;
         this.attempts = new Attempts(breakers, new RateLimitedTargets(clock), metrics);
-        this.recorder = new CallRecorder(limits, usage, metrics, clock);
+        this.recorder = new CallRecorder(limits, usage, metrics, clock, bodyLog);
     }
 
     public GatewayConfigSource config() {
@@ -110,6 +115,11 @@ public final class Gateway {
 
     public SemanticCache semanticCache() {
         return semanticCache;
+    }
+
+    /** Whether the request log keeps bodies, and how they are cut. */
+    public BodyLog bodyLog() {
+        return bodyLog;
     }
 
     private Call plan(Principal caller, ObjectNode request, Function<String, String> headers) {
@@ -209,8 +219,7 @@ public final class Gateway {
         if (e.headers().containsKey(LOG_ID_HEADER)) {
             return e; // a routed call that failed: its row is written already
         }
-        String alias = request == null ? null : request.path("model").asString(null);
-        return recorder.rejected(caller, endpoint, alias, stream, start, e);
+        return recorder.rejected(caller, endpoint, request, config.current(), stream, start, e);
     }
 
     private ChatResult chatCall(Principal caller, ObjectNode request, Function<String, String> headers) {
@@ -222,17 +231,18 @@ public final class Gateway {
                 if (hit != null) {
                     ObjectNode body = (ObjectNode) Json.tree(hit.json());
                     String model = body.path("model").asString("");
-                    recorder.finish(call, null, model, 200, TokenUsage.NONE, 0, null, 0, hit.status(), null);
+                    recorder.finish(
+                            call, null, model, 200, TokenUsage.NONE, 0, null, 0, hit.status(), null, List.of(), body);
                     return new ChatResult(
                             body,
                             headers(call, "cache", model, 0, hit.status(), 0),
                             hit.json().getBytes(StandardCharsets.UTF_8));
                 }
             }
-            Attempts.Outcome<ChatResult> outcome =
+            Attempts.Outcome<Answered> outcome =
                     attempts.run(call.settings(), call.targets(), (t, s, p, n) -> once(call, t, s, p, n));
             if (outcome.value() != null) {
-                return outcome.value();
+                return record(call, outcome);
             }
             throw failed(call, outcome);
         }
@@ -252,7 +262,8 @@ public final class Gateway {
                     sink.open(headers(call, "cache", model, 0, hit.status(), 0));
                     StreamReplay.chunks(body, includeUsage).forEach(sink::buffer);
                     sink.done();
-                    recorder.finish(call, null, model, 200, TokenUsage.NONE, 0, null, 0, hit.status(), null);
+                    recorder.finish(
+                            call, null, model, 200, TokenUsage.NONE, 0, null, 0, hit.status(), null, List.of(), body);
                     return;
                 }
             }
@@ -263,7 +274,7 @@ public final class Gateway {
                 throw failed(call, outcome);
             }
             Target target = outcome.target();
-            if (relayed.completion() != null) {
+            if (relayed.completion() != null && call.cacheKey() != null) {
                 remember(call, Json.write(relayed.completion()));
             }
             recorder.finish(
@@ -276,8 +287,31 @@ public final class Gateway {
                     relayed.firstTokenMs(),
                     outcome.attempts(),
                     call.missStatus(),
-                    relayed.error());
+                    relayed.error(),
+                    outcome.triedEndingWith(relayed.status(), relayed.error()),
+                    relayed.completion());
         }
+    }
+
+    /** What a successful attempt brought back, recorded once the attempts loop has its full list. */
+    private record Answered(ChatResult result, String model, TokenUsage tokens, double cost, JsonNode logged) {}
+
+    private ChatResult record(Call call, Attempts.Outcome<Answered> outcome) {
+        Answered answered = outcome.value();
+        recorder.finish(
+                call,
+                outcome.target(),
+                answered.model(),
+                200,
+                answered.tokens(),
+                answered.cost(),
+                null,
+                outcome.attempts(),
+                call.missStatus(),
+                null,
+                outcome.tried(),
+                answered.logged());
+        return answered.result();
     }
 
     /** Records a call whose targets all failed (or whose request a provider refused) and gives its answer. */
@@ -294,7 +328,9 @@ public final class Gateway {
                 null,
                 outcome.attempts(),
                 call.missStatus(),
-                problem.getMessage());
+                problem.getMessage(),
+                outcome.tried(),
+                null);
         return problem.withHeader(LOG_ID_HEADER, call.id());
     }
 
@@ -346,7 +382,7 @@ public final class Gateway {
                 RetryPolicy.parseRetryAfter(retryAfter));
     }
 
-    private ChatResult once(Call call, Target target, ProviderSettings settings, Provider provider, int attempts)
+    private Answered once(Call call, Target target, ProviderSettings settings, Provider provider, int attempts)
             throws UpstreamFailure {
         long upstreamStart = System.nanoTime();
         UpstreamRequest request = provider.chatRequest(settings, target.model(), call.request(), false);
@@ -382,11 +418,10 @@ public final class Gateway {
         if (call.cacheKey() != null) {
             remember(call, raw != null ? new String(raw, StandardCharsets.UTF_8) : Json.write(completion));
         }
-        recorder.finish(call, target, model, 200, tokens, cost, null, attempts, call.missStatus(), null);
         Map<String, String> headers =
                 headers(call, target.provider(), model, attempts, call.missStatus(), upstreamNanos);
         headers.put(COST_HEADER, fixed(cost, 8));
-        return new ChatResult(completion, headers, raw);
+        return new Answered(new ChatResult(completion, headers, raw), model, tokens, cost, completion);
     }
 
     /** One streamed attempt: opens the provider's stream and relays it once it answered 200. */
@@ -421,7 +456,7 @@ public final class Gateway {
                     provider.streamTranslator(target.model()),
                     sink,
                     includeUsage,
-                    call.cacheKey() != null,
+                    call.cacheKey() != null || bodyLog.enabled(), // the whole answer, for the cache or the body log
                     call.startNanos(),
                     settings,
                     target.model(),
@@ -497,19 +532,19 @@ public final class Gateway {
                 System.nanoTime(),
                 null);
         try (Limits.Permit permit = limits.admit(caller.keyId(), estimateText(input))) {
-            Attempts.Outcome<ChatResult> outcome = attempts.run(settings, call.targets(), new Attempts.Operation<>() {
+            Attempts.Outcome<Answered> outcome = attempts.run(settings, call.targets(), new Attempts.Operation<>() {
                 @Override
                 public boolean supports(Provider provider) {
                     return provider.embeds();
                 }
 
                 @Override
-                public ChatResult attempt(Target target, ProviderSettings s, Provider p, int n) throws UpstreamFailure {
+                public Answered attempt(Target target, ProviderSettings s, Provider p, int n) throws UpstreamFailure {
                     return embedOnce(call, target, s, p, n, input, format);
                 }
             });
             if (outcome.value() != null) {
-                return outcome.value();
+                return record(call, outcome);
             }
             if (outcome.supported() == 0) {
                 throw new ProblemException(
@@ -519,7 +554,7 @@ public final class Gateway {
         }
     }
 
-    private ChatResult embedOnce(
+    private Answered embedOnce(
             Call call,
             Target target,
             ProviderSettings settings,
@@ -574,11 +609,26 @@ public final class Gateway {
         }
         out.put("model", target.model());
         out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
-        recorder.finish(call, target, target.model(), 200, usageTokens, cost, null, attempts, CacheStatus.OFF, null);
         Map<String, String> responseHeaders =
                 headers(call, target.provider(), target.model(), attempts, CacheStatus.OFF, upstreamNanos);
         responseHeaders.put(COST_HEADER, fixed(cost, 8));
-        return new ChatResult(out, responseHeaders);
+        return new Answered(
+                new ChatResult(out, responseHeaders),
+                target.model(),
+                usageTokens,
+                cost,
+                bodyLog.enabled() ? vectorsAsSizes(out) : null);
+    }
+
+    /** An embeddings answer for the body log: each vector as its length, not thousands of numbers. */
+    private static JsonNode vectorsAsSizes(ObjectNode answer) {
+        ObjectNode logged = answer.deepCopy();
+        for (JsonNode item : logged.path("data")) {
+            JsonNode vector = item.get("embedding");
+            ((ObjectNode) item)
+                    .put("embedding", vector.isArray() ? "[" + vector.size() + " floats]" : "[base64 float32]");
+        }
+        return logged;
     }
 
     /** The aliases (and direct provider/model names) a caller may use. */

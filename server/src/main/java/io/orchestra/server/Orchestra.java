@@ -21,6 +21,7 @@ import io.orchestra.gateway.config.GatewayConfig;
 import io.orchestra.gateway.config.GatewayConfigParser;
 import io.orchestra.gateway.routing.CircuitBreakers;
 import io.orchestra.gateway.routing.Upstream;
+import io.orchestra.gateway.usage.BodyLog;
 import io.orchestra.gateway.usage.LimitCounters;
 import io.orchestra.gateway.usage.Limits;
 import io.orchestra.gateway.usage.LocalLimitCounters;
@@ -145,7 +146,8 @@ public final class Orchestra implements AutoCloseable {
                 PriceTable.load(config.gateway().pricesFile()),
                 usageRecorder,
                 new GatewayMetrics(metrics.registry()),
-                clock);
+                clock,
+                new BodyLog(config.gateway().logBodies(), config.gateway().logBodiesMaxBytes()));
         closer.register(gatewayConfig);
         closer.register(usageRecorder);
 
@@ -165,6 +167,7 @@ public final class Orchestra implements AutoCloseable {
 
         // HTTP: every route group, then the admin UI (built last: its pages use the services above).
         RequestLog requestLog = new RequestLog(database, usageRecorder);
+        io.orchestra.server.auth.ModelAccess modelAccess = new io.orchestra.server.auth.ModelAccess(keys);
         this.http = new HttpServer(
                 config,
                 keys,
@@ -174,10 +177,10 @@ public final class Orchestra implements AutoCloseable {
                         metrics,
                         new KeyRoutes(keys),
                         new PersonaRoutes(agents.personas(), agents.personaFiles(), agents.personaCheck()),
-                        new MemoryRoutes(memory.graph(), memory.search(), memory.memories()),
+                        new MemoryRoutes(memory.graph(), memory.search(), memory.memories(), requestLog::purgeBodies),
                         new DocumentRoutes(agents.documents(), agents.documentStore(), jobs, agents.documentSearch()),
-                        new GatewayRoutes(gateway, agents.chat(), new io.orchestra.server.auth.ModelAccess(keys)),
-                        new ChatRoutes(agents.chat(), agents.teams(), agents.runs()),
+                        new GatewayRoutes(gateway, agents.chat(), modelAccess),
+                        new ChatRoutes(agents.chat(), agents.teams(), agents.runs(), agents.personas(), modelAccess),
                         new TeamRoutes(agents.teams(), agents.runs()),
                         new RouteAdminRoutes(gateway, keys),
                         new UsageRoutes(requestLog),

@@ -9,7 +9,7 @@ import java.util.Set;
 public final class Schema {
     public static final Set<String> VERSIONS = Set.of(
             "1", "2", "3", // core
-            "10", // gateway
+            "10", "11", // gateway
             "20", "21", "22", "23", "25", // memory
             "30", "31", "32", "33", "34", "35", "37", // agents
             "36"); // memory (facts in time, numbered after the agents range)

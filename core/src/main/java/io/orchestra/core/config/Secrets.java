@@ -7,6 +7,18 @@ public final class Secrets {
     private static final Pattern URL_PASSWORD = Pattern.compile("(?<=://)([^:/@\\s]*):([^@/\\s]+)@");
     private static final Pattern QUERY_PASSWORD =
             Pattern.compile("(?i)([?&;](?:password|pass|pwd|secret|token|api[_-]?key)=)[^&;\\s]*");
+    /**
+     * Credentials as they appear in free text: provider keys ({@code sk-…}), Orchestra keys
+     * ({@code orc_…}), bearer tokens, AWS, GitHub, Slack and Google keys, JWTs, PEM private keys and
+     * {@code password=…}-like assignments.
+     * The recognisable prefix stays so a reader knows what was there.
+     */
+    private static final Pattern TOKEN_IN_TEXT =
+            Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----"
+                    + "|\\b((?:sk|pk|rk)-|sk-ant-|orc_|AKIA|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|xox[abprs]-|glpat-|AIza)[A-Za-z0-9_\\-]{12,}"
+                    + "|(?i:\\b(bearer)\\s+)[A-Za-z0-9._~+/=\\-]{8,}"
+                    + "|\\beyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}"
+                    + "|(?i:\\b(password|passwd|pwd|secret|token|api[_-]?key)\\s*[=:]\\s*)[^\\s\"',;&]+");
 
     private Secrets() {}
 
@@ -29,6 +41,35 @@ public final class Secrets {
         }
         String masked = URL_PASSWORD.matcher(url).replaceAll("$1:****@");
         return QUERY_PASSWORD.matcher(masked).replaceAll("$1****");
+    }
+
+    /**
+     * Masks credentials inside free text (a prompt, a logged body): each keeps its prefix
+     * ({@code sk-****}, {@code Bearer ****}), URL passwords and password-like query parameters too.
+     */
+    public static String maskText(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        java.util.regex.Matcher m = TOKEN_IN_TEXT.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        while (m.find()) {
+            String replacement;
+            if (m.group(1) != null) {
+                replacement = m.group(1) + "****";
+            } else if (m.group(2) != null) {
+                replacement = m.group(2) + " ****";
+            } else if (m.group(3) != null) {
+                replacement = m.group(3) + "=****";
+            } else if (m.group().startsWith("-----")) {
+                replacement = "-----PRIVATE KEY ****-----";
+            } else {
+                replacement = "eyJ****";
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return maskUrl(out.toString());
     }
 
     /** Whether a config key names a secret (its value must never be printed). */

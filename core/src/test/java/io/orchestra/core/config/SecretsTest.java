@@ -22,4 +22,17 @@ class SecretsTest {
                 .isEqualTo("****");
         assertThat(Secrets.display("orchestra.port", "8000")).isEqualTo("8000");
     }
+
+    @Test
+    void maskTextKeepsPrefixesAndHidesCredentialsInProse() {
+        assertThat(Secrets.maskText("key sk-proj-abcdefghijklmnop and orc_0123456789abcdefXYZ"))
+                .isEqualTo("key sk-**** and orc_****");
+        assertThat(Secrets.maskText("Authorization: Bearer eyabc.def-ghi_jkl")).isEqualTo("Authorization: Bearer ****");
+        assertThat(Secrets.maskText("my password: hunter2, ok")).isEqualTo("my password=****, ok");
+        assertThat(Secrets.maskText("AKIAIOSFODNN7EXAMPLE")).isEqualTo("AKIA****");
+        assertThat(Secrets.maskText("a risk-free task-management plan, max_tokens: 20"))
+                .isEqualTo("a risk-free task-management plan, max_tokens: 20");
+        assertThat(Secrets.maskText("-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----"))
+                .isEqualTo("-----PRIVATE KEY ****-----");
+    }
 }

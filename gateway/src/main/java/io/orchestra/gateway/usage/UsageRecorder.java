@@ -20,7 +20,7 @@ public final class UsageRecorder implements AutoCloseable {
     private static final long LINGER_MILLIS = 50;
 
     private final Database database;
-    private final BlockingQueue<RequestRecord> queue = new ArrayBlockingQueue<>(50_000);
+    private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(50_000);
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong(); // rows queued
     private final AtomicLong settled = new AtomicLong(); // rows written, or dropped by a failed write
@@ -32,8 +32,15 @@ public final class UsageRecorder implements AutoCloseable {
         this.writer = Thread.ofVirtual().name("usage-recorder").start(this::run);
     }
 
+    /** One call for the log: its row, its attempts (may be empty) and its bodies (null unless body logging is on). */
+    public record Entry(RequestRecord row, List<AttemptRecord> attempts, LoggedBodies bodies) {}
+
     public void record(RequestRecord record) {
-        if (queue.offer(record)) {
+        record(new Entry(record, List.of(), null));
+    }
+
+    public void record(Entry entry) {
+        if (queue.offer(entry)) {
             accepted.incrementAndGet();
         } else {
             dropped.incrementAndGet();
@@ -47,7 +54,7 @@ public final class UsageRecorder implements AutoCloseable {
     /** Writes everything recorded so far, including a batch the writer holds (tests and shutdown). */
     public void flush() {
         long target = accepted.get();
-        List<RequestRecord> batch = new ArrayList<>();
+        List<Entry> batch = new ArrayList<>();
         while (queue.drainTo(batch, BATCH) > 0) {
             write(batch);
             batch.clear();
@@ -66,10 +73,10 @@ public final class UsageRecorder implements AutoCloseable {
     }
 
     private void run() {
-        List<RequestRecord> batch = new ArrayList<>();
+        List<Entry> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                RequestRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -90,7 +97,7 @@ public final class UsageRecorder implements AutoCloseable {
         }
     }
 
-    private synchronized void write(List<RequestRecord> batch) {
+    private synchronized void write(List<Entry> batch) {
         if (batch.isEmpty()) {
             return;
         }
@@ -102,7 +109,7 @@ public final class UsageRecorder implements AutoCloseable {
         }
     }
 
-    private void insert(List<RequestRecord> batch) {
+    private void insert(List<Entry> batch) {
         try {
             database.jdbi().useTransaction(h -> {
                 var insert = h.prepareBatch("""
@@ -112,7 +119,8 @@ public final class UsageRecorder implements AutoCloseable {
                         VALUES (:id, :keyId, :owner, :alias, :provider, :model, :endpoint, :stream, :status, :promptTokens,
                             :completionTokens, :cachedTokens, :reasoningTokens, :costUsd, :latencyMs, :firstTokenMs, :attempts, :cache,
                             :error, :createdAt)""");
-                for (RequestRecord r : batch) {
+                for (Entry entry : batch) {
+                    RequestRecord r = entry.row();
                     insert.bind("id", r.id())
                             .bind("keyId", r.keyId())
                             .bind("owner", r.owner())
@@ -136,10 +144,61 @@ public final class UsageRecorder implements AutoCloseable {
                             .add();
                 }
                 insert.execute();
+                insertAttempts(h, batch);
+                insertBodies(h, batch);
             });
         } catch (RuntimeException e) {
             dropped.addAndGet(batch.size());
             LOG.warn("could not write {} request rows: {}", batch.size(), e.toString());
+        }
+    }
+
+    private static void insertAttempts(org.jdbi.v3.core.Handle h, List<Entry> batch) {
+        var insert = h.prepareBatch("""
+                INSERT INTO request_attempts (request_id, seq, owner, provider, model, status, outcome, latency_ms, error, created_at)
+                VALUES (:id, :seq, :owner, :provider, :model, :status, :outcome, :latencyMs, :error, :createdAt)""");
+        int rows = 0;
+        for (Entry entry : batch) {
+            for (AttemptRecord a : entry.attempts()) {
+                insert.bind("id", entry.row().id())
+                        .bind("seq", a.seq())
+                        .bind("owner", entry.row().owner())
+                        .bind("provider", a.provider())
+                        .bind("model", a.model())
+                        .bind("status", a.status())
+                        .bind("outcome", a.outcome().wire())
+                        .bind("latencyMs", a.latencyMs())
+                        .bind("error", a.error())
+                        .bind("createdAt", entry.row().createdAt())
+                        .add();
+                rows++;
+            }
+        }
+        if (rows > 0) {
+            insert.execute();
+        }
+    }
+
+    private static void insertBodies(org.jdbi.v3.core.Handle h, List<Entry> batch) {
+        var insert = h.prepareBatch("""
+                INSERT INTO request_bodies (request_id, owner, request_body, response_body, created_at)
+                VALUES (:id, :owner, :request, :response, :createdAt)""");
+        int rows = 0;
+        for (Entry entry : batch) {
+            LoggedBodies bodies = entry.bodies();
+            if (bodies == null || (bodies.request() == null && bodies.response() == null)) {
+                continue;
+            }
+            insert.bind("id", entry.row().id())
+                    .bind("owner", entry.row().owner())
+                    .bind("request", bodies.request())
+                    .bind("response", bodies.response())
+                    .bind("createdAt", entry.row().createdAt())
+                    .add();
+            rows++;
+        }
+        if (rows > 0) {
+            insert.execute();
         }
     }
 

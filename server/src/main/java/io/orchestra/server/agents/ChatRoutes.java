@@ -3,12 +3,17 @@ package io.orchestra.server.agents;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.agents.chat.PersonaChat;
+import io.orchestra.agents.persona.Persona;
+import io.orchestra.agents.persona.PersonaRef;
+import io.orchestra.agents.persona.PersonaStore;
 import io.orchestra.agents.run.Run;
 import io.orchestra.agents.run.RunStore;
 import io.orchestra.agents.teams.TeamRunner;
+import io.orchestra.core.auth.Principal;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
 import io.orchestra.gateway.ChatResult;
+import io.orchestra.server.auth.ModelAccess;
 import io.orchestra.server.http.Bodies;
 import io.orchestra.server.http.Requests;
 import io.orchestra.server.http.RouteGroup;
@@ -20,20 +25,26 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * POST /api/chat: {@code {"persona": "sophia"|"auto", "message": "…", "session_id": "…", "stream": false}}.
  * The answer is an OpenAI chat.completion with an {@code orchestra} block saying which persona
- * answered, why, and the session and run ids.
+ * answered, why, and the session and run ids. A key limited to some models reaches only personas
+ * it names or whose model it may use ({@link ModelAccess#requirePersona}).
  */
 public final class ChatRoutes implements RouteGroup {
+    private static final String AUTO = "auto";
     private static final Set<String> FIELDS =
             Set.of("persona", "message", "messages", "session_id", "stream", "temperature", "max_tokens", "mode");
 
     private final PersonaChat chat;
     private final TeamRunner teams;
     private final RunStore runs;
+    private final PersonaStore personas;
+    private final ModelAccess access;
 
-    public ChatRoutes(PersonaChat chat, TeamRunner teams, RunStore runs) {
+    public ChatRoutes(PersonaChat chat, TeamRunner teams, RunStore runs, PersonaStore personas, ModelAccess access) {
         this.chat = chat;
         this.teams = teams;
         this.runs = runs;
+        this.personas = personas;
+        this.access = access;
     }
 
     @Override
@@ -74,6 +85,11 @@ public final class ChatRoutes implements RouteGroup {
         if (!Set.of("chat", "team", "auto").contains(mode)) {
             throw ProblemException.badRequest("'mode' must be chat, team or auto");
         }
+        String persona = body.path("persona").isString()
+                        && !body.path("persona").asString().isBlank()
+                ? body.path("persona").asString()
+                : AUTO;
+        requireAccess(Requests.principal(ctx), persona, mode);
         if (!mode.equals("chat")) {
             String text = messages.get(messages.size() - 1).path("content").asString("");
             TeamRunner.Triage triage = mode.equals("team")
@@ -85,7 +101,7 @@ public final class ChatRoutes implements RouteGroup {
             }
         }
         PersonaChat.Request request = new PersonaChat.Request(
-                body.path("persona").asString("auto"),
+                persona,
                 body.path("session_id").isString() ? body.path("session_id").asString() : null,
                 messages,
                 body.path("stream").asBoolean(false),
@@ -101,6 +117,24 @@ public final class ChatRoutes implements RouteGroup {
         ChatResult result = chat.chat(Requests.principal(ctx), request, name -> ctx.header(name));
         result.headers().forEach(ctx::header);
         ctx.contentType("application/json").result(Json.writeBytes(result.body()));
+    }
+
+    /** The key's allowed models, checked before any model is called: a persona, the router, or a team. */
+    private void requireAccess(Principal caller, String persona, String mode) {
+        if (access.unlimited(caller)) {
+            return;
+        }
+        if (!mode.equals("chat")) {
+            access.requireChosenPersona(
+                    caller, ModelAccess.PERSONA + "*", "mode '" + mode + "' (a team may call every persona)");
+        }
+        if (persona.equals(AUTO)) {
+            access.requireChosenPersona(
+                    caller, ModelAccess.PERSONA + AUTO, "persona 'auto' (the router picks any persona)");
+            return;
+        }
+        Persona named = personas.get(PersonaRef.parse(persona), caller).persona();
+        access.requirePersona(caller, named.id(), named.model());
     }
 
     /** Runs the team to the end and answers in the chat.completion shape, with the run's id. */

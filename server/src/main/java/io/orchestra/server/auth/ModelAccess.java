@@ -5,11 +5,13 @@ import io.orchestra.core.error.ProblemException;
 import java.util.List;
 
 /**
- * The allowed-models part of a key's grant, checked where /v1 takes the model name (before the
- * gateway or a persona sees the request): a key limited to some models is refused any other with a
- * 403 in OpenAI's error shape, and /v1/models lists only what it may use.
+ * The allowed-models part of a key's grant, checked where /v1 and /api/chat take the model or
+ * persona name (before the gateway or a persona sees the request): a key limited to some models is
+ * refused any other with a 403 (OpenAI's error shape on /v1, problem+json on /api), and /v1/models
+ * lists only what it may use.
  */
 public final class ModelAccess {
+    public static final String PERSONA = "persona:";
     private final ApiKeyStore keys;
 
     public ModelAccess(ApiKeyStore keys) {
@@ -27,6 +29,47 @@ public final class ModelAccess {
                     "key '" + caller.keyName() + "' may not use the model '" + model + "'; it may use: "
                             + String.join(", ", grant.models()));
         }
+    }
+
+    /**
+     * Throws 403 unless {@code caller}'s key may chat with the persona {@code id} whose model is
+     * {@code model} (POST /api/chat): the key names the persona ({@code persona:<id>}, {@code
+     * persona:*}) or may use the persona's model. A key limited to alias {@code a} thus chats with a
+     * persona on {@code a}, never with one on {@code b}.
+     */
+    public void requirePersona(Principal caller, String id, String model) {
+        KeyGrant grant = keys.grant(caller.keyId());
+        if (!grant.allows(PERSONA + id) && !grant.allows(model)) {
+            throw new ProblemException(
+                    403,
+                    "model-not-allowed",
+                    "Model not allowed",
+                    "key '" + caller.keyName() + "' may not use the persona '" + id + "' (its model is '" + model
+                            + "'); it may use: " + String.join(", ", grant.models()));
+        }
+    }
+
+    /**
+     * Throws 403 unless {@code caller}'s key may reach whichever persona the server picks: the
+     * router ({@code persona: auto}, needs {@code persona:auto}) or a team ({@code mode: team|auto},
+     * which may call every persona, needs {@code persona:*}).
+     */
+    public void requireChosenPersona(Principal caller, String needed, String what) {
+        KeyGrant grant = keys.grant(caller.keyId());
+        if (!grant.allows(needed)) {
+            throw new ProblemException(
+                    403,
+                    "model-not-allowed",
+                    "Model not allowed",
+                    "key '" + caller.keyName() + "' may not use " + what + " (it needs '" + needed
+                            + "' among its models); name a persona whose model the key may use. It may use: "
+                            + String.join(", ", grant.models()));
+        }
+    }
+
+    /** Whether {@code caller}'s key may use every model (no list of allowed models). */
+    public boolean unlimited(Principal caller) {
+        return keys.grant(caller.keyId()).models().isEmpty();
     }
 
     /** The names of {@code models} that {@code caller}'s key may use. */

@@ -4,6 +4,9 @@ import io.orchestra.core.auth.Principal;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.storage.Database;
 import io.orchestra.core.storage.DatabaseKind;
+import io.orchestra.gateway.usage.AttemptOutcome;
+import io.orchestra.gateway.usage.AttemptRecord;
+import io.orchestra.gateway.usage.LoggedBodies;
 import io.orchestra.gateway.usage.RequestRecord;
 import io.orchestra.gateway.usage.UsageRecorder;
 import java.sql.ResultSet;
@@ -24,10 +27,14 @@ public final class RequestLog {
     public static final Set<String> GROUPS = Set.of("key", "model", "day", "hour", "provider");
 
     /**
-     * Which rows: {@code status} is null (any), {@code "error"} (400 and up), {@code "ok"} (below
-     * 400) or a status code; {@code from}/{@code to} are epoch millis, {@code to} exclusive.
+     * Which rows: {@code model} matches the model or the alias asked for by substring, in any case;
+     * {@code status} is null (any), {@code "error"} (400 and up), {@code "ok"} (below 400) or a
+     * status code; {@code from}/{@code to} are epoch millis, {@code to} exclusive.
      */
     public record Filter(String keyId, String model, String status, long from, long to) {}
+
+    /** One call with what the list leaves out: its attempts, and its bodies when they were logged (else null). */
+    public record Detail(RequestRecord row, List<AttemptRecord> attempts, LoggedBodies bodies) {}
 
     private static final long WAIT_MILLIS = 3_000;
 
@@ -49,7 +56,55 @@ public final class RequestLog {
         return select(caller, filter, limit, offset, (rs, ctx) -> record(rs));
     }
 
+    /** How many rows the filter matches. */
+    public long count(Principal caller, Filter filter) {
+        Where where = where(caller, filter);
+        return database.jdbi()
+                .withHandle(
+                        h -> where.bind(h.createQuery("SELECT COUNT(*) FROM requests " + where.sql()), caller, filter)
+                                .mapTo(Long.class)
+                                .one());
+    }
+
     private <T> List<T> select(Principal caller, Filter filter, int limit, int offset, RowMapper<T> mapper) {
+        Where where = where(caller, filter);
+        return database.jdbi()
+                .withHandle(h -> where.bind(
+                                h.createQuery("SELECT * FROM requests " + where.sql()
+                                        + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset"),
+                                caller,
+                                filter)
+                        .bind("limit", limit)
+                        .bind("offset", offset)
+                        .map(mapper)
+                        .list());
+    }
+
+    /** A filter's WHERE clause and the status code it names, bound the same way for lists and counts. */
+    private record Where(String sql, Integer status) {
+        org.jdbi.v3.core.statement.Query bind(org.jdbi.v3.core.statement.Query query, Principal caller, Filter filter) {
+            return query.bind("from", filter.from())
+                    .bind("to", filter.to())
+                    .bind("owner", caller.owner())
+                    .bind("key", filter.keyId())
+                    .bind(
+                            "model",
+                            filter.model() == null
+                                    ? null
+                                    : "%" + likeEscaped(filter.model().toLowerCase(java.util.Locale.ROOT)) + "%")
+                    .bind("status", status);
+        }
+    }
+
+    /**
+     * {@code text} for a LIKE pattern that matches it literally. The escape is {@code !}, not a
+     * backslash: JDBI's SQL lexer could read a quoted backslash as an escaped quote.
+     */
+    static String likeEscaped(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    private static Where where(Principal caller, Filter filter) {
         StringBuilder where = new StringBuilder("WHERE created_at >= :from AND created_at < :to");
         if (!caller.isAdmin()) {
             where.append(" AND owner = :owner");
@@ -58,7 +113,9 @@ public final class RequestLog {
             where.append(" AND key_id = :key");
         }
         if (filter.model() != null) {
-            where.append(" AND (model = :model OR alias = :model)");
+            // Substring, any case: "4o" finds gpt-4o-mini; LOWER on both sides because PostgreSQL's LIKE is
+            // case-sensitive.
+            where.append(" AND (LOWER(model) LIKE :model ESCAPE '!' OR LOWER(alias) LIKE :model ESCAPE '!')");
         }
         Integer code = null;
         if (filter.status() != null) {
@@ -71,20 +128,7 @@ public final class RequestLog {
                 }
             }
         }
-        Integer status = code;
-        return database.jdbi()
-                .withHandle(h -> h.createQuery("SELECT * FROM requests " + where
-                                + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
-                        .bind("from", filter.from())
-                        .bind("to", filter.to())
-                        .bind("owner", caller.owner())
-                        .bind("key", filter.keyId())
-                        .bind("model", filter.model())
-                        .bind("status", status)
-                        .bind("limit", limit)
-                        .bind("offset", offset)
-                        .map(mapper)
-                        .list());
+        return new Where(where.toString(), code);
     }
 
     /** One call by its log id, if the caller may see it. */
@@ -97,6 +141,89 @@ public final class RequestLog {
                                 .bind("admin", caller.isAdmin() ? 1 : 0)
                                 .map((rs, ctx) -> record(rs))
                                 .findOne());
+    }
+
+    /** One call with its attempts and logged bodies, if the caller may see it. */
+    public Optional<Detail> detail(String id, Principal caller) {
+        return find(id, caller).map(row -> new Detail(row, attempts(row.id()), bodies(row.id())));
+    }
+
+    /** One call as the API shows it: its row (the list's shape), its attempts, and its bodies or null. */
+    public Optional<Map<String, Object>> detailMap(String id, Principal caller) {
+        Optional<Map<String, Object>> row = database.jdbi()
+                .withHandle(
+                        h -> h.createQuery("SELECT * FROM requests WHERE id = :id AND (owner = :owner OR :admin = 1)")
+                                .bind("id", id)
+                                .bind("owner", caller.owner())
+                                .bind("admin", caller.isAdmin() ? 1 : 0)
+                                .mapToMap()
+                                .findOne());
+        return row.map(r -> {
+            Map<String, Object> out = new java.util.LinkedHashMap<>(r);
+            out.put(
+                    "attempt_list",
+                    attempts(id).stream()
+                            .map(a -> {
+                                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                                m.put("seq", a.seq());
+                                m.put("provider", a.provider());
+                                m.put("model", a.model());
+                                m.put("status", a.status());
+                                m.put("outcome", a.outcome().wire());
+                                m.put("latency_ms", a.latencyMs());
+                                m.put("error", a.error());
+                                return m;
+                            })
+                            .toList());
+            LoggedBodies bodies = bodies(id);
+            Map<String, Object> logged = null;
+            if (bodies != null) {
+                logged = new java.util.LinkedHashMap<>();
+                logged.put("request", bodies.request());
+                logged.put("response", bodies.response());
+            }
+            out.put("bodies", logged);
+            return out;
+        });
+    }
+
+    private List<AttemptRecord> attempts(String requestId) {
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM request_attempts WHERE request_id = :id ORDER BY seq")
+                        .bind("id", requestId)
+                        .map((rs, ctx) -> new AttemptRecord(
+                                rs.getInt("seq"),
+                                rs.getString("provider"),
+                                rs.getString("model"),
+                                rs.getInt("status"),
+                                AttemptOutcome.fromWire(rs.getString("outcome")),
+                                rs.getDouble("latency_ms"),
+                                rs.getString("error")))
+                        .list());
+    }
+
+    private LoggedBodies bodies(String requestId) {
+        return database.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT request_body, response_body FROM request_bodies WHERE request_id = :id")
+                        .bind("id", requestId)
+                        .map((rs, ctx) -> new LoggedBodies(rs.getString("request_body"), rs.getString("response_body")))
+                        .findOne()
+                        .orElse(null));
+    }
+
+    /** Writes the rows still queued (a call that has just ended). */
+    public void flushQueued() {
+        recorder.flush();
+    }
+
+    /** Erases the stored bodies of {@code owner}'s calls (the rows, with their tokens and cost, stay); returns how many. */
+    public int purgeBodies(String owner) {
+        recorder.flush(); // bodies still queued would be written after the purge
+        return database.jdbi()
+                .withHandle(h -> h.createUpdate("DELETE FROM request_bodies WHERE owner = :owner")
+                        .bind("owner", owner)
+                        .execute());
     }
 
     /**

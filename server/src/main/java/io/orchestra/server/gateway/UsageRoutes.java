@@ -10,7 +10,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
-/** /api/usage (aggregates) and /api/requests (the request log). Members see their own, admins everything. */
+/**
+ * /api/usage (aggregates), /api/requests (the request log), /api/requests/{id} (one call with its
+ * attempts and logged bodies) and DELETE /api/requests/bodies (erase the stored bodies of one's
+ * own calls). Members see their own, admins everything.
+ */
 public final class UsageRoutes implements RouteGroup {
     private final RequestLog log;
 
@@ -22,6 +26,34 @@ public final class UsageRoutes implements RouteGroup {
     public void addRoutes(JavalinDefaultRoutingApi routes) {
         routes.get("/api/usage", this::usage);
         routes.get("/api/requests", this::requests);
+        routes.get("/api/requests/{id}", this::request);
+        routes.delete("/api/requests/bodies", this::purgeBodies);
+    }
+
+    private void request(Context ctx) {
+        String id = Requests.pathId(ctx, "id");
+        Principal caller = Requests.principal(ctx);
+        ctx.json(log.detailMap(id, caller)
+                .or(() -> {
+                    log.flushQueued(); // a call that has just ended may still be queued: one flush, no waiting loop
+                    return log.detailMap(id, caller);
+                })
+                .orElseThrow(() -> ProblemException.notFound("no request with id '" + id + "' that this key may see")));
+    }
+
+    /** Erases the caller's owner's stored bodies (an admin may name another owner); the rows stay for accounting. */
+    private void purgeBodies(Context ctx) {
+        if (!"true".equals(ctx.queryParam("confirm"))) {
+            throw ProblemException.badRequest("deleting the stored request and response bodies needs ?confirm=true");
+        }
+        Principal caller = Requests.principal(ctx);
+        String owner = ctx.queryParam("owner");
+        if (owner == null || owner.isBlank()) {
+            owner = caller.owner();
+        } else if (!caller.isAdmin() && !owner.equals(caller.owner())) {
+            throw ProblemException.forbidden("only an admin may erase another owner's bodies");
+        }
+        ctx.json(Map.of("owner", owner, "deleted", log.purgeBodies(owner)));
     }
 
     private long since(Context ctx, String name, long fallback) {
@@ -50,10 +82,14 @@ public final class UsageRoutes implements RouteGroup {
         int limit = Requests.queryInt(ctx, "limit", 100, 1, 1000);
         RequestLog.Filter filter = new RequestLog.Filter(
                 ctx.queryParam("key_id"),
-                ctx.queryParam("model"),
-                ctx.queryParam("status"),
+                blankAsNull(ctx.queryParam("model")),
+                blankAsNull(ctx.queryParam("status")),
                 since(ctx, "from", 0),
                 Long.MAX_VALUE);
         ctx.json(Map.of("data", log.rows(caller, filter, limit, 0)));
+    }
+
+    private static String blankAsNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 }

@@ -25,10 +25,22 @@ public final class MemoryRoutes implements RouteGroup {
     private final GraphSearch graphSearch;
     private final MemoryStore memories;
 
+    private final java.util.function.Consumer<String> alsoErase;
+
     public MemoryRoutes(KnowledgeGraph graph, GraphSearch graphSearch, MemoryStore memories) {
+        this(graph, graphSearch, memories, owner -> {});
+    }
+
+    /** @param alsoErase what else the owner's delete-all erases, by owner (the gateway's stored request bodies) */
+    public MemoryRoutes(
+            KnowledgeGraph graph,
+            GraphSearch graphSearch,
+            MemoryStore memories,
+            java.util.function.Consumer<String> alsoErase) {
         this.graph = graph;
         this.graphSearch = graphSearch;
         this.memories = memories;
+        this.alsoErase = alsoErase;
     }
 
     @Override
@@ -63,6 +75,7 @@ public final class MemoryRoutes implements RouteGroup {
             }
             graph.purge(owner(ctx));
             memories.purgeAll(owner(ctx));
+            alsoErase.accept(owner(ctx));
             ctx.status(204);
         });
 

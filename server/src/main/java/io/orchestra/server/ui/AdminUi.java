@@ -34,7 +34,7 @@ public final class AdminUi {
                         new PlaygroundPage(agents.personas(), agents.chat(), gateway, agents.runs(), requestLog),
                         new PersonasPage(agents.personas(), agents.personaCheck(), gateway),
                         new RoutesPage(gateway, requestLog),
-                        new RequestsPage(requestLog, keys, clock),
+                        new RequestsPage(requestLog, keys, gateway.bodyLog().enabled(), clock),
                         new UsagePage(requestLog, keys, gateway.limits(), clock),
                         new MemoryPage(memory.memories(), memory.graph(), keys),
                         new DocumentsPage(

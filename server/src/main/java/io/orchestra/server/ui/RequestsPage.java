@@ -1,6 +1,8 @@
 package io.orchestra.server.ui;
 
 import io.javalin.router.JavalinDefaultRoutingApi;
+import io.orchestra.core.json.Json;
+import io.orchestra.gateway.usage.AttemptRecord;
 import io.orchestra.gateway.usage.RequestRecord;
 import io.orchestra.server.auth.ApiKey;
 import io.orchestra.server.auth.ApiKeyStore;
@@ -13,18 +15,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** /ui/requests: the gateway's request log, filtered and paged, and one request's detail. Members see their owner's rows. */
+/**
+ * /ui/requests: the gateway's request log, filtered and paged (a refused call shows its reason),
+ * and one request's detail: its attempts, and its bodies when body logging is on. Members see
+ * their owner's rows.
+ */
 public final class RequestsPage implements UiPage {
     static final int PAGE_SIZE = 50;
     static final List<String> STATUSES = List.of("ok", "error", "400", "401", "404", "429", "500", "502", "504");
 
     private final RequestLog log;
     private final ApiKeyStore keys;
+    private final boolean bodyLogging;
     private final Clock clock;
 
-    public RequestsPage(RequestLog log, ApiKeyStore keys, Clock clock) {
+    /** @param bodyLogging whether the gateway keeps bodies (the detail says how to turn it on when not) */
+    public RequestsPage(RequestLog log, ApiKeyStore keys, boolean bodyLogging, Clock clock) {
         this.log = log;
         this.keys = keys;
+        this.bodyLogging = bodyLogging;
         this.clock = clock;
     }
 
@@ -90,7 +99,7 @@ public final class RequestsPage implements UiPage {
 
     private void detail(UiRequest request) {
         String id = request.ctx().pathParam("id");
-        Optional<RequestRecord> row = id.length() > 100 ? Optional.empty() : log.find(id, request.user());
+        Optional<RequestLog.Detail> row = id.length() > 100 ? Optional.empty() : log.detail(id, request.user());
         if (row.isEmpty()) {
             UiNotice.notFound(
                     request,
@@ -100,7 +109,62 @@ public final class RequestsPage implements UiPage {
                     "the request log");
             return;
         }
-        request.page("request.jte", "Request", Map.of("r", row.get(), "keyNames", keyNames()));
+        Map<String, Object> view = new HashMap<>();
+        view.put("r", row.get().row());
+        view.put("attempts", row.get().attempts());
+        view.put("bodies", row.get().bodies());
+        view.put("bodyLogging", bodyLogging);
+        view.put("keyNames", keyNames());
+        request.page("request.jte", "Request", view);
+    }
+
+    /** A refused or failed call's reason for its list row: the first sentence's worth, whole in the detail. */
+    public static String reason(RequestRecord r) {
+        if (r.status() < 400 || r.error() == null) {
+            return null;
+        }
+        String error = r.error();
+        return error.length() <= REASON_CHARS ? error : error.substring(0, REASON_CHARS - 1) + "…";
+    }
+
+    static final int REASON_CHARS = 90;
+
+    /** What kind of refusal or failure a status is, in words. */
+    public static String refusalKind(RequestRecord r) {
+        if (r.attempts() > 0 || "cache".equals(r.provider())) {
+            return "upstream failure";
+        }
+        return switch (r.status()) {
+            case 400 -> "invalid request";
+            case 403 -> "not allowed";
+            case 404 -> "unknown model";
+            case 429 -> "refused: limit or budget";
+            case 502, 503, 504 -> "no provider answered";
+            default -> "refused";
+        };
+    }
+
+    /** An attempt's outcome in words. */
+    public static String outcomeLabel(AttemptRecord a) {
+        return switch (a.outcome()) {
+            case OK -> "answered";
+            case CONNECT -> "could not connect";
+            case TIMEOUT -> "timed out";
+            case STATUS -> "error status";
+            case STREAM -> "stream failed";
+            case CIRCUIT_OPEN -> "skipped: circuit open";
+            case RATE_LIMITED -> "skipped: rate limited";
+            case NOT_CONFIGURED -> "skipped: provider not configured";
+        };
+    }
+
+    /** A stored body indented for reading; one cut at the size limit is no longer JSON and shows as stored. */
+    public static String pretty(String body) {
+        try {
+            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(Json.tree(body));
+        } catch (RuntimeException e) {
+            return body;
+        }
     }
 
     private Map<String, String> keyNames() {

@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
 
 /**
  * /ui/usage: cost by day, model and key over a time range (server-drawn SVG), and each key's
- * budgets, what is left of them, and its rate limits. Members see their owner's usage and keys.
+ * budgets, what is left of them, and its rate limits. A key whose budget is spent (or nearly)
+ * gets a warning on top: the budget, the spend, when it resets, and a link to its refused (429)
+ * calls. Members see their owner's usage and keys.
  */
 public final class UsagePage implements UiPage {
     private final RequestLog log;
@@ -74,11 +76,35 @@ public final class UsagePage implements UiPage {
         view.put("totalUsd", models.stream().mapToDouble(UsageGroup::costUsd).sum());
         view.put(
                 "totalRequests", models.stream().mapToLong(UsageGroup::requests).sum());
-        view.put(
-                "budgets",
-                visible.stream().filter(k -> !k.revoked()).map(this::budget).toList());
         view.put("saved", input.text("saved", "Saved", 200));
+        List<KeyBudget> budgets =
+                visible.stream().filter(k -> !k.revoked()).map(this::budget).toList();
+        view.put("budgets", budgets);
+        view.put("alerts", alerts(request, budgets, now));
+        String logRange = TimeRange.ids(TimeRange.LOG).contains(rangeId) ? rangeId : "all";
+        view.put("refusedRange", logRange);
+        view.put("refused", log.count(request.user(), new RequestLog.Filter(null, null, "429", from, Long.MAX_VALUE)));
         request.page("usage.jte", title(), view);
+    }
+
+    /** A warning about one budget, with how many of the key's calls were refused (429) in its period. */
+    public record BudgetAlert(KeyBudget.Warning warning, long refused) {}
+
+    private List<BudgetAlert> alerts(UiRequest request, List<KeyBudget> budgets, long now) {
+        List<BudgetAlert> out = new ArrayList<>();
+        java.time.Instant instant = java.time.Instant.ofEpochMilli(now);
+        for (KeyBudget budget : budgets) {
+            for (KeyBudget.Warning w : budget.warnings(instant)) {
+                LocalDate today = LocalDate.ofInstant(instant, ZoneOffset.UTC);
+                LocalDate start = w.period() == KeyBudget.Period.DAY ? today : today.withDayOfMonth(1);
+                long since = start.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                out.add(new BudgetAlert(
+                        w,
+                        log.count(
+                                request.user(), new RequestLog.Filter(w.keyId(), null, "429", since, Long.MAX_VALUE))));
+            }
+        }
+        return out;
     }
 
     /** Admins change a key's budgets and rate limits here, judged by the same rules as PUT /api/keys/{id}/limits. */
