@@ -35,8 +35,10 @@ YAML
     -Djdk.virtualThreadScheduler.parallelism=4 --enable-native-access=ALL-UNNAMED -jar "$jar" serve \
     >"$WORK/$side/log" 2>&1) & PID[$side]=$!; PIDS+=(${PID[$side]})
 done
-for port in $PORT_A $PORT_B; do
-  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.25; done
+for side in A B; do
+  port=$PORT_A; [[ $side == B ]] && port=$PORT_B
+  for _ in $(seq 1 720); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.25; done
+  curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "server $side did not start:" >&2; tail -5 "$WORK/$side/log" >&2; exit 1; }
 done
 BODY='{"model":"bench","messages":[{"role":"user","content":"Say hello"}]}'
 [[ $MODE == sse ]] && BODY='{"model":"bench","stream":true,"messages":[{"role":"user","content":"Say hello"}]}'

@@ -159,6 +159,9 @@ public final class UsageRecorder implements AutoCloseable {
                 VALUES (:id, :seq, :owner, :provider, :model, :status, :outcome, :latencyMs, :error, :createdAt)""");
         int rows = 0;
         for (Entry entry : batch) {
+            if (AttemptRecord.impliedByRow(entry.attempts())) {
+                continue;
+            }
             for (AttemptRecord a : entry.attempts()) {
                 insert.bind("id", entry.row().id())
                         .bind("seq", a.seq())

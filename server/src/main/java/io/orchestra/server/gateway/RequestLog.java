@@ -145,7 +145,7 @@ public final class RequestLog {
 
     /** One call with its attempts and logged bodies, if the caller may see it. */
     public Optional<Detail> detail(String id, Principal caller) {
-        return find(id, caller).map(row -> new Detail(row, attempts(row.id()), bodies(row.id())));
+        return find(id, caller).map(row -> new Detail(row, attempts(row), bodies(row.id())));
     }
 
     /** One call as the API shows it: its row (the list's shape), its attempts, and its bodies or null. */
@@ -162,7 +162,7 @@ public final class RequestLog {
             Map<String, Object> out = new java.util.LinkedHashMap<>(r);
             out.put(
                     "attempt_list",
-                    attempts(id).stream()
+                    find(id, caller).map(this::attempts).orElse(List.of()).stream()
                             .map(a -> {
                                 Map<String, Object> m = new java.util.LinkedHashMap<>();
                                 m.put("seq", a.seq());
@@ -187,7 +187,13 @@ public final class RequestLog {
         });
     }
 
-    private List<AttemptRecord> attempts(String requestId) {
+    /** The stored attempts, or the one the row implies (a call answered by its first attempt stores none). */
+    private List<AttemptRecord> attempts(RequestRecord row) {
+        List<AttemptRecord> stored = storedAttempts(row.id());
+        return stored.isEmpty() ? AttemptRecord.of(row) : stored;
+    }
+
+    private List<AttemptRecord> storedAttempts(String requestId) {
         return database.jdbi()
                 .withHandle(h -> h.createQuery("SELECT * FROM request_attempts WHERE request_id = :id ORDER BY seq")
                         .bind("id", requestId)
