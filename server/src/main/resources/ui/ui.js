@@ -39,6 +39,13 @@
           // A cell spanning several columns (a row-wide note) belongs to none of them.
           cell.dataset.label = span === 1 ? names[column] || '' : '';
           column += span;
+          // The content moves into one inline box (no change on a wide screen) that the phone layout puts beside the label.
+          if (cell.dataset.label && !(cell.childNodes.length === 1 && cell.firstChild.classList?.contains('cell'))) {
+            const box = document.createElement('span');
+            box.className = 'cell';
+            box.append(...cell.childNodes);
+            cell.append(box);
+          }
         }
       }
     }

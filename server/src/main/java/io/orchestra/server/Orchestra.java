@@ -44,6 +44,7 @@ import io.orchestra.server.gateway.RouteAdminRoutes;
 import io.orchestra.server.gateway.UsageRoutes;
 import io.orchestra.server.health.HealthRoutes;
 import io.orchestra.server.health.HealthService;
+import io.orchestra.server.health.ProviderHealth;
 import io.orchestra.server.http.HttpServer;
 import io.orchestra.server.memory.McpEndpoint;
 import io.orchestra.server.memory.MemoryRoutes;
@@ -148,6 +149,7 @@ public final class Orchestra implements AutoCloseable {
                 clock);
         closer.register(gatewayConfig);
         closer.register(usageRecorder);
+        health.addComponent("providers", new ProviderHealth(gateway)::component);
 
         // Agents: personas, sessions, runs, documents, search, tools, chat, teams.
         this.agents = closer.register(new AgentsModule(new AgentsModule.Parts(
