@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,6 +36,7 @@ import tools.jackson.databind.JsonNode;
  * whose circuit is open or whose last calls failed shown as degraded. Screenshots of every page in
  * both themes go to target/ui-screenshots/look for docs/ui.md.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiLookBrowserTest {
     static final Path SHOTS = Path.of("target/ui-screenshots/look");
     private static FakeUpstream upstream;
@@ -526,7 +530,9 @@ class UiLookBrowserTest {
                 .setFullPage(true));
     }
 
+    /** Last, so the pictures show what the other tests made: a degraded provider, an open circuit. */
     @Test
+    @Order(Integer.MAX_VALUE)
     void screenshotsOfEveryPageInBothThemes() {
         record Shot(String name, String path) {}
         List<Shot> pages = List.of(
