@@ -21,7 +21,6 @@ import java.util.Optional;
 public final class UiRoutes implements RouteGroup {
     private static final String HTMX = "/META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js";
     private static final String LOGIN_COOKIE = "orchestra_ui_login";
-    private static final java.util.regex.Pattern DOC_NAME = java.util.regex.Pattern.compile("[a-z0-9-]{1,40}\\.md");
 
     private final ApiKeyStore keys;
     private final UiSessions sessions;
@@ -58,7 +57,7 @@ public final class UiRoutes implements RouteGroup {
                 "/ui/assets/playground-2.js", ctx -> asset(ctx, "/ui/playground.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/assets/upload-1.js", ctx -> asset(ctx, "/ui/upload.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/assets/ui-1.js", ctx -> asset(ctx, "/ui/ui.js", "text/javascript"), Access.PUBLIC);
-        routes.get("/ui/docs/{page}", guard.signedIn(false, UiRoutes::doc), Access.PUBLIC);
+        routes.get("/ui/docs/{page}", guard.signedIn(false, UiDocs::show), Access.PUBLIC);
         routes.get("/ui/login", this::loginForm, Access.PUBLIC);
         routes.post("/ui/login", this::login, Access.PUBLIC);
         routes.post(
@@ -117,37 +116,6 @@ public final class UiRoutes implements RouteGroup {
         boolean https = io.orchestra.server.http.SecurityHeaders.overHttps(ctx.req());
         return name + "=" + value + "; Path=/ui; HttpOnly; SameSite=Strict"
                 + (maxAgeSeconds >= 0 ? "; Max-Age=" + maxAgeSeconds : "") + (https ? "; Secure" : "");
-    }
-
-    /** A page of docs/ as shipped in the jar, its Markdown shown as text in the layout; anything else is a 404. */
-    private static void doc(UiRequest request) {
-        String page = request.ctx().pathParam("page");
-        InputStream in = DOC_NAME.matcher(page).matches()
-                ? UiRoutes.class.getResourceAsStream("/io/orchestra/server/docs/" + page)
-                : null;
-        if (in == null) {
-            request.ctx().status(404);
-            request.page(
-                    "notice.jte",
-                    "No such page",
-                    Map.of(
-                            "message", "The docs have no page by that name.",
-                            "backPath", "/ui/docs/gateway.md",
-                            "backLabel", "the gateway docs"));
-            return;
-        }
-        String text;
-        try (in) {
-            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String title = text.lines()
-                .filter(l -> l.startsWith("# "))
-                .findFirst()
-                .map(l -> l.substring(2).trim())
-                .orElse(page);
-        request.page("doc.jte", title, Map.of("page", page, "text", text));
     }
 
     /** Assets carry their version in the path, so they may be cached for a year. */
