@@ -45,6 +45,7 @@ import io.orchestra.server.gateway.RouteAdminRoutes;
 import io.orchestra.server.gateway.UsageRoutes;
 import io.orchestra.server.health.HealthRoutes;
 import io.orchestra.server.health.HealthService;
+import io.orchestra.server.health.ProviderHealth;
 import io.orchestra.server.http.HttpServer;
 import io.orchestra.server.memory.McpEndpoint;
 import io.orchestra.server.memory.MemoryRoutes;
@@ -150,6 +151,7 @@ public final class Orchestra implements AutoCloseable {
                 new BodyLog(config.gateway().logBodies(), config.gateway().logBodiesMaxBytes()));
         closer.register(gatewayConfig);
         closer.register(usageRecorder);
+        health.addComponent("providers", new ProviderHealth(gateway)::component);
 
         // Agents: personas, sessions, runs, documents, search, tools, chat, teams.
         this.agents = closer.register(new AgentsModule(new AgentsModule.Parts(

@@ -297,6 +297,34 @@ public final class RequestLog {
                         .list());
     }
 
+    /**
+     * The latency (ms) at quantile {@code q} of the caller's calls in [from, to), by nearest rank over
+     * every logged call; empty when there were none. Two queries; only one row comes back.
+     */
+    public Optional<Double> latencyQuantile(Principal caller, long from, long to, double q) {
+        String where = " FROM requests WHERE created_at >= :from AND created_at < :to"
+                + (caller.isAdmin() ? "" : " AND owner = :owner");
+        return database.jdbi().withHandle(h -> {
+            long count = h.createQuery("SELECT COUNT(*)" + where)
+                    .bind("from", from)
+                    .bind("to", to)
+                    .bind("owner", caller.owner())
+                    .mapTo(Long.class)
+                    .one();
+            if (count == 0) {
+                return Optional.<Double>empty();
+            }
+            long rank = Math.max(1, (long) Math.ceil(q * count));
+            return h.createQuery("SELECT latency_ms" + where + " ORDER BY latency_ms LIMIT 1 OFFSET :skip")
+                    .bind("from", from)
+                    .bind("to", to)
+                    .bind("owner", caller.owner())
+                    .bind("skip", rank - 1)
+                    .mapTo(Double.class)
+                    .findOne();
+        });
+    }
+
     private static int statusCode(String status) {
         try {
             return Integer.parseInt(status);

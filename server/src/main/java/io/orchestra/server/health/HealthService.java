@@ -101,7 +101,9 @@ public final class HealthService {
             }
         });
         checks.put("disk", diskComponent());
-        boolean allUp = checks.values().stream().allMatch(c -> !c.status().equals("down"));
+        // A degraded component (a provider whose circuit is open) degrades the whole report, like a down one.
+        boolean allUp = checks.values().stream()
+                .allMatch(c -> !c.status().equals("down") && !c.status().equals("degraded"));
         report.put("status", allUp ? "up" : "degraded");
         report.put("version", version);
         report.put("profile", config.env().wire());

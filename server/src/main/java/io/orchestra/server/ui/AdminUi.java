@@ -7,6 +7,7 @@ import io.orchestra.memory.MemoryModule;
 import io.orchestra.server.auth.ApiKeyStore;
 import io.orchestra.server.gateway.RequestLog;
 import io.orchestra.server.health.HealthService;
+import io.orchestra.server.health.ProviderHealth;
 import java.time.Clock;
 import java.util.List;
 
@@ -30,7 +31,7 @@ public final class AdminUi {
                 traffic,
                 new UiRenderer(),
                 List.of(
-                        new OverviewPage(health, traffic, requestLog, clock),
+                        new OverviewPage(health, new ProviderHealth(gateway), traffic, requestLog, clock),
                         new PlaygroundPage(agents.personas(), agents.chat(), gateway, agents.runs(), requestLog),
                         new PersonasPage(agents.personas(), agents.personaCheck(), gateway),
                         new RoutesPage(gateway, requestLog),

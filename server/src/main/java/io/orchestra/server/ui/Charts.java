@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleFunction;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -40,7 +41,7 @@ public record Charts(List<Chart> charts, long totalRequests) {
                         total + (total == 1 ? " request" : " requests") + " in total",
                         minutes,
                         m -> m.requests(),
-                        "%.0f req",
+                        fixed("%.0f req"),
                         when,
                         at),
                 chart(
@@ -50,7 +51,7 @@ public record Charts(List<Chart> charts, long totalRequests) {
                                 : String.format(Locale.ROOT, "%.1f%% overall", 100.0 * errors / total),
                         minutes,
                         m -> 100 * m.errorRate(),
-                        "%.1f%%",
+                        fixed("%.1f%%"),
                         when,
                         at),
                 chart(
@@ -58,7 +59,7 @@ public record Charts(List<Chart> charts, long totalRequests) {
                         "max " + String.format(Locale.ROOT, "%.0f ms", p50),
                         minutes,
                         TrafficStats.Minute::p50Ms,
-                        "%.0f ms",
+                        fixed("%.0f ms"),
                         when,
                         at),
                 chart(
@@ -66,7 +67,7 @@ public record Charts(List<Chart> charts, long totalRequests) {
                         "max " + String.format(Locale.ROOT, "%.0f ms", p95),
                         minutes,
                         TrafficStats.Minute::p95Ms,
-                        "%.0f ms",
+                        fixed("%.0f ms"),
                         when,
                         at));
         return new Charts(minutes.isEmpty() ? List.of() : charts, total);
@@ -92,17 +93,22 @@ public record Charts(List<Chart> charts, long totalRequests) {
                         String.format(Locale.ROOT, "%.0f tokens", tokens),
                         hours,
                         Hour::tokens,
-                        "%.0f tokens",
+                        fixed("%.0f tokens"),
                         Hour::when,
                         Hour::start),
                 chart(
                         "Cost per hour today (UTC)",
-                        String.format(Locale.ROOT, "$%.4f", cost),
+                        UiFormat.usd(cost),
                         hours,
                         Hour::costUsd,
-                        "$%.4f",
+                        // Money as everywhere else: a day of cheap calls is $0.000026, not $0.0000.
+                        UiFormat::usd,
                         Hour::when,
                         Hour::start));
+    }
+
+    private static DoubleFunction<String> fixed(String format) {
+        return v -> String.format(Locale.ROOT, format, v);
     }
 
     /** The first, middle and last of {@code times}: enough to read the time axis without crowding it. */
@@ -121,7 +127,7 @@ public record Charts(List<Chart> charts, long totalRequests) {
             String summary,
             List<T> items,
             ToDoubleFunction<T> value,
-            String format,
+            DoubleFunction<String> format,
             Function<T, String> when,
             Function<T, String> time) {
         double max = items.stream().mapToDouble(value).max().orElse(0);
@@ -131,18 +137,14 @@ public record Charts(List<Chart> charts, long totalRequests) {
             double v = value.applyAsDouble(items.get(i));
             double h = max == 0 ? 0 : HEIGHT * v / max;
             bars.add(new Bar(
-                    i * width,
-                    HEIGHT - h,
-                    Math.max(width - 1, 0.5),
-                    h,
-                    String.format(Locale.ROOT, format, v) + when.apply(items.get(i))));
+                    i * width, HEIGHT - h, Math.max(width - 1, 0.5), h, format.apply(v) + when.apply(items.get(i))));
         }
         return new Chart(
                 title,
                 summary,
                 bars,
-                String.format(Locale.ROOT, format, max),
-                String.format(Locale.ROOT, format, max / 2),
+                format.apply(max),
+                format.apply(max / 2),
                 axis(items.stream().map(time).toList()));
     }
 }

@@ -4,29 +4,37 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.core.auth.Principal;
 import io.orchestra.server.gateway.RequestLog;
 import io.orchestra.server.health.HealthService;
+import io.orchestra.server.health.ProviderHealth;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * /ui: health of every dependency (the same report as /api/health), tokens and cost today (the
- * caller's own for members, everyone's for admins) and, for admins, server-wide traffic charts.
+ * /ui: health of every dependency and provider (the same report as /api/health), today's headline
+ * numbers and tokens and cost per hour (the caller's own for members, everyone's for admins) and, for
+ * admins, server-wide traffic charts.
  */
 public final class OverviewPage implements UiPage {
     static final List<Integer> RANGES = List.of(15, 60, 360, 1440);
+    /** The health report's component that {@link ProviderHealth} fills; shown one line per provider. */
+    private static final String PROVIDERS = "providers";
 
     private final HealthService health;
+    private final ProviderHealth providers;
     private final TrafficStats traffic;
     private final RequestLog requests;
     private final Clock clock;
 
-    public OverviewPage(HealthService health, TrafficStats traffic, RequestLog requests, Clock clock) {
+    public OverviewPage(
+            HealthService health, ProviderHealth providers, TrafficStats traffic, RequestLog requests, Clock clock) {
         this.health = health;
+        this.providers = providers;
         this.traffic = traffic;
         this.requests = requests;
         this.clock = clock;
@@ -65,33 +73,41 @@ public final class OverviewPage implements UiPage {
         int range = RANGES.contains(rangeParam(request)) ? rangeParam(request) : 60;
         Map<String, Object> report = health.report();
         Map<String, Map<String, Object>> checks =
-                (Map<String, Map<String, Object>>) report.getOrDefault("components", Map.of());
-        // Traffic is server-wide, so only admins see it; members see health only.
+                new LinkedHashMap<>((Map<String, Map<String, Object>>) report.getOrDefault("components", Map.of()));
+        checks.remove(PROVIDERS);
+        // Traffic is server-wide, so only admins see it; members see health and their own numbers.
         List<TrafficStats.Minute> minutes = request.user().isAdmin() ? traffic.lastMinutes(range) : List.of();
-        return Map.of(
-                "status",
-                String.valueOf(report.get("status")),
-                "checks",
-                checks,
-                "range",
-                range,
-                "ranges",
-                RANGES,
-                "charts",
-                Charts.of(minutes),
-                "admin",
-                request.user().isAdmin(),
-                "today",
-                Charts.today(today(request.user())));
+        Today today = today(request.user());
+        Map<String, Object> model = new HashMap<>();
+        model.put("status", String.valueOf(report.get("status")));
+        model.put("checks", checks);
+        model.put("providers", providers.providers());
+        model.put("headlines", today.headlines());
+        model.put("range", range);
+        model.put("ranges", RANGES);
+        model.put("charts", Charts.of(minutes));
+        model.put("admin", request.user().isAdmin());
+        model.put("today", Charts.today(today.hours()));
+        return model;
     }
 
-    /** Every UTC hour of today up to now, with zeros where nothing was spent. */
-    private List<Charts.Hour> today(Principal user) {
+    private record Today(List<Charts.Hour> hours, Headlines headlines) {}
+
+    /** Every UTC hour of today up to now (zeros where nothing was spent), and today's totals. */
+    private Today today(Principal user) {
         Instant now = clock.instant();
         Instant midnight = now.truncatedTo(ChronoUnit.DAYS);
+        long from = midnight.toEpochMilli();
+        long to = now.toEpochMilli() + 1;
         Map<String, Map<String, Object>> byHour = new HashMap<>();
-        for (Map<String, Object> row : requests.usage(user, "hour", midnight.toEpochMilli(), now.toEpochMilli() + 1)) {
+        double cost = 0;
+        long calls = 0;
+        long errors = 0;
+        for (Map<String, Object> row : requests.usage(user, "hour", from, to)) {
             byHour.put(String.valueOf(row.get("grp")), row);
+            cost += number(row.get("cost_usd"));
+            calls += (long) number(row.get("requests"));
+            errors += (long) number(row.get("errors"));
         }
         List<Charts.Hour> hours = new ArrayList<>();
         int currentHour = now.atZone(ZoneOffset.UTC).getHour();
@@ -104,7 +120,8 @@ public final class OverviewPage implements UiPage {
                     number(row.get("prompt_tokens")) + number(row.get("completion_tokens")),
                     number(row.get("cost_usd"))));
         }
-        return hours;
+        Double p95 = requests.latencyQuantile(user, from, to, 0.95).orElse(null);
+        return new Today(hours, new Headlines(cost, calls, errors, p95));
     }
 
     private static double number(Object value) {
