@@ -54,8 +54,9 @@ public final class UiRoutes implements RouteGroup {
         // Assets are cached for a year: bump the number in the path whenever the file changes.
         routes.get("/ui/assets/ui-4.css", ctx -> asset(ctx, "/ui/ui.css", "text/css"), Access.PUBLIC);
         routes.get(
-                "/ui/assets/playground-2.js", ctx -> asset(ctx, "/ui/playground.js", "text/javascript"), Access.PUBLIC);
-        routes.get("/ui/assets/upload-1.js", ctx -> asset(ctx, "/ui/upload.js", "text/javascript"), Access.PUBLIC);
+                "/ui/assets/playground-3.js", ctx -> asset(ctx, "/ui/playground.js", "text/javascript"), Access.PUBLIC);
+        routes.get("/ui/assets/markdown-1.js", ctx -> asset(ctx, "/ui/markdown.js", "text/javascript"), Access.PUBLIC);
+        routes.get("/ui/assets/upload-2.js", ctx -> asset(ctx, "/ui/upload.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/assets/nav-1.js", ctx -> asset(ctx, "/ui/nav.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/login", this::loginForm, Access.PUBLIC);
         routes.post("/ui/login", this::login, Access.PUBLIC);
