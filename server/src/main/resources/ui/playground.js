@@ -1,5 +1,5 @@
 // The playground: posts a message, reads the answer's server-sent events as they arrive and
-// renders the growing text as Markdown (HTML in it escaped), then asks the server for the call's
+// renders the growing text as Markdown (markdown.js: HTML in it escaped), then asks the server for the call's
 // details (request log and run trace). Stop aborts the request, which closes the provider's stream.
 (() => {
   'use strict';
@@ -49,55 +49,7 @@
   });
   stop.addEventListener('click', () => { if (running) running.abort(); });
 
-  const escape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-  // Inline Markdown over text that is already escaped: code, bold, italics, http(s) links only.
-  const inline = (escaped) => escaped
-    .replace(/`([^`]+)`/g, '<code>$1</code>')
-    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-    .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
-    .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, '<a href="$2" rel="noopener noreferrer" target="_blank">$1</a>');
-  // Block Markdown: fenced code, headings, lists, paragraphs. Every character of the answer is escaped
-  // before any tag is added, so HTML the model writes is shown, never run.
-  const markdown = (source) => {
-    const out = [];
-    const blocks = source.split(/```/);
-    blocks.forEach((block, i) => {
-      if (i % 2 === 1) {
-        out.push('<pre><code>' + escape(block.replace(/^[^\n]*\n/, '')) + '</code></pre>');
-        return;
-      }
-      let list = null;
-      const closeList = () => { if (list) { out.push('</' + list + '>'); list = null; } };
-      let paragraph = [];
-      const closeParagraph = () => {
-        if (paragraph.length) out.push('<p>' + paragraph.map((l) => inline(escape(l))).join('<br>') + '</p>');
-        paragraph = [];
-      };
-      for (const line of block.split('\n')) {
-        const heading = line.match(/^(#{1,4})\s+(.*)$/);
-        const bullet = line.match(/^\s*[-*]\s+(.*)$/);
-        const numbered = line.match(/^\s*\d+[.)]\s+(.*)$/);
-        if (heading) {
-          closeParagraph(); closeList();
-          const level = heading[1].length + 2;
-          out.push('<h' + level + '>' + inline(escape(heading[2])) + '</h' + level + '>');
-        } else if (bullet || numbered) {
-          closeParagraph();
-          const kind = bullet ? 'ul' : 'ol';
-          if (list !== kind) { closeList(); out.push('<' + kind + '>'); list = kind; }
-          out.push('<li>' + inline(escape((bullet || numbered)[1])) + '</li>');
-        } else if (line.trim() === '') {
-          closeParagraph(); closeList();
-        } else {
-          closeList();
-          paragraph.push(line);
-        }
-      }
-      closeParagraph(); closeList();
-    });
-    return out.join('');
-  };
+  const markdown = window.OrchestraMarkdown.render;
 
   const turn = (role, text) => {
     const empty = document.getElementById('transcript-empty');

@@ -5,10 +5,19 @@ document.addEventListener('DOMContentLoaded', function () {
   if (!form) return;
   var bar = document.getElementById('upload-progress');
   var status = document.getElementById('upload-status');
+  var persona = form.elements.persona_id;
+  var personaError = document.getElementById('d-persona-error');
   function say(text, kind) { status.textContent = text; status.className = kind; }
+  // A problem about the persona (e.g. one that no longer exists) is shown beside the picker.
+  function personaSays(text) {
+    personaError.textContent = text || '';
+    personaError.hidden = !text;
+    if (text) persona.setAttribute('aria-invalid', 'true'); else persona.removeAttribute('aria-invalid');
+  }
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     var file = form.elements.file.files[0];
+    personaSays(null);
     if (!file) { say('Choose a file to upload first.', 'error'); form.elements.file.focus(); return; }
     var xhr = new XMLHttpRequest();
     xhr.open('POST', form.action);
@@ -30,7 +39,15 @@ document.addEventListener('DOMContentLoaded', function () {
         form.reset();
         htmx.ajax('GET', form.dataset.list, { target: '#documents', swap: 'outerHTML' });
       } else if (body && body.detail) {
-        say('Upload failed: ' + body.detail, 'error');
+        var problems = body.errors && body.errors.length ? body.errors : [body.detail];
+        var field = 'persona_id:';
+        var aboutPersona = problems.filter(function (p) { return p.indexOf(field) === 0; });
+        var rest = problems.filter(function (p) { return p.indexOf(field) !== 0; });
+        if (aboutPersona.length) {
+          personaSays(aboutPersona.map(function (p) { return p.slice(field.length).trim(); }).join(' '));
+          persona.focus();
+        }
+        say('Upload failed: ' + (rest.length ? rest.join('; ') : 'see the persona field.'), 'error');
       } else {
         say('Upload failed (HTTP ' + xhr.status + '). If your session ended, sign in again.', 'error');
       }

@@ -199,6 +199,11 @@ public final class MemoryStore {
                         .list());
     }
 
+    /** One live memory of the owner (another owner's id is as unknown as a missing one). */
+    public Optional<Memory> find(String owner, String id) {
+        return database.jdbi().withHandle(h -> find(h, owner, id));
+    }
+
     /** Ends a memory's validity: recall no longer finds it, except with an earlier {@code as_of}. */
     public void forget(String owner, String id) {
         end(owner, id, null);
@@ -350,6 +355,14 @@ public final class MemoryStore {
     }
 
     private static void validate(String text, List<String> tags, double importance) {
+        List<String> problems = problems(text, tags, importance);
+        if (!problems.isEmpty()) {
+            throw ProblemException.invalid(problems);
+        }
+    }
+
+    /** What is wrong with a memory's fields ("field: rule"), empty when it may be stored; for forms. */
+    public static List<String> problems(String text, List<String> tags, double importance) {
         List<String> problems = new ArrayList<>();
         if (text == null || text.isBlank() || text.length() > 10_000) {
             problems.add("text: 1 to 10000 characters");
@@ -357,11 +370,9 @@ public final class MemoryStore {
         if (tags.size() > 50 || tags.stream().anyMatch(t -> t == null || t.isBlank() || t.length() > 100)) {
             problems.add("tags: at most 50, each 1 to 100 characters");
         }
-        if (importance < 0 || importance > 1) {
+        if (!(importance >= 0 && importance <= 1)) {
             problems.add("importance: a number from 0 to 1");
         }
-        if (!problems.isEmpty()) {
-            throw ProblemException.invalid(problems);
-        }
+        return problems;
     }
 }

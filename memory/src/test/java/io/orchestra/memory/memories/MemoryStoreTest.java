@@ -115,4 +115,33 @@ class MemoryStoreTest {
                     .isEmpty();
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void findsOnlyTheOwnersLiveMemoryAndNamesEachProblemsField(String kind) {
+        try (TestDatabases.Place place = TestDatabases.create(kind, dir);
+                Database db = place.open();
+                VectorSearch vectors = VectorSearch.open(
+                        db, MemorySettings.VectorEngine.AUTO, EMBEDDER.dimensions(), Clock.systemUTC())) {
+            MemoryStore store = new MemoryStore(db, EMBEDDER, vectors.memories(), Clock.systemUTC());
+            String id = store.remember(
+                            "alice", null, null, "The spare key is under the mat", List.of("home"), 0.5, null)
+                    .memory()
+                    .id();
+            assertThat(store.find("alice", id))
+                    .get()
+                    .extracting(Memory::text)
+                    .isEqualTo("The spare key is under the mat");
+            assertThat(store.find("bob", id)).isEmpty();
+            store.forget("alice", id);
+            assertThat(store.find("alice", id)).isEmpty();
+
+            assertThat(MemoryStore.problems("fine", List.of("a"), 0.5)).isEmpty();
+            assertThat(MemoryStore.problems(" ", List.of("x".repeat(101)), Double.NaN))
+                    .containsExactly(
+                            "text: 1 to 10000 characters",
+                            "tags: at most 50, each 1 to 100 characters",
+                            "importance: a number from 0 to 1");
+        }
+    }
 }

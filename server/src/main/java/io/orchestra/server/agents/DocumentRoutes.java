@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** /api/documents: upload (multipart), ingestion status, chunks, retry, delete. */
 public final class DocumentRoutes implements RouteGroup {
@@ -94,6 +96,15 @@ public final class DocumentRoutes implements RouteGroup {
      * service for {@code owner}; bad or oversized bodies become 4xx problems. Shared with the UI's upload.
      */
     public static DocumentService.Upload receive(Context ctx, DocumentService documents, String owner) {
+        return receive(ctx, documents, owner, persona -> true);
+    }
+
+    /**
+     * As {@link #receive(Context, DocumentService, String)}, refusing a {@code persona_id} that
+     * {@code knownPersona} does not accept with a 422 whose {@code errors} name the field (the UI's picker).
+     */
+    public static DocumentService.Upload receive(
+            Context ctx, DocumentService documents, String owner, Predicate<String> knownPersona) {
         if (!ctx.isMultipartFormData()) {
             throw new ProblemException(
                     415,
@@ -125,6 +136,10 @@ public final class DocumentRoutes implements RouteGroup {
                 && !persona.isBlank()
                 && !PersonaParser.ID.matcher(persona).matches()) {
             throw ProblemException.badRequest("persona_id: not a valid persona id");
+        }
+        if (persona != null && !persona.isBlank() && !knownPersona.test(persona)) {
+            throw ProblemException.invalid(
+                    List.of("persona_id: there is no persona '" + persona + "' to limit the document to"));
         }
         try (InputStream content = file.content()) {
             return documents.upload(

@@ -39,7 +39,12 @@ public final class AdminUi {
                         new UsagePage(requestLog, keys, gateway.limits(), clock),
                         new MemoryPage(memory.memories(), memory.graph(), keys),
                         new DocumentsPage(
-                                agents.documents(), agents.documentStore(), jobs, agents.documentSearch(), keys),
+                                agents.documents(),
+                                agents.documentStore(),
+                                jobs,
+                                agents.documentSearch(),
+                                agents.personas(),
+                                keys),
                         new RunsPage(agents.runs(), keys, clock),
                         new KeysPage(keys, clock)));
     }

@@ -4,6 +4,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.memory.graph.Graph;
 import io.orchestra.memory.graph.KnowledgeGraph;
+import io.orchestra.memory.memories.Memory;
 import io.orchestra.memory.memories.MemoryStore;
 import io.orchestra.memory.memories.Recalled;
 import io.orchestra.server.auth.ApiKeyStore;
@@ -17,10 +18,13 @@ import java.util.Optional;
 
 /**
  * /ui/memory: semantic memories and knowledge-graph entities of one owner, searched or newest
- * first; one entity's relations drawn as a graph; deleting a memory or an entity (confirmed, CSRF).
+ * first; adding and editing a memory (text, tags, importance; problems beside their fields); one
+ * entity's relations drawn as a graph; deleting a memory or an entity (confirmed, CSRF).
  */
 public final class MemoryPage implements UiPage {
     static final int SHOWN = 50;
+    /** What the redirect after a save says happened. */
+    static final List<String> SAVED = List.of("added", "merged", "updated");
 
     private final MemoryStore memories;
     private final KnowledgeGraph graph;
@@ -52,6 +56,18 @@ public final class MemoryPage implements UiPage {
         UiInput input = UiInput.query(request.ctx());
         OwnerScope scope = OwnerScope.of(request, keys, input);
         String q = input.text("q", "Search", 1000);
+        String saved = input.choice("saved", "Saved", SAVED, null);
+        render(request, scope, input, q, saved, MemoryForm.EMPTY, FieldErrors.NONE);
+    }
+
+    private void render(
+            UiRequest request,
+            OwnerScope scope,
+            UiInput input,
+            String q,
+            String saved,
+            MemoryForm form,
+            FieldErrors formErrors) {
         List<Recalled> found;
         Graph entities;
         if (q == null) {
@@ -61,7 +77,11 @@ public final class MemoryPage implements UiPage {
                     .toList();
             entities = graph.readGraph(scope.owner(), SHOWN, 0);
         } else {
-            found = memories.recall(scope.owner(), q, 20, null, List.of(), null, null);
+            // Recall ranks every candidate; one scoring below zero is further from the query than
+            // unrelated text, so it is not a match to show.
+            found = memories.recall(scope.owner(), q, 20, null, List.of(), null, null).stream()
+                    .filter(r -> r.score() > 0)
+                    .toList();
             entities = graph.searchNodes(scope.owner(), q, SHOWN, 0);
         }
         Map<String, Object> view = new HashMap<>();
@@ -71,6 +91,9 @@ public final class MemoryPage implements UiPage {
         view.put("entities", entities.entities());
         view.put("entityCount", graph.countEntities(scope.owner()));
         view.put("deleted", input.text("deleted", "Deleted", 500));
+        view.put("saved", saved);
+        view.put("form", form);
+        view.put("formErrors", formErrors);
         view.put("errors", input.errors());
         request.page("memory.jte", title(), view);
     }
@@ -78,8 +101,110 @@ public final class MemoryPage implements UiPage {
     @Override
     public void addActions(JavalinDefaultRoutingApi routes, UiGuard guard) {
         routes.get("/ui/memory/entity", guard.signedIn(false, this::entity), Access.PUBLIC);
+        routes.post("/ui/memory/memories", guard.signedIn(false, this::create), Access.PUBLIC);
+        routes.get("/ui/memory/memories/{id}/edit", guard.signedIn(false, this::edit), Access.PUBLIC);
+        routes.post("/ui/memory/memories/{id}", guard.signedIn(false, this::update), Access.PUBLIC);
         routes.post("/ui/memory/memories/{id}/delete", guard.signedIn(false, this::deleteMemory), Access.PUBLIC);
         routes.post("/ui/memory/entity/delete", guard.signedIn(false, this::deleteEntity), Access.PUBLIC);
+    }
+
+    /** Adds a shared memory of the owner (as POST /api/memory/memories: a near-duplicate merges). */
+    private void create(UiRequest request) {
+        UiInput input = UiInput.form(request.ctx());
+        OwnerScope scope = OwnerScope.of(request, keys, input);
+        MemoryForm form = MemoryForm.from(request.ctx());
+        MemoryForm.Checked checked = form.check();
+        // A member naming another owner is told so above the form, and nothing is saved.
+        if (checked.ok() && input.errors().isEmpty()) {
+            try {
+                MemoryStore.Remembered done = memories.remember(
+                        scope.owner(), null, null, checked.text(), checked.tags(), checked.importance(), null);
+                request.ctx().redirect(back(scope, done.merged() ? "merged" : "added"));
+                return;
+            } catch (ProblemException e) {
+                checked = new MemoryForm.Checked(checked.text(), checked.tags(), checked.importance(), problems(e));
+            }
+        }
+        request.ctx().status(422);
+        render(request, scope, input, null, null, form, new FieldErrors(checked.problems()));
+    }
+
+    private void edit(UiRequest request) {
+        UiInput input = UiInput.query(request.ctx());
+        OwnerScope scope = OwnerScope.of(request, keys, input);
+        Optional<Memory> memory = memories.find(scope.owner(), request.ctx().pathParam("id"));
+        if (memory.isEmpty()) {
+            memoryNotFound(request, scope);
+            return;
+        }
+        editor(request, scope, memory.get(), MemoryForm.of(memory.get()), FieldErrors.NONE, input.errors());
+    }
+
+    /** Saves the edited fields in place (the memory keeps its id; new text is embedded again). */
+    private void update(UiRequest request) {
+        UiInput input = UiInput.form(request.ctx());
+        OwnerScope scope = OwnerScope.of(request, keys, input);
+        Optional<Memory> memory = memories.find(scope.owner(), request.ctx().pathParam("id"));
+        if (memory.isEmpty()) {
+            memoryNotFound(request, scope);
+            return;
+        }
+        MemoryForm form = MemoryForm.from(request.ctx());
+        MemoryForm.Checked checked = form.check();
+        if (checked.ok() && input.errors().isEmpty()) {
+            try {
+                memories.update(
+                        scope.owner(),
+                        memory.get().id(),
+                        checked.text().equals(memory.get().text()) ? null : checked.text(),
+                        checked.tags(),
+                        checked.importance());
+                request.ctx().redirect(back(scope, "updated"));
+                return;
+            } catch (ProblemException e) {
+                if (e.status() == 404) {
+                    memoryNotFound(request, scope);
+                    return;
+                }
+                checked = new MemoryForm.Checked(checked.text(), checked.tags(), checked.importance(), problems(e));
+            }
+        }
+        request.ctx().status(422);
+        editor(request, scope, memory.get(), form, new FieldErrors(checked.problems()), input.errors());
+    }
+
+    private void editor(
+            UiRequest request,
+            OwnerScope scope,
+            Memory memory,
+            MemoryForm form,
+            FieldErrors formErrors,
+            List<String> errors) {
+        Map<String, Object> view = new HashMap<>();
+        view.put("scope", scope);
+        view.put("memory", memory);
+        view.put("form", form);
+        view.put("formErrors", formErrors);
+        view.put("errors", errors);
+        request.page("memory-edit.jte", "Edit memory", view);
+    }
+
+    private static void memoryNotFound(UiRequest request, OwnerScope scope) {
+        // Another owner's memory is as unknown as a deleted one.
+        UiNotice.notFound(
+                request,
+                "Memory not found",
+                "There is no memory with this id among " + scope.owner() + "'s memories (it may have been deleted).",
+                "/ui/memory?" + scope.param(),
+                "memory");
+    }
+
+    private static List<String> problems(ProblemException e) {
+        return e.errors().isEmpty() ? List.of(e.detail()) : e.errors();
+    }
+
+    private static String back(OwnerScope scope, String saved) {
+        return "/ui/memory?" + scope.param() + "&saved=" + saved;
     }
 
     private void entity(UiRequest request) {

@@ -187,4 +187,23 @@ class UiDataPagesPostgresTest {
         assertThat(page(member, "/ui/documents")).contains("porto.txt");
         assertThat(page(member, "/ui/memory")).contains("blue drawer");
     }
+
+    @Test
+    void documentChunksAndTheMemoryEditorReadPostgres() throws Exception {
+        HttpClient member = signIn(alice);
+        String document = Json.tree(server.get("/api/documents", alice).body())
+                .path("data")
+                .get(0)
+                .path("id")
+                .asString();
+        assertThat(page(member, "/ui/documents/" + document + "/chunks"))
+                .contains("Chunk 0")
+                .contains("Livraria Lello");
+        String memory = Json.tree(server.get("/api/memory/memories", alice).body())
+                .path("data")
+                .get(0)
+                .path("id")
+                .asString();
+        assertThat(page(member, "/ui/memory/memories/" + memory + "/edit")).contains("blue drawer");
+    }
 }
