@@ -57,6 +57,25 @@
     if (root.querySelectorAll) root.querySelectorAll('table').forEach(label);
   };
 
+  // Copy buttons (the secret of a new key): the clipboard API where the page may use it (HTTPS or
+  // localhost), else the text is selected for Ctrl+C. The status line says which happened.
+  document.addEventListener('click', async (event) => {
+    const button = event.target.closest && event.target.closest('button[data-copy]');
+    if (!button) return;
+    const field = document.getElementById(button.dataset.copy);
+    const status = button.closest('div, form')?.parentElement?.querySelector('.copy-status');
+    if (!field) return;
+    const say = (text) => { if (status) status.textContent = text; };
+    try {
+      await navigator.clipboard.writeText(field.value);
+      say('Copied to the clipboard.');
+    } catch (e) {
+      field.focus();
+      field.select();
+      say('Selected: press Ctrl+C (or Cmd+C) to copy.');
+    }
+  });
+
   labelAll(document);
   // htmx swaps in fresh fragments (the overview panel, the documents list, a run's timeline).
   document.addEventListener('htmx:load', (event) => labelAll(event.target));

@@ -52,12 +52,12 @@ public final class UiRoutes implements RouteGroup {
         });
         routes.get("/ui/assets/htmx-2.0.4.min.js", ctx -> asset(ctx, HTMX, "text/javascript"), Access.PUBLIC);
         // Assets are cached for a year: bump the number in the path whenever the file changes.
-        routes.get("/ui/assets/ui-6.css", ctx -> asset(ctx, "/ui/ui.css", "text/css"), Access.PUBLIC);
+        routes.get("/ui/assets/ui-7.css", ctx -> asset(ctx, "/ui/ui.css", "text/css"), Access.PUBLIC);
         routes.get(
                 "/ui/assets/playground-3.js", ctx -> asset(ctx, "/ui/playground.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/assets/markdown-1.js", ctx -> asset(ctx, "/ui/markdown.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/assets/upload-2.js", ctx -> asset(ctx, "/ui/upload.js", "text/javascript"), Access.PUBLIC);
-        routes.get("/ui/assets/ui-1.js", ctx -> asset(ctx, "/ui/ui.js", "text/javascript"), Access.PUBLIC);
+        routes.get("/ui/assets/ui-2.js", ctx -> asset(ctx, "/ui/ui.js", "text/javascript"), Access.PUBLIC);
         routes.get("/ui/docs/{page}", guard.signedIn(false, UiDocs::show), Access.PUBLIC);
         routes.get("/ui/login", this::loginForm, Access.PUBLIC);
         routes.post("/ui/login", this::login, Access.PUBLIC);

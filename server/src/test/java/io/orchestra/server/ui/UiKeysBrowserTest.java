@@ -68,6 +68,15 @@ class UiKeysBrowserTest {
         page.locator("#tags").fill("ci, nightly");
         page.locator("form.create button").click();
         String secret = page.locator("#new-secret").inputValue();
+        // The secret fits its box beside the Copy button, which puts it on the clipboard.
+        assertThat((Boolean) page.locator("#new-secret").evaluate("e => e.scrollWidth <= e.clientWidth"))
+                .as("the whole secret is visible")
+                .isTrue();
+        context.grantPermissions(List.of("clipboard-read", "clipboard-write"));
+        page.locator("button[data-copy=new-secret]").click();
+        page.locator(".copy-status", new Page.LocatorOptions().setHasText("Copied"))
+                .waitFor();
+        assertThat(page.evaluate("navigator.clipboard.readText()")).isEqualTo(secret);
         Locator row = page.locator("tbody tr", new Page.LocatorOptions().setHasText("ci-bot"));
         assertThat(row.locator(".models").textContent()).isEqualTo("default, persona:*");
         assertThat(row.locator(".expires").textContent()).isEqualTo("2999-01-31T00:00:00Z");
