@@ -214,6 +214,11 @@ public final class Gateway {
         return refused(caller, endpoint, null, false, System.nanoTime(), problem);
     }
 
+    /** The same for a request that was read (a model the key may not use): its row names the model asked for. */
+    public ProblemException refused(Principal caller, Endpoint endpoint, ObjectNode request, ProblemException problem) {
+        return refused(caller, endpoint, request, request.path("stream").asBoolean(false), System.nanoTime(), problem);
+    }
+
     private ProblemException refused(
             Principal caller, Endpoint endpoint, ObjectNode request, boolean stream, long start, ProblemException e) {
         if (e.headers().containsKey(LOG_ID_HEADER)) {

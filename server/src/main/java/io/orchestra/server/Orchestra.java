@@ -189,7 +189,7 @@ public final class Orchestra implements AutoCloseable {
                         new SearchRoutes(agents.webSearch()),
                         new SessionRoutes(agents.sessions()),
                         new RunRoutes(agents.runs()),
-                        AdminUi.routes(keys, health, requestLog, gateway, memory, agents, jobs, clock)),
+                        AdminUi.routes(keys, modelAccess, health, requestLog, gateway, memory, agents, jobs, clock)),
                 List.of(mcp.mount()));
         // Closed in reverse: the server drains its requests first, then the workers stop, then the rest.
         closer.register(workers);

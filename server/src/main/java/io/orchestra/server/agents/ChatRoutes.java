@@ -3,8 +3,6 @@ package io.orchestra.server.agents;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.agents.chat.PersonaChat;
-import io.orchestra.agents.persona.Persona;
-import io.orchestra.agents.persona.PersonaRef;
 import io.orchestra.agents.persona.PersonaStore;
 import io.orchestra.agents.run.Run;
 import io.orchestra.agents.run.RunStore;
@@ -128,13 +126,7 @@ public final class ChatRoutes implements RouteGroup {
             access.requireChosenPersona(
                     caller, ModelAccess.PERSONA + "*", "mode '" + mode + "' (a team may call every persona)");
         }
-        if (persona.equals(AUTO)) {
-            access.requireChosenPersona(
-                    caller, ModelAccess.PERSONA + AUTO, "persona 'auto' (the router picks any persona)");
-            return;
-        }
-        Persona named = personas.get(PersonaRef.parse(persona), caller).persona();
-        access.requirePersona(caller, named.id(), named.model());
+        access.requirePersonaChat(caller, persona, personas);
     }
 
     /** Runs the team to the end and answers in the chat.completion shape, with the run's id. */

@@ -1,5 +1,8 @@
 package io.orchestra.server.auth;
 
+import io.orchestra.agents.persona.Persona;
+import io.orchestra.agents.persona.PersonaRef;
+import io.orchestra.agents.persona.PersonaStore;
 import io.orchestra.core.auth.Principal;
 import io.orchestra.core.error.ProblemException;
 import java.util.List;
@@ -12,6 +15,7 @@ import java.util.List;
  */
 public final class ModelAccess {
     public static final String PERSONA = "persona:";
+    private static final String AUTO = "auto";
     private final ApiKeyStore keys;
 
     public ModelAccess(ApiKeyStore keys) {
@@ -39,7 +43,7 @@ public final class ModelAccess {
      */
     public void requirePersona(Principal caller, String id, String model) {
         KeyGrant grant = keys.grant(caller.keyId());
-        if (!grant.allows(PERSONA + id) && !grant.allows(model)) {
+        if (!mayChatWith(caller, id, model)) {
             throw new ProblemException(
                     403,
                     "model-not-allowed",
@@ -47,6 +51,28 @@ public final class ModelAccess {
                     "key '" + caller.keyName() + "' may not use the persona '" + id + "' (its model is '" + model
                             + "'); it may use: " + String.join(", ", grant.models()));
         }
+    }
+
+    /** Whether {@code caller}'s key names the persona {@code id} or may use its {@code model}. */
+    public boolean mayChatWith(Principal caller, String id, String model) {
+        KeyGrant grant = keys.grant(caller.keyId());
+        return grant.allows(PERSONA + id) || grant.allows(model);
+    }
+
+    /**
+     * Throws 403 unless {@code caller}'s key may chat with {@code persona}: a reference ({@code id}
+     * or {@code owner/id}, which must exist for the caller) or {@code auto}, the router's pick.
+     */
+    public void requirePersonaChat(Principal caller, String persona, PersonaStore personas) {
+        if (unlimited(caller)) {
+            return;
+        }
+        if (persona.equals(AUTO)) {
+            requireChosenPersona(caller, PERSONA + AUTO, "persona 'auto' (the router picks any persona)");
+            return;
+        }
+        Persona named = personas.get(PersonaRef.parse(persona), caller).persona();
+        requirePersona(caller, named.id(), named.model());
     }
 
     /**

@@ -60,6 +60,15 @@ public final class GatewayRoutes implements RouteGroup {
         }
     }
 
+    /** The key's allowed models; a refusal is logged like any other (the caller finds its 403 and the reason). */
+    private void requireAccess(Context ctx, Endpoint endpoint, ObjectNode request) {
+        try {
+            access.require(Requests.principal(ctx), request.path("model").asString(""));
+        } catch (ProblemException e) {
+            throw gateway.refused(Requests.principal(ctx), endpoint, request, e);
+        }
+    }
+
     private static ObjectNode object(Context ctx) {
         JsonNode body = Bodies.tree(ctx);
         if (!body.isObject()) {
@@ -71,7 +80,7 @@ public final class GatewayRoutes implements RouteGroup {
     private void chat(Context ctx) {
         ObjectNode request = object(ctx, Endpoint.CHAT);
         String model = request.path("model").asString("");
-        access.require(Requests.principal(ctx), model);
+        requireAccess(ctx, Endpoint.CHAT, request);
         if (model.startsWith(PERSONA_PREFIX)) {
             personaChat(ctx, model.substring(PERSONA_PREFIX.length()), request);
             return;
@@ -111,7 +120,7 @@ public final class GatewayRoutes implements RouteGroup {
 
     private void embeddings(Context ctx) {
         ObjectNode request = object(ctx, Endpoint.EMBEDDINGS);
-        access.require(Requests.principal(ctx), request.path("model").asString(""));
+        requireAccess(ctx, Endpoint.EMBEDDINGS, request);
         ChatResult result = gateway.embeddings(Requests.principal(ctx), request, name -> ctx.header(name));
         result.headers().forEach(ctx::header);
         ctx.contentType("application/json").result(Json.writeBytes(result.body()));

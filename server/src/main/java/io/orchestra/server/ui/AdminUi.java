@@ -5,6 +5,7 @@ import io.orchestra.core.jobs.JobQueue;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.memory.MemoryModule;
 import io.orchestra.server.auth.ApiKeyStore;
+import io.orchestra.server.auth.ModelAccess;
 import io.orchestra.server.gateway.RequestLog;
 import io.orchestra.server.health.HealthService;
 import io.orchestra.server.health.ProviderHealth;
@@ -17,6 +18,7 @@ public final class AdminUi {
 
     public static UiRoutes routes(
             ApiKeyStore keys,
+            ModelAccess modelAccess,
             HealthService health,
             RequestLog requestLog,
             Gateway gateway,
@@ -32,7 +34,8 @@ public final class AdminUi {
                 new UiRenderer(),
                 List.of(
                         new OverviewPage(health, new ProviderHealth(gateway), traffic, requestLog, clock),
-                        new PlaygroundPage(agents.personas(), agents.chat(), gateway, agents.runs(), requestLog),
+                        new PlaygroundPage(
+                                agents.personas(), agents.chat(), gateway, agents.runs(), requestLog, modelAccess),
                         new PersonasPage(agents.personas(), agents.personaCheck(), gateway),
                         new RoutesPage(gateway, requestLog),
                         new RequestsPage(requestLog, keys, gateway.bodyLog().enabled(), clock),

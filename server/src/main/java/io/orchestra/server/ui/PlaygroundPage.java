@@ -10,8 +10,10 @@ import io.orchestra.agents.run.RunStore;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.error.Validation;
 import io.orchestra.core.json.Json;
+import io.orchestra.gateway.Endpoint;
 import io.orchestra.gateway.Gateway;
 import io.orchestra.gateway.usage.RequestRecord;
+import io.orchestra.server.auth.ModelAccess;
 import io.orchestra.server.gateway.GatewayRoutes;
 import io.orchestra.server.gateway.RequestLog;
 import io.orchestra.server.http.Access;
@@ -43,8 +45,16 @@ public final class PlaygroundPage implements UiPage {
     private final Gateway gateway;
     private final RunStore runs;
     private final RequestLog log;
+    private final ModelAccess access;
 
-    public PlaygroundPage(PersonaStore personas, PersonaChat chat, Gateway gateway, RunStore runs, RequestLog log) {
+    public PlaygroundPage(
+            PersonaStore personas,
+            PersonaChat chat,
+            Gateway gateway,
+            RunStore runs,
+            RequestLog log,
+            ModelAccess access) {
+        this.access = access;
         this.personas = personas;
         this.chat = chat;
         this.gateway = gateway;
@@ -70,7 +80,10 @@ public final class PlaygroundPage implements UiPage {
     @Override
     public void show(UiRequest request) {
         // The personas this user's chats use (never another owner's, for an admin neither), plus one the link names.
+        // Only what the signed-in key may use (its allowed models): the same check as /v1 and /api/chat.
         List<Choice> personaChoices = new java.util.ArrayList<>(personas.available(request.user()).stream()
+                .filter(p -> access.mayChatWith(
+                        request.user(), p.persona().id(), p.persona().model()))
                 .map(p -> new Choice(
                         PERSONA + p.persona().id(),
                         p.persona().name() + " (" + p.persona().id() + ")"))
@@ -81,7 +94,7 @@ public final class PlaygroundPage implements UiPage {
                 && personaChoices.stream().noneMatch(c -> c.value().equals(selected))) {
             named(selected.substring(PERSONA.length()), request).ifPresent(personaChoices::add);
         }
-        List<Choice> models = gateway.models().stream()
+        List<Choice> models = access.visible(request.user(), gateway.models()).stream()
                 .map(alias -> new Choice(MODEL + alias, alias))
                 .toList();
         Map<String, Object> model = new HashMap<>();
@@ -151,6 +164,7 @@ public final class PlaygroundPage implements UiPage {
         messages.addObject().put("role", "user").put("content", message);
         GatewayRoutes.HttpSink sink = new GatewayRoutes.HttpSink(ctx);
         if (target.startsWith(PERSONA)) {
+            access.requirePersonaChat(request.user(), target.substring(PERSONA.length()), personas);
             String session = ctx.formParam("session_id");
             chat.stream(
                     request.user(),
@@ -166,6 +180,11 @@ public final class PlaygroundPage implements UiPage {
         }
         ObjectNode body = Json.object();
         body.put("model", target.substring(MODEL.length()));
+        try {
+            access.require(request.user(), target.substring(MODEL.length()));
+        } catch (ProblemException e) {
+            throw gateway.refused(request.user(), Endpoint.CHAT, body, e);
+        }
         String system = ctx.formParam("system");
         if (system != null && !system.isBlank()) {
             // The page sends the system prompt with every turn; it is not part of the kept history.

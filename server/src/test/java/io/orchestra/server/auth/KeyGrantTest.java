@@ -93,6 +93,13 @@ class KeyGrantTest {
         assertThat(error.path("type").asString()).isEqualTo("permission_error");
         assertThat(error.path("code").asString()).isEqualTo("model_not_allowed");
         assertThat(error.path("message").asString()).contains("'premium'").contains("chat, embed");
+        // The refusal is in ann's request log, with its reason, like every call that authenticated.
+        String logId = refused.headers().firstValue("x-orchestra-log-id").orElseThrow();
+        server.orchestra().usageRecorder().flush();
+        JsonNode row = Json.tree(server.get("/api/requests/" + logId, ann).body());
+        assertThat(row.path("status").asInt()).isEqualTo(403);
+        assertThat(row.path("alias").asString()).isEqualTo("premium");
+        assertThat(row.path("error").asString()).contains("may not use the model 'premium'");
         HttpResponse<String> persona = chat(ann, "persona:auto");
         assertThat(persona.statusCode()).as("personas need their own grant").isEqualTo(403);
         HttpResponse<String> embedding =

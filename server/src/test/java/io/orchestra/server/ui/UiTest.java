@@ -213,4 +213,41 @@ class UiTest {
         assertThat(admin.get("/ui/playground?target=persona:uma%2Fumas-pal").body())
                 .contains("value=\"persona:uma/umas-pal\"");
     }
+
+    @Test
+    void aKeyLimitedToSomeModelsIsOfferedAndServedOnlyThoseInThePlayground() throws Exception {
+        HttpResponse<String> created = server.post(
+                "/api/keys",
+                TestServer.ADMIN_KEY,
+                "{\"name\":\"lim\",\"role\":\"member\",\"owner\":\"lim\",\"models\":[\"persona:lim-pal\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String lim =
+                io.orchestra.core.json.Json.tree(created.body()).path("secret").asString();
+        String definition = "{\"id\":\"%s\",\"name\":\"%s\",\"description\":\"d\",\"system_prompt\":\"p\","
+                + "\"model\":\"default\"}";
+        assertThat(server.post("/api/personas", lim, definition.formatted("lim-pal", "Lim's pal"))
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(server.post("/api/personas", TestServer.ADMIN_KEY, definition.formatted("open-pal", "Open pal"))
+                        .statusCode())
+                .isEqualTo(201);
+        Browser b = new Browser();
+        b.login(lim);
+
+        String playground = b.get("/ui/playground").body();
+        assertThat(playground)
+                .contains("value=\"persona:lim-pal\"")
+                .doesNotContain("value=\"persona:open-pal\"")
+                .doesNotContain("value=\"model:default\"");
+        // Posted anyway, both are refused before any provider, as /v1 and /api/chat refuse them.
+        String alias = b.submit("/ui/playground/chat", "target=model%3Adefault&message=hi")
+                .body();
+        assertThat(alias).contains("may not use the model 'default'").contains("\"status\":403");
+        String persona = b.submit("/ui/playground/chat", "target=persona%3Aopen-pal&message=hi")
+                .body();
+        assertThat(persona).contains("may not use the persona 'open-pal'").contains("\"status\":403");
+        // The refused alias chat is in the key's request log with its reason.
+        server.orchestra().usageRecorder().flush();
+        assertThat(server.get("/api/requests?status=403", lim).body()).contains("may not use the model 'default'");
+    }
 }
