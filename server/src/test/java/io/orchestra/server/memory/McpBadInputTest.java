@@ -41,7 +41,16 @@ class McpBadInputTest {
     }
 
     static HttpResponse<String> post(String contentType, String accept, String body) {
-        HttpRequest.Builder request = server.request("/mcp", alice);
+        return post(contentType, accept, body, false);
+    }
+
+    /**
+     * {@code expectContinue}: send {@code Expect: 100-continue} (curl does for large bodies), so an
+     * oversized body is refused on its Content-Length before it is sent; without it, the server's
+     * close can reset the connection before the client has read the 413.
+     */
+    static HttpResponse<String> post(String contentType, String accept, String body, boolean expectContinue) {
+        HttpRequest.Builder request = server.request("/mcp", alice).expectContinue(expectContinue);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -207,7 +216,7 @@ class McpBadInputTest {
             String secret = "orc_secretsecretsecret";
             String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"k\":\""
                     + secret + "x".repeat(BODY_LIMIT * 3) + "\"}}";
-            HttpResponse<String> tooBig = post("application/json", BOTH, big);
+            HttpResponse<String> tooBig = post("application/json", BOTH, big, true);
             ErrorShape.assertError("/mcp", tooBig);
             assertThat(tooBig.statusCode()).isEqualTo(413);
 
