@@ -14,4 +14,4 @@ classpath="agents/target/classes:$(cat "$cp_file")"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 "$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector \
-  -Dlogback.configurationFile=bench/memory/logback-bench.xml -cp "$classpath" bench/memory/DocumentsBench.java "$@" 2>&1 | grep -v "^WARNING"
+  -Dlogback.configurationFile=bench/memory/logback-bench.xml -cp "$classpath" bench/memory/DocumentsBench.java "$@" 2>&1 | grep --line-buffered -v "^WARNING"

@@ -53,5 +53,5 @@ fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ); engine: $engine${pgvector:+ (pgvector $pgvector)}; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$JAVA_HOME/bin/java" -Xmx3g --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector \
-  -Dlogback.configurationFile=bench/memory/logback-bench.xml -cp "$classpath" bench/memory/RecallBench.java "$@" 2>&1 | grep -v "^WARNING"
+  -Dlogback.configurationFile=bench/memory/logback-bench.xml -cp "$classpath" bench/memory/RecallBench.java "$@" 2>&1 | grep --line-buffered -v "^WARNING"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
