@@ -131,6 +131,17 @@ public class RecallBench {
             PgVectorIndex index = new PgVectorIndex(db, VectorCollection.MEMORIES, vectors[0].length);
             System.out.printf("== pgvector: index built by the engine's start-up backfill (rows into an HNSW index) in %.1f s: %s%n",
                     (System.nanoTime() - buildStart) / 1e9, index.describe());
+            // Steady state, as autovacuum leaves it a minute after a bulk load: without statistics the
+            // planner takes the owner's B-tree and sorts every row (exact, and no HNSW at all).
+            db.jdbi().useHandle(h -> h.execute("ANALYZE memories_pgvector"));
+            String plan = db.jdbi().inTransaction(h -> {
+                h.execute("SET LOCAL hnsw.iterative_scan = strict_order");
+                return String.join(" / ", h.createQuery("EXPLAIN SELECT item_id FROM memories_pgvector WHERE owner = 'bench'"
+                                + " ORDER BY embedding <=> CAST(:q AS vector) LIMIT " + K)
+                        .bind("q", literal(qs[0])).mapTo(String.class).list().stream().map(String::strip)
+                        .filter(l -> l.contains("Scan")).toList());
+            });
+            System.out.println("plan after ANALYZE: " + plan);
             // The same query as PgVectorIndex.nearest, with the index scan off: pgvector's exact scan.
             String sql = "SELECT item_id FROM memories_pgvector WHERE owner = 'bench' ORDER BY embedding <=> CAST(:q AS vector) LIMIT " + K;
             ToLongFunction<float[]> pgExact = q -> db.jdbi().inTransaction(h -> {
