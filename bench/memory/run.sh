@@ -56,7 +56,7 @@ for n in "${SIZES[@]}"; do
       >"$dir/http/server.log" 2>&1) &
   SERVER=$!
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.25; done
-  targets=(--target "orchestra-http|http|http://127.0.0.1:$PORT/mcp|$KEY"
+  targets=(--target "orchestra-http|http|http://127.0.0.1:$PORT/mcp|$KEY|$SERVER"
            --target "orchestra-stdio|stdio|$JAVA_HOME/bin/java|${JAVA[*]:1} -jar $ROOT/server/target/orchestra.jar mcp --stdio --owner admin|ORCHESTRA_DATA_DIR=$dir/stdio$stdio_env")
   if [[ -n "${BASELINE_JAR:-}" ]]; then
     [[ $DB == sqlite ]] || { echo "run.sh: BASELINE_JAR runs on SQLite only" >&2; exit 2; }
