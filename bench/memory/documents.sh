@@ -9,6 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAVA_HOME="${JAVA_HOME:-$(bin/find-jdk)}"
 export JAVA_HOME
+if [[ ! -s "bench/memory/cache/manpages-${1:-2000}.jsonl" ]]; then
+  command -v lexgrog >/dev/null && command -v man >/dev/null && command -v col >/dev/null \
+    || { echo "documents.sh: needs man-db and bsdextrautils (lexgrog, man, col): apt-get install man-db bsdextrautils" >&2; exit 2; }
+  (( $(find /usr/share/man/man1 /usr/share/man/man8 -name '*.gz' 2>/dev/null | wc -l) >= 500 )) \
+    || { echo "documents.sh: needs the installed man pages (/usr/share/man/man1, man8: 500 or more; a slim image strips them)" >&2; exit 2; }
+fi
 cp_file=agents/target/bench-classpath.txt
 ./mvnw -B -q -pl agents -am install -DskipTests
 ./mvnw -B -q -pl agents dependency:build-classpath -Dmdep.outputFile="$PWD/$cp_file" -Dmdep.includeScope=runtime
