@@ -3,13 +3,15 @@
 // search_nodes, 200 open_nodes, 200 single add_observations, and 50 concurrent add_observations
 // on one entity, read back to count lost writes. The measured phases rotate between the targets
 // in rounds of 50 calls so that load from other processes on the machine falls on all of them.
+// Each measured call is also charged the server process's CPU time (utime + stime from /proc/<pid>/stat,
+// all threads), which holds up far better than latency on a shared machine: cpuMs is per call.
 // Usage: node client.mjs --n 10000 --out results.jsonl --target 'name|stdio|command|arg1 arg2|ENV=v,ENV2=v'
-//            --target 'name|http|url|bearer-key' [--after-load 'shell command run once everything is loaded']
+//            --target 'name|http|url|bearer-key|server-pid' [--after-load 'shell command run once everything is loaded']
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { execSync } from "node:child_process";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 
 const args = parseArgs(process.argv.slice(2));
@@ -81,11 +83,22 @@ async function connect(spec) {
     });
   }
   await client.connect(transport);
+  const pid = kind === "stdio" ? transport.pid : Number(env) || null;
   const tools = (await client.listTools()).tools.map((t) => t.name);
   for (const needed of ["create_entities", "create_relations", "search_nodes", "open_nodes", "add_observations"]) {
     if (!tools.includes(needed)) throw new Error(`${name} lacks the tool ${needed}`);
   }
-  return { name, client, capped: {} };
+  return { name, client, pid, capped: {} };
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+function cpuMs(target) { // the server's CPU time so far, or NaN when unknown (another OS, a remote server)
+  try {
+    const fields = readFileSync(`/proc/${target.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime (fields 14, 15)
+  } catch {
+    return NaN;
+  }
 }
 
 async function call(target, tool, argumentsObject) {
@@ -94,11 +107,12 @@ async function call(target, tool, argumentsObject) {
   return result.structuredContent ?? JSON.parse(result.content[0].text);
 }
 
-function stats(ms) {
+function stats(ms, cpu) {
   const sorted = [...ms].sort((a, b) => a - b);
   const q = (p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN);
   const total = ms.reduce((a, b) => a + b, 0);
-  return { ops: ms.length, opsPerSec: ms.length ? (1000 * ms.length) / total : 0, p50: q(0.5), p95: q(0.95) };
+  return { ops: ms.length, opsPerSec: ms.length ? (1000 * ms.length) / total : 0, p50: q(0.5), p95: q(0.95),
+    cpuMs: ms.length ? cpu / ms.length : NaN };
 }
 
 function record(target, phase, data) {
@@ -138,12 +152,14 @@ async function load(target) {
 async function phase(targets, name, op) {
   const times = new Map(targets.map((t) => [t, []]));
   const spent = new Map(targets.map((t) => [t, 0]));
+  const cpu = new Map(targets.map((t) => [t, 0]));
   for (let from = 0; from < OPS; from += ROUND) {
     for (const target of targets) {
       if (target.capped.load || spent.get(target) > BUDGET) {
         target.capped[name] = true;
         continue;
       }
+      const c0 = cpuMs(target);
       for (let k = from; k < Math.min(OPS, from + ROUND); k++) {
         const t0 = performance.now();
         await op(target, k);
@@ -151,9 +167,10 @@ async function phase(targets, name, op) {
         times.get(target).push(ms);
         spent.set(target, spent.get(target) + ms);
       }
+      cpu.set(target, cpu.get(target) + cpuMs(target) - c0);
     }
   }
-  for (const target of targets) record(target, name, stats(times.get(target)));
+  for (const target of targets) record(target, name, stats(times.get(target), cpu.get(target)));
 }
 
 async function concurrentWrites(target) {

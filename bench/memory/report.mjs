@@ -31,6 +31,15 @@ for (const n of sizes) {
   }
 }
 
+console.log(`\nServer CPU time per call (ms; utime + stime of the server process over the measured calls):\n`);
+console.log(`| N | operation | ${targets.join(" | ")} |`);
+console.log(`|---|---|${targets.map(() => "---|").join("")}`);
+for (const n of sizes) {
+  for (const phase of ops) {
+    console.log(`| ${n.toLocaleString("en-US")} | ${phase} | ${targets.map((t) => ms(get(n, t, phase)?.cpuMs)).join(" | ")} |`);
+  }
+}
+
 console.log(`\nGrowth of p50 with N (ms):\n`);
 console.log(`| operation | target | ${sizes.map((n) => `N=${n.toLocaleString("en-US")}`).join(" | ")} | last / first |`);
 console.log(`|---|---|${sizes.map(() => "---|").join("")}---|`);

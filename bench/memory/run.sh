@@ -8,6 +8,8 @@
 #                                                           postgresql://postgres@127.0.0.1:5432/postgres)
 #        TARGETS=orchestra bench/memory/run.sh 100000      (Orchestra only, without the reference)
 #        KEEP=results.jsonl bench/memory/run.sh            (keep the raw results; node report.mjs renders them)
+#        BASELINE_JAR=/path/orchestra.jar bench/memory/run.sh (adds "baseline-stdio": an older build over stdio
+#                                                           in the same run, to show what a change did)
 set -euo pipefail
 cd "$(dirname "$0")"
 BENCH=$(pwd)
@@ -54,8 +56,12 @@ for n in "${SIZES[@]}"; do
       >"$dir/http/server.log" 2>&1) &
   SERVER=$!
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.25; done
-  targets=(--target "orchestra-http|http|http://127.0.0.1:$PORT/mcp|$KEY"
+  targets=(--target "orchestra-http|http|http://127.0.0.1:$PORT/mcp|$KEY|$SERVER"
            --target "orchestra-stdio|stdio|$JAVA_HOME/bin/java|${JAVA[*]:1} -jar $ROOT/server/target/orchestra.jar mcp --stdio --owner admin|ORCHESTRA_DATA_DIR=$dir/stdio$stdio_env")
+  if [[ -n "${BASELINE_JAR:-}" ]]; then
+    [[ $DB == sqlite ]] || { echo "run.sh: BASELINE_JAR runs on SQLite only" >&2; exit 2; }
+    targets+=(--target "baseline-stdio|stdio|$JAVA_HOME/bin/java|${JAVA[*]:1} -jar $BASELINE_JAR mcp --stdio --owner admin|ORCHESTRA_DATA_DIR=$dir/baseline")
+  fi
   if [[ $DB == postgres ]]; then
     # Measure PostgreSQL as it runs in steady state: autovacuum gathers the statistics (row counts,
     # the trigram indexes' sizes) a minute or so after a bulk load; without them it plans scans.
