@@ -85,13 +85,26 @@ public final class StdioStatelessTransport implements McpStatelessServerTranspor
                                 new McpSchema.JSONRPCResponse.JSONRPCError(
                                         McpSchema.ErrorCodes.INTERNAL_ERROR, e.getMessage(), null))))
                         .block();
-                write(response);
+                write(response != null ? response : internalError(request, "the request produced no answer"));
             } else if (message instanceof McpSchema.JSONRPCNotification notification) {
                 handler.handleNotification(context, notification).block();
             }
         } catch (RuntimeException e) {
             LOG.warn("stdio message failed: {}", e.toString());
+            // A request always gets its answer: a client waits for every id it sent.
+            if (message instanceof McpSchema.JSONRPCRequest request) {
+                write(internalError(request, e.getMessage()));
+            }
         }
+    }
+
+    private static McpSchema.JSONRPCResponse internalError(McpSchema.JSONRPCRequest request, String message) {
+        return new McpSchema.JSONRPCResponse(
+                McpSchema.JSONRPC_VERSION,
+                request.id(),
+                null,
+                new McpSchema.JSONRPCResponse.JSONRPCError(
+                        McpSchema.ErrorCodes.INTERNAL_ERROR, message == null ? "internal error" : message, null));
     }
 
     private void write(McpSchema.JSONRPCResponse response) {
