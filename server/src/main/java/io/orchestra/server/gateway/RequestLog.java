@@ -133,13 +133,18 @@ public final class RequestLog {
 
     /** One call by its log id, if the caller may see it. */
     public Optional<RequestRecord> find(String id, Principal caller) {
+        return findOne(id, caller, (rs, ctx) -> record(rs));
+    }
+
+    /** The row {@code id}, if {@code caller} may see it (its owner, or an admin), read with {@code mapper}. */
+    private <T> Optional<T> findOne(String id, Principal caller, RowMapper<T> mapper) {
         return database.jdbi()
                 .withHandle(
                         h -> h.createQuery("SELECT * FROM requests WHERE id = :id AND (owner = :owner OR :admin = 1)")
                                 .bind("id", id)
                                 .bind("owner", caller.owner())
                                 .bind("admin", caller.isAdmin() ? 1 : 0)
-                                .map((rs, ctx) -> record(rs))
+                                .map(mapper)
                                 .findOne());
     }
 
@@ -150,19 +155,14 @@ public final class RequestLog {
 
     /** One call as the API shows it: its row (the list's shape), its attempts, and its bodies or null. */
     public Optional<Map<String, Object>> detailMap(String id, Principal caller) {
-        Optional<Map<String, Object>> row = database.jdbi()
-                .withHandle(
-                        h -> h.createQuery("SELECT * FROM requests WHERE id = :id AND (owner = :owner OR :admin = 1)")
-                                .bind("id", id)
-                                .bind("owner", caller.owner())
-                                .bind("admin", caller.isAdmin() ? 1 : 0)
-                                .mapToMap()
-                                .findOne());
+        // One read of the row: as the list shows it (its columns) and as the record its attempts are implied from.
+        Optional<Map.Entry<RequestRecord, Map<String, Object>>> row = findOne(
+                id, caller, (rs, ctx) -> Map.entry(record(rs), new org.jdbi.v3.core.mapper.MapMapper().map(rs, ctx)));
         return row.map(r -> {
-            Map<String, Object> out = new java.util.LinkedHashMap<>(r);
+            Map<String, Object> out = new java.util.LinkedHashMap<>(r.getValue());
             out.put(
                     "attempt_list",
-                    find(id, caller).map(this::attempts).orElse(List.of()).stream()
+                    attempts(r.getKey()).stream()
                             .map(a -> {
                                 Map<String, Object> m = new java.util.LinkedHashMap<>();
                                 m.put("seq", a.seq());
