@@ -34,6 +34,9 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.displayUrl = displayUrl;
         this.jdbi = Jdbi.create(dataSource);
+        if (kind == DatabaseKind.SQLITE) {
+            new SqliteWriteGate().install(jdbi);
+        }
     }
 
     /** Opens the pool (no connection is made until first use). */
