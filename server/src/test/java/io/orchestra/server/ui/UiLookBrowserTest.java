@@ -276,7 +276,12 @@ class UiLookBrowserTest {
         // Scrolling a long page keeps the sidebar in view.
         wide.navigate(server.baseUrl() + "/ui/routes");
         wide.mouse().wheel(0, 2000);
-        wide.waitForFunction("window.scrollY > 0");
+        // Polled with evaluate: waitForFunction's polling evaluates a string, which the UI's CSP (no unsafe-eval)
+        // refuses.
+        for (int i = 0; i < 100 && ((Number) wide.evaluate("window.scrollY")).doubleValue() == 0; i++) {
+            wide.waitForTimeout(20);
+        }
+        assertThat(((Number) wide.evaluate("window.scrollY")).doubleValue()).isPositive();
         assertThat(wide.locator("#main-nav a", new Page.LocatorOptions().setHasText("Keys"))
                         .isVisible())
                 .isTrue();
