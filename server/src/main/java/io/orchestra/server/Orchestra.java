@@ -54,6 +54,7 @@ import io.orchestra.server.ui.AdminUi;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +93,8 @@ public final class Orchestra implements AutoCloseable {
     private Orchestra(OrchestraConfig config, Closer closer) {
         this.config = config;
         this.closer = closer;
+        CompletableFuture<HttpClient> outbound = OutboundHttp.startInBackground();
+        closer.register(() -> OutboundHttp.stop(outbound.join()));
         Foundation foundation = closer.register(new Foundation(config, clock));
         this.metrics = foundation.metrics();
         this.database = foundation.database();
@@ -116,8 +119,7 @@ public final class Orchestra implements AutoCloseable {
         // Background jobs (started with the server); outbound HTTP.
         this.jobs = new JobQueue(database, clock);
         this.workers = new JobWorkers(jobs, "worker-" + Ids.randomToken(6), 2, 500);
-        this.httpClient = OutboundHttp.start();
-        closer.register(() -> OutboundHttp.stop(httpClient));
+        this.httpClient = outbound.join();
 
         // Gateway.
         this.usageRecorder = new UsageRecorder(database);
