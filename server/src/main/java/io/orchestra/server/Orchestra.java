@@ -55,6 +55,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +94,11 @@ public final class Orchestra implements AutoCloseable {
     private Orchestra(OrchestraConfig config, Closer closer) {
         this.config = config;
         this.closer = closer;
-        CompletableFuture<HttpClient> outbound = OutboundHttp.startInBackground();
+        // Two parts no other part needs at construction start on threads of their own and are joined where they
+        // are used: the outbound client's connectors and TLS, and the MCP server with its tool schemas (with
+        // Jackson's first use) are each a fifth of a start's work, and overlap the rest on a second core.
+        CompletableFuture<HttpClient> outbound =
+                CompletableFuture.supplyAsync(OutboundHttp::start, onOwnThread("outbound-http-start"));
         closer.register(() -> OutboundHttp.stop(outbound.join()));
         Foundation foundation = closer.register(new Foundation(config, clock));
         this.metrics = foundation.metrics();
@@ -106,13 +111,15 @@ public final class Orchestra implements AutoCloseable {
         // Memory: graph, semantic memories, MCP at /mcp.
         this.memory = closer.register(new MemoryModule(database, config.memory(), config.dataDir(), clock));
         this.embedder = memory.embedder();
-        McpEndpoint mcp = new McpEndpoint(
-                memory.graph(),
-                memory.search(),
-                memory.memories(),
-                config.mcp().allowedOrigins(),
-                config.maxBodyBytes());
-        closer.register(mcp::close);
+        CompletableFuture<McpEndpoint> mcpEndpoint = CompletableFuture.supplyAsync(
+                () -> new McpEndpoint(
+                        memory.graph(),
+                        memory.search(),
+                        memory.memories(),
+                        config.mcp().allowedOrigins(),
+                        config.maxBodyBytes()),
+                onOwnThread("mcp-endpoint-start"));
+        closer.register(() -> mcpEndpoint.join().close());
         health.addComponent("vector_search", () -> HealthService.Component.up(memory.describe()));
         health.addWarming(memory::warming);
 
@@ -192,10 +199,14 @@ public final class Orchestra implements AutoCloseable {
                         new SessionRoutes(agents.sessions()),
                         new RunRoutes(agents.runs()),
                         AdminUi.routes(keys, modelAccess, health, requestLog, gateway, memory, agents, jobs, clock)),
-                List.of(mcp.mount()));
+                List.of(mcpEndpoint.join().mount()));
         // Closed in reverse: the server drains its requests first, then the workers stop, then the rest.
         closer.register(workers);
         closer.register(http::stop);
+    }
+
+    private static Executor onOwnThread(String name) {
+        return task -> Thread.ofPlatform().name(name).daemon().start(task);
     }
 
     /** Builds, migrates and starts listening; a failure anywhere closes whatever was opened. */

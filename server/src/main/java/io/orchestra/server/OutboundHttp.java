@@ -1,6 +1,5 @@
 package io.orchestra.server;
 
-import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
@@ -12,22 +11,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /** The one outbound HTTP client (pooled, HTTP/1.1 and HTTP/2) for providers, search and MCP servers. */
 public final class OutboundHttp {
     private OutboundHttp() {}
-
-    /**
-     * Starts the client on a thread of its own, for the caller to join where it first needs it: its connector and
-     * TLS set-up are about a fifth of a server start's work, and overlap the database and memory set-up this way.
-     */
-    public static CompletableFuture<HttpClient> startInBackground() {
-        CompletableFuture<HttpClient> started = new CompletableFuture<>();
-        Thread.ofPlatform().name("outbound-http-start").daemon().start(() -> {
-            try {
-                started.complete(start());
-            } catch (RuntimeException | Error e) {
-                started.completeExceptionally(e);
-            }
-        });
-        return started;
-    }
 
     public static HttpClient start() {
         HttpClient client = new HttpClient();

@@ -68,6 +68,8 @@ public final class Database implements AutoCloseable {
             // SQL and an extra SELECT last_insert_rowid() after each INSERT (15% of a search's CPU).
             hikari.addDataSourceProperty("jdbc.get_generated_keys", "false");
             hikari.setMaximumPoolSize(Math.min(settings.poolSize(), 8));
+            // Opened when needed (a few milliseconds each), not all eight at start beside the server's own set-up.
+            hikari.setMinimumIdle(2);
         } else if (settings.isPostgres()) {
             kind = DatabaseKind.POSTGRES;
             hikari.setDriverClassName("org.postgresql.Driver");
