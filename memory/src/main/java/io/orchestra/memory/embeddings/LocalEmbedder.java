@@ -15,19 +15,25 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * all-MiniLM-L6-v2 (quantized, 384 dimensions) in process: no network, the model ships in the
  * jar. Loaded on first use or by {@link #warmUp()} after the server listens (about half a second; a call
- * that comes first waits for it); the tokenizer's native library is unpacked under
- * the data directory so a read-only home works.
+ * that comes first waits for it). The native libraries (ONNX Runtime, the tokenizer) and the model file are
+ * unpacked under the data directory once and reused by later starts, so a read-only home works and a start does
+ * not inflate 40 MB from the jars (ONNX Runtime alone would unpack into a new temporary directory every time).
  */
 public final class LocalEmbedder implements Embedder {
-    private final Path cacheDir;
+    private static final String MODEL = "all-minilm-l6-v2-q.onnx";
+    private static final String ORT_NATIVE_PATH = "onnxruntime.native.path";
+
+    private final Path dataDir;
     private volatile AbstractInProcessEmbeddingModel model;
 
     public LocalEmbedder(Path dataDir) {
-        this.cacheDir = dataDir.resolve("djl").toAbsolutePath();
+        this.dataDir = dataDir.toAbsolutePath();
     }
 
     private AbstractInProcessEmbeddingModel model() {
@@ -35,10 +41,16 @@ public final class LocalEmbedder implements Embedder {
         if (loaded == null) {
             synchronized (this) {
                 if (model == null) {
-                    if (System.getProperty("DJL_CACHE_DIR") == null) {
-                        System.setProperty("DJL_CACHE_DIR", cacheDir.toString());
+                    System.getProperties()
+                            .putIfAbsent("DJL_CACHE_DIR", dataDir.resolve("djl").toString());
+                    if (System.getProperty(ORT_NATIVE_PATH) == null) {
+                        unpackOnnxRuntime().ifPresent(dir -> System.setProperty(ORT_NATIVE_PATH, dir.toString()));
                     }
-                    model = load();
+                    model = load(UnpackedResources.unpack(
+                                    AllMiniLmL6V2QuantizedEmbeddingModel.class,
+                                    List.of("/" + MODEL),
+                                    dataDir.resolve("models"))
+                            .map(dir -> dir.resolve(MODEL)));
                 }
                 loaded = model;
             }
@@ -51,14 +63,20 @@ public final class LocalEmbedder implements Embedder {
      * memory patterns: both keep the largest buffers inference ever needed for the life of the
      * process (about 40 MiB of an idle server's RSS) to save a few allocations per call.
      */
-    private static AbstractInProcessEmbeddingModel load() {
+    private static AbstractInProcessEmbeddingModel load(Optional<Path> modelFile) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                InputStream onnx = resource("all-minilm-l6-v2-q.onnx");
                 InputStream tokenizer = resource("all-minilm-l6-v2-q-tokenizer.json")) {
             options.setCPUArenaAllocator(false);
             options.setMemoryPatternOptimization(false);
-            OrtSession session = environment.createSession(onnx.readAllBytes(), options);
+            OrtSession session;
+            if (modelFile.isPresent()) {
+                session = environment.createSession(modelFile.get().toString(), options);
+            } else {
+                try (InputStream onnx = resource(MODEL)) {
+                    session = environment.createSession(onnx.readAllBytes(), options);
+                }
+            }
             OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
             return new AbstractInProcessEmbeddingModel(null) {
                 @Override
@@ -71,6 +89,29 @@ public final class LocalEmbedder implements Embedder {
         } catch (OrtException e) {
             throw new IllegalStateException("the embedding model could not be loaded: " + e.getMessage(), e);
         }
+    }
+
+    /** ONNX Runtime's two native libraries for this platform, in one directory, as its loader looks for them. */
+    private Optional<Path> unpackOnnxRuntime() {
+        return onnxRuntimeLibraries()
+                .flatMap(libraries ->
+                        UnpackedResources.unpack(OrtEnvironment.class, libraries, dataDir.resolve("onnxruntime")));
+    }
+
+    /** Where ONNX Runtime's jar keeps this platform's libraries; empty on a platform it has none for. */
+    static Optional<List<String>> onnxRuntimeLibraries() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String platformOs =
+                os.contains("linux") ? "linux" : os.contains("mac") ? "osx" : os.contains("win") ? "win" : null;
+        String platformArch =
+                arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch.equals("aarch64") ? "aarch64" : null;
+        if (platformOs == null || platformArch == null) {
+            return Optional.empty();
+        }
+        String prefix = "/ai/onnxruntime/native/" + platformOs + "-" + platformArch + "/";
+        return Optional.of(List.of(
+                prefix + System.mapLibraryName("onnxruntime"), prefix + System.mapLibraryName("onnxruntime4j_jni")));
     }
 
     private static InputStream resource(String name) {

@@ -1,0 +1,75 @@
+package io.orchestra.memory.embeddings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnxruntime.OrtEnvironment;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The model and ONNX Runtime's libraries are unpacked into the data directory once and reused after. */
+class LocalEmbedderFilesTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void theModelIsUnpackedOnceAndLaterStartsReuseIt() throws Exception {
+        float[] first = new LocalEmbedder(dataDir)
+                .embed(List.of("the quarterly budget review"))
+                .get(0);
+        Path model = onlyFile(dataDir.resolve("models"), "all-minilm-l6-v2-q.onnx");
+        assertThat(Files.size(model)).isGreaterThan(10_000_000);
+        FileTime written = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(model, written);
+
+        float[] again = new LocalEmbedder(dataDir)
+                .embed(List.of("the quarterly budget review"))
+                .get(0);
+        assertThat(again).containsExactly(first);
+        assertThat(Files.getLastModifiedTime(model)).as("not written again").isEqualTo(written);
+        try (Stream<Path> files = Files.list(model.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("all-minilm-l6-v2-q.onnx");
+        }
+    }
+
+    @Test
+    void aFileCutShortIsWrittenAgainAndLibrariesShareOneDirectory() throws Exception {
+        String prefix = "/ai/onnxruntime/native/linux-x64/";
+        List<String> libraries = List.of(prefix + "libonnxruntime.so", prefix + "libonnxruntime4j_jni.so");
+        Path dir = UnpackedResources.unpack(OrtEnvironment.class, libraries, dataDir)
+                .orElseThrow();
+        long size = Files.size(dir.resolve("libonnxruntime.so"));
+        assertThat(size).isGreaterThan(1_000_000);
+        assertThat(dir.resolve("libonnxruntime4j_jni.so")).isRegularFile();
+
+        Files.write(dir.resolve("libonnxruntime.so"), new byte[10]); // as a start stopped by a full disk might leave it
+        assertThat(UnpackedResources.unpack(OrtEnvironment.class, libraries, dataDir))
+                .contains(dir);
+        assertThat(Files.size(dir.resolve("libonnxruntime.so"))).isEqualTo(size);
+    }
+
+    @Test
+    void aResourceOutsideAJarOrMissingIsNotUnpacked() {
+        assertThat(UnpackedResources.unpack(LocalEmbedderFilesTest.class, List.of("/no-such-file.bin"), dataDir))
+                .isEmpty();
+        assertThat(UnpackedResources.unpack(
+                        AllMiniLmL6V2QuantizedEmbeddingModel.class,
+                        List.of("/all-minilm-l6-v2-q.onnx", "/no-such-file.bin"),
+                        dataDir))
+                .isEmpty();
+    }
+
+    private static Path onlyFile(Path parent, String name) throws Exception {
+        try (Stream<Path> dirs = Files.list(parent)) {
+            List<Path> found =
+                    dirs.map(d -> d.resolve(name)).filter(Files::isRegularFile).toList();
+            assertThat(found).hasSize(1);
+            return found.get(0);
+        }
+    }
+}
