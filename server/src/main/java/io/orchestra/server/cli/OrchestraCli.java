@@ -30,15 +30,8 @@ public final class OrchestraCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
-
     public static void main(String[] args) {
-        // Jetty pads its queues by asking the JMX server whether object references are compressed, and starting
-        // JMX for that one answer cost about 0.1 s of every start. Below 32 GiB of heap they are: 16 to a 64-byte line.
-        if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null
-                && Runtime.getRuntime().maxMemory() < 32L << 30) {
-            System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, "16");
-        }
+        setLibraryDefaults();
         // `serve` alone, as make start, bin/orchestra and the container run it, parses with a model of that command
         // only: building every subcommand's model (picocli's Java 5 classes stay out of the AOT cache) was about
         // 0.15 s of each start.
