@@ -3,6 +3,7 @@ package io.orchestra.server.gateway;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.orchestra.agents.chat.PersonaChat;
+import io.orchestra.core.auth.Principal;
 import io.orchestra.core.error.ProblemException;
 import io.orchestra.core.json.Json;
 import io.orchestra.gateway.ChatResult;
@@ -60,12 +61,20 @@ public final class GatewayRoutes implements RouteGroup {
         }
     }
 
-    /** The key's allowed models; a refusal is logged like any other (the caller finds its 403 and the reason). */
     private void requireAccess(Context ctx, Endpoint endpoint, ObjectNode request) {
+        requireModel(access, gateway, Requests.principal(ctx), endpoint, request);
+    }
+
+    /**
+     * The key's allowed models, for {@code /v1} and the Playground alike; a refusal is logged like any other (the
+     * caller finds its 403 and the reason).
+     */
+    public static void requireModel(
+            ModelAccess access, Gateway gateway, Principal caller, Endpoint endpoint, ObjectNode request) {
         try {
-            access.require(Requests.principal(ctx), request.path("model").asString(""));
+            access.require(caller, request.path("model").asString(""));
         } catch (ProblemException e) {
-            throw gateway.refused(Requests.principal(ctx), endpoint, request, e);
+            throw gateway.refused(caller, endpoint, request, e);
         }
     }
 

@@ -180,11 +180,7 @@ public final class PlaygroundPage implements UiPage {
         }
         ObjectNode body = Json.object();
         body.put("model", target.substring(MODEL.length()));
-        try {
-            access.require(request.user(), target.substring(MODEL.length()));
-        } catch (ProblemException e) {
-            throw gateway.refused(request.user(), Endpoint.CHAT, body, e);
-        }
+        GatewayRoutes.requireModel(access, gateway, request.user(), Endpoint.CHAT, body);
         String system = ctx.formParam("system");
         if (system != null && !system.isBlank()) {
             // The page sends the system prompt with every turn; it is not part of the kept history.
