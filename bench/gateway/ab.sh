@@ -17,29 +17,12 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 node fake-upstream.mjs $UP >"$WORK/upstream.log" 2>&1 & PIDS+=($!)
-KEY=orc_bench-admin-key-0123456789abcdef
-declare -A PID
-for side in A B; do
-  port=$PORT_A; jar=$JAR_A
-  [[ $side == B ]] && { port=$PORT_B; jar=$JAR_B; }
-  mkdir -p "$WORK/$side"
-  cat >"$WORK/$side/orchestra.yaml" <<YAML
-gateway:
-  providers:
-    upstream: { kind: openai, base_url: "http://127.0.0.1:$UP/v1", api_key: "sk-bench" }
-  routes:
-    - { alias: bench, targets: [ { provider: upstream, model: gpt-4o-mini } ] }
-YAML
-  (cd "$WORK/$side" && ORCHESTRA_ADMIN_KEY=$KEY ORCHESTRA_PORT=$port ORCHESTRA_HOST=127.0.0.1 \
-    ORCHESTRA_DATA_DIR="$WORK/$side/data" ORCHESTRA_LOG_FORMAT=json exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC \
-    -Djdk.virtualThreadScheduler.parallelism=4 --enable-native-access=ALL-UNNAMED -jar "$jar" serve \
-    >"$WORK/$side/log" 2>&1) & PID[$side]=$!; PIDS+=(${PID[$side]})
-done
-for side in A B; do
-  port=$PORT_A; [[ $side == B ]] && port=$PORT_B
-  for _ in $(seq 1 720); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.25; done
-  curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "server $side did not start:" >&2; tail -5 "$WORK/$side/log" >&2; exit 1; }
-done
+# shellcheck source=lib.sh
+source ./lib.sh
+start_orchestra "$JAR_A" "$WORK/A" $PORT_A $UP
+start_orchestra "$JAR_B" "$WORK/B" $PORT_B $UP
+wait_healthy "http://127.0.0.1:$PORT_A/health" "$WORK/A/log"
+wait_healthy "http://127.0.0.1:$PORT_B/health" "$WORK/B/log"
 BODY='{"model":"bench","messages":[{"role":"user","content":"Say hello"}]}'
 [[ $MODE == sse ]] && BODY='{"model":"bench","stream":true,"messages":[{"role":"user","content":"Say hello"}]}'
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -56,7 +39,7 @@ cell() { # port seconds -> one line
 }
 cell $PORT_A 15 >/dev/null; cell $PORT_B 15 >/dev/null # JIT warm-up
 echo "machine: $(nproc) cores; $(date -u +%FT%H:%MZ); load $(cut -d' ' -f1-3 /proc/loadavg); $MODE, $CONNS connections"
-for round in $(seq 1 "$ROUNDS"); do
+for _ in $(seq 1 "$ROUNDS"); do
   echo "A $(cell $PORT_A 10)"
   echo "B $(cell $PORT_B 10)"
 done

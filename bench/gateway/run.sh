@@ -17,25 +17,16 @@ command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exi
 
 node fake-upstream.mjs $UP >"$WORK/upstream.log" 2>&1 & PIDS+=($!)
 
-KEY=orc_bench-admin-key-0123456789abcdef
-cat >"$WORK/orchestra.yaml" <<YAML
-gateway:
-  providers:
-    upstream: { kind: openai, base_url: "http://127.0.0.1:$UP/v1", api_key: "sk-bench" }
-  routes:
-    - { alias: bench, targets: [ { provider: upstream, model: gpt-4o-mini } ] }
-YAML
 JAVA_HOME=${JAVA_HOME:-$("$ROOT/bin/find-jdk")}
-(cd "$WORK" && ORCHESTRA_ADMIN_KEY=$KEY ORCHESTRA_PORT=$ORC ORCHESTRA_HOST=127.0.0.1 ORCHESTRA_DATA_DIR="$WORK/data" \
-  ORCHESTRA_LOG_FORMAT=json exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Djdk.virtualThreadScheduler.parallelism=4 \
-  --enable-native-access=ALL-UNNAMED -jar "$ROOT/server/target/orchestra.jar" serve >"$WORK/orchestra.log" 2>&1) & PIDS+=($!)
+# shellcheck source=lib.sh
+source "$BENCH/lib.sh"
+start_orchestra "$ROOT/server/target/orchestra.jar" "$WORK/orchestra" $ORC $UP
 
 NODE_ENV=production node --import "$BENCH/bind-loopback.mjs" node_modules/@portkey-ai/gateway/build/start-server.js \
   --port=$PK --headless >"$WORK/portkey.log" 2>&1 & PIDS+=($!)
 
-for url in "http://127.0.0.1:$ORC/health" "http://127.0.0.1:$PK/"; do
-  for _ in $(seq 1 120); do curl -sf "$url" >/dev/null && break; sleep 0.25; done
-done
+wait_healthy "http://127.0.0.1:$ORC/health" "$WORK/orchestra/log"
+wait_healthy "http://127.0.0.1:$PK/" "$WORK/portkey.log"
 
 JSON='{"model":"MODEL","messages":[{"role":"user","content":"Say hello"}]}'
 SSE='{"model":"MODEL","stream":true,"messages":[{"role":"user","content":"Say hello"}]}'
