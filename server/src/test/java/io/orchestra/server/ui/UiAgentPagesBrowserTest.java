@@ -3,7 +3,6 @@ package io.orchestra.server.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -33,8 +32,7 @@ class UiAgentPagesBrowserTest {
     private static TestServer server;
     private static Chromium chromium;
     private static Browser browser;
-    private final List<String> consoleErrors = new ArrayList<>();
-    private final List<BrowserContext> contexts = new ArrayList<>();
+    private final BrowserPages pages = new BrowserPages(browser, server.baseUrl());
 
     @BeforeAll
     static void start() throws Exception {
@@ -82,24 +80,12 @@ class UiAgentPagesBrowserTest {
 
     @AfterEach
     void noConsoleErrors() {
-        contexts.forEach(BrowserContext::close);
-        assertThat(consoleErrors).isEmpty();
+        pages.closeAndCheck();
     }
 
     /** A fresh browser context signed in with {@code key}, failing the test on any console error. */
     private Page signIn(String key, int width, int height) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
-        contexts.add(context);
-        Page page = context.newPage();
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) consoleErrors.add(m.text() + " at " + m.location());
-        });
-        page.onPageError(consoleErrors::add);
-        page.navigate(server.baseUrl() + "/ui/login");
-        page.getByLabel("API key").fill(key);
-        page.locator("button[type=submit]").click();
-        page.waitForURL("**/ui");
-        return page;
+        return pages.signIn(key, width, height);
     }
 
     private Page signIn(String key) {

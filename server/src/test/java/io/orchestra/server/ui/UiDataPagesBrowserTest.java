@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -39,8 +38,7 @@ class UiDataPagesBrowserTest {
     static String carol;
     static String teamRunId;
 
-    private final List<String> consoleErrors = new ArrayList<>();
-    private final List<BrowserContext> contexts = new ArrayList<>();
+    private final BrowserPages pages = new BrowserPages(browser, server.baseUrl());
 
     @BeforeAll
     static void start() throws Exception {
@@ -113,8 +111,7 @@ class UiDataPagesBrowserTest {
 
     @AfterEach
     void noConsoleErrors() {
-        contexts.forEach(BrowserContext::close);
-        assertThat(consoleErrors).isEmpty();
+        pages.closeAndCheck();
     }
 
     static HttpResponse<String> chat(String key, String model) {
@@ -126,20 +123,7 @@ class UiDataPagesBrowserTest {
 
     /** A fresh browser (own cookies) signed in with {@code key}, at the given viewport width. */
     Page signIn(String key, int width) {
-        BrowserContext context =
-                browser.newContext(new Browser.NewContextOptions().setViewportSize(width, width < 600 ? 844 : 900));
-        contexts.add(context);
-        context.setDefaultTimeout(10_000);
-        Page page = context.newPage();
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) consoleErrors.add(m.text() + " at " + m.location());
-        });
-        page.onPageError(consoleErrors::add);
-        page.navigate(server.baseUrl() + "/ui/login");
-        page.getByLabel("API key").fill(key);
-        page.locator("button[type=submit]").click();
-        page.waitForURL("**/ui");
-        return page;
+        return pages.signIn(key, width, width < 600 ? 844 : 900);
     }
 
     static void shot(Page page, String name) {
@@ -303,7 +287,7 @@ class UiDataPagesBrowserTest {
         assertThat(page.locator("#l-daily-error")).hasText("zero or more");
         assertThat(page.locator("#l-rpm-error")).containsText("a whole number");
         assertThat(page.getByLabel("Daily budget (USD)")).hasValue("-1");
-        consoleErrors.removeIf(e -> e.contains("status of 422"));
+        pages.consoleErrors().removeIf(e -> e.contains("status of 422"));
         page.getByLabel("Daily budget (USD)").fill("0.5");
         page.getByLabel("Requests per minute").fill("10");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save limits"))
@@ -523,8 +507,8 @@ class UiDataPagesBrowserTest {
                 .click();
         assertThat(page.locator("#upload-status")).hasText("Upload failed: the uploaded file is empty");
         // Chromium logs every 4xx answer to the console; that one was asked for.
-        assertThat(consoleErrors).singleElement().asString().contains("status of 400");
-        consoleErrors.clear();
+        assertThat(pages.consoleErrors()).singleElement().asString().contains("status of 400");
+        pages.consoleErrors().clear();
 
         // Long enough (about 250 chunks to embed, half a second on an idle laptop) that ingestion is still going when
         // the list first shows it.

@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -61,8 +60,7 @@ class UiDocsMemoryBrowserTest {
     static String bob;
     static String guideId;
 
-    private final List<String> consoleErrors = new ArrayList<>();
-    private final List<BrowserContext> contexts = new ArrayList<>();
+    private final BrowserPages pages = new BrowserPages(browser, server.baseUrl());
 
     @BeforeAll
     static void start() throws Exception {
@@ -124,8 +122,7 @@ class UiDocsMemoryBrowserTest {
 
     @AfterEach
     void noConsoleErrors() {
-        contexts.forEach(BrowserContext::close);
-        assertThat(consoleErrors).isEmpty();
+        pages.closeAndCheck();
     }
 
     static String upload(String key, String filename, String text) {
@@ -168,26 +165,13 @@ class UiDocsMemoryBrowserTest {
 
     /** A fresh browser (own cookies) signed in with {@code key}. */
     Page signIn(String key, int width) {
-        BrowserContext context =
-                browser.newContext(new Browser.NewContextOptions().setViewportSize(width, width < 600 ? 844 : 900));
-        contexts.add(context);
-        context.setDefaultTimeout(10_000);
-        Page page = context.newPage();
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) consoleErrors.add(m.text() + " at " + m.location());
-        });
-        page.onPageError(consoleErrors::add);
-        page.navigate(server.baseUrl() + "/ui/login");
-        page.getByLabel("API key").fill(key);
-        page.locator("button[type=submit]").click();
-        page.waitForURL("**/ui");
-        return page;
+        return pages.signIn(key, width, width < 600 ? 844 : 900);
     }
 
     /** Chromium logs each 4xx answer to the console; this one was asked for. */
     void expectConsoleStatus(int status) {
-        assertThat(consoleErrors).singleElement().asString().contains("status of " + status);
-        consoleErrors.clear();
+        assertThat(pages.consoleErrors()).singleElement().asString().contains("status of " + status);
+        pages.consoleErrors().clear();
     }
 
     static void shot(Page page, String name) {

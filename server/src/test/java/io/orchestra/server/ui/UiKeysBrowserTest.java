@@ -48,18 +48,9 @@ class UiKeysBrowserTest {
 
     @Test
     void keysCarryAGrantAndRevokingIsConfirmedAndNeverLeavesNoAdmin() {
-        List<String> consoleErrors = new ArrayList<>();
-        BrowserContext context =
-                chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(1400, 900));
-        Page page = context.newPage();
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) consoleErrors.add(m.text());
-        });
-        page.onPageError(consoleErrors::add);
-        page.navigate(server.baseUrl() + "/ui/login");
-        page.getByLabel("API key").fill(TestServer.ADMIN_KEY);
-        page.locator("button[type=submit]").click();
-        page.waitForURL("**/ui");
+        BrowserPages pages = new BrowserPages(chromium.browser(), server.baseUrl());
+        BrowserContext context = pages.context(new Browser.NewContextOptions().setViewportSize(1400, 900));
+        Page page = pages.signIn(context, TestServer.ADMIN_KEY);
 
         page.navigate(server.baseUrl() + "/ui/keys");
         page.getByLabel("Name").fill("ci-bot");
@@ -120,7 +111,6 @@ class UiKeysBrowserTest {
                 .contains("Not revoked")
                 .contains("last active admin key");
         assertThat(server.get("/api/keys", TestServer.ADMIN_KEY).statusCode()).isEqualTo(200);
-        assertThat(consoleErrors).isEmpty();
-        context.close();
+        pages.closeAndCheck();
     }
 }

@@ -2,8 +2,6 @@ package io.orchestra.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import io.orchestra.server.TestServer;
 import io.orchestra.server.gateway.FakeUpstream;
@@ -12,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -82,15 +81,15 @@ class UiLayoutBrowserTest {
         }
     }
 
+    private final BrowserPages pages = new BrowserPages(chromium.browser(), server.baseUrl());
+
+    @AfterEach
+    void noConsoleErrors() {
+        pages.closeAndCheck();
+    }
+
     private Page signIn(int width, int height) {
-        BrowserContext context =
-                chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(width, height));
-        Page page = context.newPage();
-        page.navigate(server.baseUrl() + "/ui/login");
-        page.getByLabel("API key").fill(TestServer.ADMIN_KEY);
-        page.locator("button[type=submit]").click();
-        page.waitForURL("**/ui");
-        return page;
+        return pages.signIn(TestServer.ADMIN_KEY, width, height);
     }
 
     /**

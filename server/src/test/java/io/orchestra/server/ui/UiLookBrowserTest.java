@@ -46,8 +46,7 @@ class UiLookBrowserTest {
     private static String bob;
     private static String carol;
     private static String teamRunId;
-    private final List<String> consoleErrors = new ArrayList<>();
-    private final List<BrowserContext> contexts = new ArrayList<>();
+    private final BrowserPages pages = new BrowserPages(chromium.browser(), server.baseUrl());
 
     @BeforeAll
     static void start() throws Exception {
@@ -120,8 +119,7 @@ class UiLookBrowserTest {
 
     @AfterEach
     void noConsoleErrors() {
-        contexts.forEach(BrowserContext::close);
-        assertThat(consoleErrors).isEmpty();
+        pages.closeAndCheck();
     }
 
     private static HttpResponse<String> chat(String key, String alias) {
@@ -132,32 +130,15 @@ class UiLookBrowserTest {
     }
 
     private BrowserContext context(int width, int height, ColorScheme scheme, boolean javaScript) {
-        BrowserContext context = chromium.browser()
-                .newContext(new Browser.NewContextOptions()
-                        .setViewportSize(width, height)
-                        .setColorScheme(scheme)
-                        .setJavaScriptEnabled(javaScript));
-        context.setDefaultTimeout(10_000);
-        contexts.add(context);
-        return context;
+        return pages.context(new Browser.NewContextOptions()
+                .setViewportSize(width, height)
+                .setColorScheme(scheme)
+                .setJavaScriptEnabled(javaScript));
     }
 
     /** A fresh browser signed in with {@code key}, failing the test on any console error. */
     private Page signIn(String key, int width, int height, ColorScheme scheme) {
-        return signIn(context(width, height, scheme, true), key);
-    }
-
-    private Page signIn(BrowserContext context, String key) {
-        Page page = context.newPage();
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) consoleErrors.add(m.text() + " at " + m.location());
-        });
-        page.onPageError(consoleErrors::add);
-        page.navigate(server.baseUrl() + "/ui/login");
-        page.getByLabel("API key").fill(key);
-        page.locator("button[type=submit]").click();
-        page.waitForURL("**/ui");
-        return page;
+        return pages.signIn(context(width, height, scheme, true), key);
     }
 
     // ---------------------------------------------------------------- theme
@@ -540,7 +521,7 @@ class UiLookBrowserTest {
     @Order(Integer.MAX_VALUE)
     void screenshotsOfEveryPageInBothThemes() {
         record Shot(String name, String path) {}
-        List<Shot> pages = List.of(
+        List<Shot> shots = List.of(
                 new Shot("overview", "/ui"),
                 new Shot("playground", "/ui/playground"),
                 new Shot("personas", "/ui/personas"),
@@ -558,8 +539,8 @@ class UiLookBrowserTest {
             Page login = context.newPage();
             login.navigate(server.baseUrl() + "/ui/login");
             shot(login, "login", scheme);
-            Page page = signIn(context, TestServer.ADMIN_KEY);
-            for (Shot s : pages) {
+            Page page = pages.signIn(context, TestServer.ADMIN_KEY);
+            for (Shot s : shots) {
                 page.navigate(server.baseUrl() + s.path());
                 assertThat(page.locator("h1").count()).as(s.path()).isEqualTo(1);
                 shot(page, s.name(), scheme);

@@ -2,8 +2,6 @@ package io.orchestra.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -30,8 +28,7 @@ class UiPlaygroundStreamBrowserTest {
     private static StreamingAgentUpstream upstream;
     private static TestServer server;
     private static Chromium chromium;
-    private final List<String> consoleErrors = new ArrayList<>();
-    private final List<BrowserContext> contexts = new ArrayList<>();
+    private final BrowserPages pages = new BrowserPages(chromium.browser(), server.baseUrl());
 
     @BeforeAll
     static void start() {
@@ -71,24 +68,11 @@ class UiPlaygroundStreamBrowserTest {
 
     @AfterEach
     void noConsoleErrors() {
-        contexts.forEach(BrowserContext::close);
-        assertThat(consoleErrors).isEmpty();
+        pages.closeAndCheck();
     }
 
     private Page signIn(int width, int height) {
-        BrowserContext context =
-                chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(width, height));
-        contexts.add(context);
-        Page page = context.newPage();
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) consoleErrors.add(m.text() + " at " + m.location());
-        });
-        page.onPageError(consoleErrors::add);
-        page.navigate(server.baseUrl() + "/ui/login");
-        page.getByLabel("API key").fill(TestServer.ADMIN_KEY);
-        page.locator("button[type=submit]").click();
-        page.waitForURL("**/ui");
-        return page;
+        return pages.signIn(TestServer.ADMIN_KEY, width, height);
     }
 
     private static Locator button(Page page, String name) {

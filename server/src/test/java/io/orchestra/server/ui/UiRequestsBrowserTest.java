@@ -2,8 +2,6 @@ package io.orchestra.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -14,7 +12,6 @@ import io.orchestra.server.gateway.FakeUpstream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -41,8 +38,7 @@ class UiRequestsBrowserTest {
     static String alicesRefusal;
     static String bobsRefusal;
 
-    private final List<String> consoleErrors = new ArrayList<>();
-    private final List<BrowserContext> contexts = new ArrayList<>();
+    private final BrowserPages pages = new BrowserPages(chromium.browser(), server.baseUrl());
 
     @BeforeAll
     static void start() throws Exception {
@@ -124,25 +120,11 @@ class UiRequestsBrowserTest {
 
     @AfterEach
     void noConsoleErrors() {
-        contexts.forEach(BrowserContext::close);
-        assertThat(consoleErrors).isEmpty();
+        pages.closeAndCheck();
     }
 
     Page signIn(String key) {
-        BrowserContext context =
-                chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(1400, 900));
-        contexts.add(context);
-        context.setDefaultTimeout(10_000);
-        Page page = context.newPage();
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) consoleErrors.add(m.text() + " at " + m.location());
-        });
-        page.onPageError(consoleErrors::add);
-        page.navigate(server.baseUrl() + "/ui/login");
-        page.getByLabel("API key").fill(key);
-        page.locator("button[type=submit]").click();
-        page.waitForURL("**/ui");
-        return page;
+        return pages.signIn(key, 1400, 900);
     }
 
     @Test
