@@ -14,23 +14,18 @@ PID=""
 cleanup() { [[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-now_ms() { date +%s%3N; }
-wait_for() { # url pid
-  until curl -sf -o /dev/null "$1"; do
-    kill -0 "$2" 2>/dev/null || { echo "server died" >&2; return 1; }
-    sleep 0.005
-  done
-}
+# shellcheck source=../lib.sh
+source bench/lib.sh
 restart() { # checkout data-dir -> "health_ms ready_ms"
   local start health
   start=$(now_ms)
-  (cd "$2" && ORCHESTRA_AOT=on ORCHESTRA_ADMIN_KEY=orc_bench-admin-key-0123456789abcdef ORCHESTRA_PORT=$PORT \
+  (cd "$2" && ORCHESTRA_AOT=on ORCHESTRA_ADMIN_KEY=$KEY ORCHESTRA_PORT=$PORT \
     ORCHESTRA_HOST=127.0.0.1 ORCHESTRA_DATA_DIR="$2/data" exec "$1/bin/orchestra" serve >>"$2/out.log" 2>&1) &
   PID=$!
   wait_for "http://127.0.0.1:$PORT/health" "$PID"; health=$(($(now_ms) - start))
   wait_for "http://127.0.0.1:$PORT/ready" "$PID"
   echo "$health $(($(now_ms) - start))"
-  kill -TERM "$PID"; while kill -0 "$PID" 2>/dev/null; do sleep 0.05; done; PID=""
+  stop "$PID"; PID=""
 }
 
 for build in A B; do

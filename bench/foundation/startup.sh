@@ -17,15 +17,8 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 (cd bench/gateway && { [[ -d node_modules/@portkey-ai/gateway ]] || npm install --no-audit --no-fund --silent; })
-KEY=orc_bench-admin-key-0123456789abcdef
-
-now_ms() { date +%s%3N; }
-wait_for() { # url pid -> waits for a 200
-  until curl -sf -o /dev/null "$1"; do
-    kill -0 "$2" 2>/dev/null || { echo "server died" >&2; return 1; }
-    sleep 0.005
-  done
-}
+# shellcheck source=../lib.sh
+source bench/lib.sh
 
 start_orchestra() { # data-dir aot(on|off) -> pid
   (cd "$1" && ORCHESTRA_AOT=$2 ORCHESTRA_ADMIN_KEY=$KEY ORCHESTRA_PORT=$PORT ORCHESTRA_HOST=127.0.0.1 \
@@ -54,20 +47,9 @@ measure() { # name kind(orchestra-on|orchestra-off|portkey) dir -> "health_ms re
   echo "$health $ready $rss"
 }
 
-stop() { # pid: SIGTERM, then wait until it is gone (it is not this shell's child)
-  kill -TERM "$1" 2>/dev/null || true
-  while kill -0 "$1" 2>/dev/null; do sleep 0.05; done
-}
-
 fresh_dir() {
   local dir; dir=$(mktemp -d -p "$WORK")
-  cat >"$dir/orchestra.yaml" <<YAML
-gateway:
-  providers:
-    upstream: { kind: openai, base_url: "http://127.0.0.1:$UP/v1", api_key: "sk-bench" }
-  routes:
-    - { alias: bench, targets: [ { provider: upstream, model: gpt-4o-mini } ] }
-YAML
+  bench_config "$dir/orchestra.yaml" "$UP"
   echo "$dir"
 }
 

@@ -17,12 +17,13 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 node fake-upstream.mjs $UP >"$WORK/upstream.log" 2>&1 & PIDS+=($!)
-# shellcheck source=lib.sh
-source ./lib.sh
-start_orchestra "$JAR_A" "$WORK/A" $PORT_A $UP
-start_orchestra "$JAR_B" "$WORK/B" $PORT_B $UP
-wait_healthy "http://127.0.0.1:$PORT_A/health" "$WORK/A/log"
-wait_healthy "http://127.0.0.1:$PORT_B/health" "$WORK/B/log"
+# shellcheck source=../lib.sh
+source ../lib.sh
+serve_jar "$JAR_A" "$WORK/A" $PORT_A $UP
+PID_A=${PIDS[-1]}
+serve_jar "$JAR_B" "$WORK/B" $PORT_B $UP
+wait_for "http://127.0.0.1:$PORT_A/health" "$PID_A" "$WORK/A/log"
+wait_for "http://127.0.0.1:$PORT_B/health" "${PIDS[-1]}" "$WORK/B/log"
 BODY='{"model":"bench","messages":[{"role":"user","content":"Say hello"}]}'
 [[ $MODE == sse ]] && BODY='{"model":"bench","stream":true,"messages":[{"role":"user","content":"Say hello"}]}'
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -18,15 +18,16 @@ command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exi
 node fake-upstream.mjs $UP >"$WORK/upstream.log" 2>&1 & PIDS+=($!)
 
 JAVA_HOME=${JAVA_HOME:-$("$ROOT/bin/find-jdk")}
-# shellcheck source=lib.sh
-source "$BENCH/lib.sh"
-start_orchestra "$ROOT/server/target/orchestra.jar" "$WORK/orchestra" $ORC $UP
+# shellcheck source=../lib.sh
+source "$BENCH/../lib.sh"
+serve_jar "$ROOT/server/target/orchestra.jar" "$WORK/orchestra" $ORC $UP
+ORC_PID=${PIDS[-1]}
 
 NODE_ENV=production node --import "$BENCH/bind-loopback.mjs" node_modules/@portkey-ai/gateway/build/start-server.js \
   --port=$PK --headless >"$WORK/portkey.log" 2>&1 & PIDS+=($!)
 
-wait_healthy "http://127.0.0.1:$ORC/health" "$WORK/orchestra/log"
-wait_healthy "http://127.0.0.1:$PK/" "$WORK/portkey.log"
+wait_for "http://127.0.0.1:$ORC/health" "$ORC_PID" "$WORK/orchestra/log"
+wait_for "http://127.0.0.1:$PK/" "${PIDS[-1]}" "$WORK/portkey.log"
 
 JSON='{"model":"MODEL","messages":[{"role":"user","content":"Say hello"}]}'
 SSE='{"model":"MODEL","stream":true,"messages":[{"role":"user","content":"Say hello"}]}'

@@ -12,20 +12,12 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 node fake-upstream.mjs $UP >"$WORK/upstream.log" 2>&1 & PIDS+=($!)
-KEY=orc_bench-admin-key-0123456789abcdef
-cat >"$WORK/orchestra.yaml" <<YAML
-gateway:
-  providers:
-    upstream: { kind: openai, base_url: "http://127.0.0.1:$UP/v1", api_key: "sk-bench" }
-  routes:
-    - { alias: bench, targets: [ { provider: upstream, model: gpt-4o-mini } ] }
-YAML
 JAVA_HOME=${JAVA_HOME:-$("$ROOT/bin/find-jdk")}
-(cd "$WORK" && ORCHESTRA_ADMIN_KEY=$KEY ORCHESTRA_PORT=$ORC ORCHESTRA_HOST=127.0.0.1 ORCHESTRA_DATA_DIR="$WORK/data" \
-  exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx512m -Djdk.virtualThreadScheduler.parallelism=4 \
-  --enable-native-access=ALL-UNNAMED -jar "$ROOT/server/target/orchestra.jar" serve >"$WORK/orchestra.log" 2>&1) & PIDS+=($!)
-JPID=$! # the subshell execs java: this is the JVM (pgrep could find another Orchestra on a shared machine)
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$ORC/health" >/dev/null && break; sleep 0.25; done
+# shellcheck source=../lib.sh
+source ../lib.sh
+serve_jar "$ROOT/server/target/orchestra.jar" "$WORK/orchestra" $ORC $UP -Xmx512m
+JPID=${PIDS[-1]} # the subshell execs java: this is the JVM (pgrep could find another Orchestra on a shared machine)
+wait_for "http://127.0.0.1:$ORC/health" "$JPID" "$WORK/orchestra/log"
 
 # A steady rate: one wrk per second-long slice would be coarse; instead 4 connections with a
 # per-request delay tuned to the rate (wrk has no rate limit), alternating JSON and SSE bodies.
