@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -56,7 +57,8 @@ public final class Database implements AutoCloseable {
         DatabaseKind kind;
         if (settings.isSqlite()) {
             kind = DatabaseKind.SQLITE;
-            createParentDirectory(settings.jdbcUrl().substring("jdbc:sqlite:".length()));
+            createParentDirectory(settings.jdbcUrl().substring("jdbc:sqlite:".length()))
+                    .ifPresent(dir -> SqliteLibrary.useUnpackedIn(dir.resolve("sqlite-jdbc")));
             // WAL lets readers run beside the single writer; IMMEDIATE transactions take the write
             // lock up front so concurrent writers queue on busy_timeout instead of failing.
             hikari.addDataSourceProperty("journal_mode", "WAL");
@@ -80,13 +82,15 @@ public final class Database implements AutoCloseable {
         return new Database(kind, new HikariDataSource(hikari), settings.displayUrl());
     }
 
-    private static void createParentDirectory(String file) {
+    /** The database file's directory, created if missing; empty for an in-memory or {@code file:} URL. */
+    private static Optional<Path> createParentDirectory(String file) {
         if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
-            return;
+            return Optional.empty();
         }
         Path parent = Path.of(file).toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
+            return Optional.of(parent);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the database directory " + parent, e);
         }

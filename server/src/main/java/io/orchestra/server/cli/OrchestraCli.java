@@ -4,6 +4,7 @@ import io.orchestra.core.config.ConfigException;
 import io.orchestra.core.config.ConfigLoader;
 import io.orchestra.core.config.OrchestraConfig;
 import io.orchestra.server.Version;
+import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,16 +33,19 @@ public final class OrchestraCli implements Runnable {
 
     public static void main(String[] args) {
         setLibraryDefaults();
-        // `serve` alone, as make start, bin/orchestra and the container run it, parses with a model of that command
-        // only: building every subcommand's model (picocli's Java 5 classes stay out of the AOT cache) was about
-        // 0.15 s of each start.
-        boolean serveAlone = args.length == 1 && args[0].equals("serve");
-        int code = serveAlone
-                ? withErrorHandling(new CommandLine(new ServeCommand())).execute()
-                : commandLine().execute(args);
+        int code = execute(args);
         if (code != 0 || !ServeCommand.serving()) {
             System.exit(code);
         }
+    }
+
+    /** Runs the command line's command; returns its exit code. */
+    static int execute(String... args) {
+        // `serve` alone, as make start, bin/orchestra and the container run it, has nothing to parse: picocli's
+        // Java 5 classes stay out of the AOT cache, and building even that one command's model was about 0.13 s of
+        // each start (every subcommand's, 0.28 s).
+        boolean serveAlone = args.length == 1 && args[0].equals("serve");
+        return serveAlone ? serve() : commandLine().execute(args);
     }
 
     /** Answers libraries would otherwise work out on every start, each set only when the user has not. */
@@ -56,23 +60,33 @@ public final class OrchestraCli implements Runnable {
         }
     }
 
-    public static CommandLine commandLine() {
+    private static CommandLine commandLine() {
         return withErrorHandling(new CommandLine(new OrchestraCli()));
     }
 
-    /** A configuration problem exits 2 with its list, anything else 1 with its message (secrets masked). */
     private static CommandLine withErrorHandling(CommandLine cli) {
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof ConfigException config) {
-                commandLine.getErr().println(config.getMessage());
-                return 2;
-            }
-            commandLine
-                    .getErr()
-                    .println("error: " + io.orchestra.core.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
-            return 1;
-        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failed(e, commandLine.getErr()));
         return cli;
+    }
+
+    private static int serve() {
+        try {
+            new ServeCommand().run();
+            return 0;
+        } catch (RuntimeException e) {
+            PrintWriter err = new PrintWriter(System.err, true);
+            return failed(e, err);
+        }
+    }
+
+    /** A configuration problem exits 2 with its list, anything else 1 with its message (secrets masked). */
+    private static int failed(Exception e, PrintWriter err) {
+        if (e instanceof ConfigException config) {
+            err.println(config.getMessage());
+            return 2;
+        }
+        err.println("error: " + io.orchestra.core.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
+        return 1;
     }
 
     @Override

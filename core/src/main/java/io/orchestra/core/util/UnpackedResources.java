@@ -1,4 +1,4 @@
-package io.orchestra.memory.embeddings;
+package io.orchestra.core.util;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,14 +17,14 @@ import java.util.zip.ZipEntry;
  * jar entries' CRCs, so a new library version unpacks beside the old one instead of being mistaken for it; each file
  * is written under a temporary name and moved into place, so a start that stops halfway leaves nothing half-written.
  */
-final class UnpackedResources {
+public final class UnpackedResources {
     private UnpackedResources() {}
 
     /**
      * The directory under {@code parent} holding every resource under its own name (the last part of its path), or
      * empty when one is missing, is not in a jar, or cannot be written.
      */
-    static Optional<Path> unpack(Class<?> anchor, List<String> resources, Path parent) {
+    public static Optional<Path> unpack(Class<?> anchor, List<String> resources, Path parent) {
         try {
             List<JarURLConnection> entries = new ArrayList<>();
             StringBuilder version = new StringBuilder();
