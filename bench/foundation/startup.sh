@@ -82,10 +82,14 @@ for phase in first restart; do
     'BEGIN {printf "%s: /health Orchestra (AOT) / Portkey %.2fx, idle RSS %.2fx\n", p, o/k, r/q}'
 done
 
-# Footprint under work: RSS idle, after 1,000 gateway calls, after 1,000 memory calls (AOT start).
+# Footprint under work: RSS idle, after 1,000 gateway calls, after 1,000 memory calls (AOT start), and idle again
+# once the embedding model has been unloaded (a keep-alive of 10 s here; 300 s by default).
+KEEP_ALIVE=10
 node bench/gateway/fake-upstream.mjs "$UP" >"$WORK/upstream.log" 2>&1 & PIDS+=($!)
 dir=$(fresh_dir)
+export ORCHESTRA_EMBEDDINGS_KEEP_ALIVE_S=$KEEP_ALIVE
 pid=$(start_orchestra "$dir" on); PIDS+=("$pid")
+unset ORCHESTRA_EMBEDDINGS_KEEP_ALIVE_S
 wait_for "http://127.0.0.1:$PORT/ready" "$pid"
 sleep 5
 idle=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
@@ -101,4 +105,7 @@ for i in $(seq 1000); do
 done
 sleep 2
 memory=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-echo "Orchestra RSS: idle $((idle / 1024)) MiB, after 1,000 gateway calls $((gateway / 1024)) MiB, after 1,000 memory writes $((memory / 1024)) MiB"
+sleep $((KEEP_ALIVE + 5))
+unloaded=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+grep -q "model unloaded" "$dir/out.log" || echo "warning: the embedding model was not unloaded" >&2
+echo "Orchestra RSS: idle $((idle / 1024)) MiB, after 1,000 gateway calls $((gateway / 1024)) MiB, after 1,000 memory writes $((memory / 1024)) MiB, idle with the model unloaded $((unloaded / 1024)) MiB"

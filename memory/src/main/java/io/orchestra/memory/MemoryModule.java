@@ -13,6 +13,7 @@ import io.orchestra.memory.index.VectorSearch;
 import io.orchestra.memory.memories.MemoryStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +75,7 @@ public final class MemoryModule implements AutoCloseable {
     /** The embedder the settings name: the in-process model, or an OpenAI-compatible endpoint. */
     public static Embedder embedder(EmbeddingsSettings settings, Path dataDir) {
         return switch (settings.provider()) {
-            case LOCAL -> new LocalEmbedder(dataDir);
+            case LOCAL -> new LocalEmbedder(dataDir, Duration.ofSeconds(settings.keepAliveSeconds()));
             case HTTP ->
                 new HttpEmbedder(new HttpEmbedder.Settings(
                         settings.url().orElseThrow(),
@@ -198,6 +199,8 @@ public final class MemoryModule implements AutoCloseable {
     private void closeEmbedder() {
         if (embedder instanceof HttpEmbedder http) {
             http.close();
+        } else if (embedder instanceof LocalEmbedder local) {
+            local.close();
         }
     }
 }

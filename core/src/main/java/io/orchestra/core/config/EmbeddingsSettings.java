@@ -16,7 +16,8 @@ public record EmbeddingsSettings(
         Optional<String> apiKey,
         int batchSize,
         int timeoutMillis,
-        boolean warmUp) {
+        boolean warmUp,
+        int keepAliveSeconds) {
 
     public enum Provider {
         LOCAL,
@@ -37,6 +38,9 @@ public record EmbeddingsSettings(
         int timeout = values.integer("orchestra.embeddings.timeout-ms", 30_000, 100, 600_000);
         // Load the in-process model right after the port opens (/ready waits); false: on the first call.
         boolean warmUp = values.bool("orchestra.embeddings.warm-up", true);
+        // The in-process model is unloaded after this long without a call (its session and tokenizer are about
+        // 60 MiB of an idle server) and loaded again by the next; 0 keeps it loaded.
+        int keepAlive = values.integer("orchestra.embeddings.keep-alive-s", 300, 0, 604_800);
         if (provider == Provider.HTTP) {
             if (values.optional("orchestra.embeddings.url").isEmpty()) {
                 values.problem(
@@ -57,7 +61,7 @@ public record EmbeddingsSettings(
                         "the model's vector length with provider http (e.g. 1536)");
             }
         }
-        return new EmbeddingsSettings(provider, url, model, dimensions, apiKey, batch, timeout, warmUp);
+        return new EmbeddingsSettings(provider, url, model, dimensions, apiKey, batch, timeout, warmUp, keepAlive);
     }
 
     @Override
@@ -66,6 +70,7 @@ public record EmbeddingsSettings(
                 + url.map(u -> Secrets.maskUrl(u.toString())).orElse("") + ", model=" + model.orElse("")
                 + ", dimensions=" + dimensions + ", apiKey="
                 + apiKey.map(Secrets::mask).orElse("") + ", batchSize="
-                + batchSize + ", timeoutMillis=" + timeoutMillis + ", warmUp=" + warmUp + "]";
+                + batchSize + ", timeoutMillis=" + timeoutMillis + ", warmUp=" + warmUp + ", keepAliveSeconds="
+                + keepAliveSeconds + "]";
     }
 }

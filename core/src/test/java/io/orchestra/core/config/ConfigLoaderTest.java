@@ -238,6 +238,7 @@ class ConfigLoaderTest {
         assertThat(config.memory().vectorEngine()).isEqualTo(MemorySettings.VectorEngine.AUTO);
         assertThat(config.memory().semanticGraph()).isFalse();
         assertThat(config.memory().embeddings().provider()).isEqualTo(EmbeddingsSettings.Provider.LOCAL);
+        assertThat(config.memory().embeddings().keepAliveSeconds()).isEqualTo(300);
         AgentsSettings agents = config.agents();
         assertThat(agents.personasDir()).isEqualTo(Path.of("personas"));
         assertThat(agents.chat()).isEqualTo(new AgentsSettings.Chat(6000, 0.25, true, 6, 15_000));
@@ -270,6 +271,7 @@ class ConfigLoaderTest {
         bad.put("orchestra.memory.graph.semantic-min-similarity", "close");
         bad.put("orchestra.embeddings.provider", "grpc");
         bad.put("orchestra.embeddings.url", "ftp://user:hunter2@embed.example");
+        bad.put("orchestra.embeddings.keep-alive-s", "-1");
         bad.put("orchestra.search.searxng.url", "searx.local");
         bad.put("orchestra.search.timeout-ms", "soon");
         bad.put("orchestra.mcp.allowed-origins", "https://ok.example, not-an-origin");

