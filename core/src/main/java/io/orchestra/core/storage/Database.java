@@ -47,6 +47,7 @@ public final class Database implements AutoCloseable {
 
     /** As {@link #open(DatabaseSettings, String)}, waiting at most {@code connectTimeout} for a connection. */
     public static Database open(DatabaseSettings settings, String poolName, Duration connectTimeout) {
+        JdbiEvents.prepareInBackground();
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(poolName);
         hikari.setJdbcUrl(settings.jdbcUrl());
