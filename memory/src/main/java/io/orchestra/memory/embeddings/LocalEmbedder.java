@@ -74,7 +74,7 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
     }
 
     /** Whether the model is in memory now. */
-    public boolean loaded() {
+    boolean loaded() {
         lock.readLock().lock();
         try {
             return encoder != null;
@@ -110,7 +110,9 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
                 encoder = load();
                 loads++;
                 lastUseNanos = System.nanoTime();
-                LOG.debug("embeddings: model loaded in {} ms", (lastUseNanos - started) / 1_000_000);
+                if (loads > 1) {
+                    LOG.info("embeddings: model loaded again in {} ms", (lastUseNanos - started) / 1_000_000);
+                }
                 if (!keepAlive.isZero()) {
                     Thread.ofVirtual().name("embeddings-keep-alive").start(this::unloadWhenIdle);
                 }
