@@ -26,7 +26,13 @@ final class SqliteLibrary {
             return;
         }
         String name = System.mapLibraryName("sqlitejdbc");
-        String resource = "/org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + name;
+        String folder;
+        try {
+            folder = OSInfo.getNativeLibFolderPathForCurrentOS();
+        } catch (RuntimeException e) {
+            return; // a platform the driver does not know: its own loader says so at the first connection
+        }
+        String resource = "/org/sqlite/native/" + folder + "/" + name;
         UnpackedResources.unpack(JDBC.class, List.of(resource), directory).ifPresent(dir -> {
             synchronized (SqliteLibrary.class) {
                 if (System.getProperty(PATH) == null) {

@@ -201,6 +201,7 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
     private static SentenceEncoder open(Optional<Path> modelFile) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session = null;
+        HuggingFaceTokenizer tokenizer = null;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 InputStream tokenizerJson = resource(TOKENIZER)) {
             options.setCPUArenaAllocator(false);
@@ -212,19 +213,25 @@ public final class LocalEmbedder implements Embedder, AutoCloseable {
                     session = environment.createSession(onnx.readAllBytes(), options);
                 }
             }
-            HuggingFaceTokenizer tokenizer =
-                    HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("padding", "false"));
+            tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("padding", "false"));
             return new SentenceEncoder(environment, session, tokenizer);
         } catch (IOException e) {
-            closeQuietly(session);
+            closeQuietly(session, tokenizer);
             throw new UncheckedIOException("the embedding model could not be read from the jar", e);
         } catch (OrtException e) {
-            closeQuietly(session);
+            closeQuietly(session, tokenizer);
             throw new IllegalStateException("the embedding model could not be loaded: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(session, tokenizer);
+            throw e;
         }
     }
 
-    private static void closeQuietly(OrtSession session) {
+    /** What a load that failed halfway had made, freed: a later call tries again from nothing. */
+    private static void closeQuietly(OrtSession session, HuggingFaceTokenizer tokenizer) {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
         if (session != null) {
             try {
                 session.close();
