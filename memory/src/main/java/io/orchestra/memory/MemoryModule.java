@@ -197,10 +197,6 @@ public final class MemoryModule implements AutoCloseable {
     }
 
     private void closeEmbedder() {
-        if (embedder instanceof HttpEmbedder http) {
-            http.close();
-        } else if (embedder instanceof LocalEmbedder local) {
-            local.close();
-        }
+        embedder.close();
     }
 }

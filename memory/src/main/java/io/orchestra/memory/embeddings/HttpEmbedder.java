@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  * to unit length like the local model's, so cosine is a dot product everywhere. Failures are
  * 502/504 problems that name the endpoint and status, never the API key.
  */
-public final class HttpEmbedder implements Embedder, AutoCloseable {
+public final class HttpEmbedder implements Embedder {
     /** Where and how to call the endpoint; {@code toString} masks the key. */
     public record Settings(
             URI url, String model, Optional<String> apiKey, int dimensions, int batchSize, long timeoutMillis) {

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * so a read-only home works and a start does not inflate 40 MB from the jars (ONNX Runtime alone would unpack into a
  * new temporary directory every time).
  */
-public final class LocalEmbedder implements Embedder, AutoCloseable {
+public final class LocalEmbedder implements Embedder {
     private static final Logger LOG = LoggerFactory.getLogger(LocalEmbedder.class);
     private static final String MODEL = "all-minilm-l6-v2-q.onnx";
     private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";

@@ -93,8 +93,9 @@ class LocalEmbedderKeepAliveTest {
             for (int c = 0; c < 4; c++) {
                 done.add(callers.submit(() -> {
                     int calls = 0;
-                    long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-                    while (System.nanoTime() < until) {
+                    // Until the model has been loaded six times (or 20 s, a failure): the pauses decide when.
+                    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (embedder.loads() < 6 && System.nanoTime() < until) {
                         int i = ThreadLocalRandom.current().nextInt(texts.size());
                         List<String> batch = i % 2 == 0 ? List.of(texts.get(i)) : texts;
                         List<float[]> got = embedder.embed(batch);
@@ -111,8 +112,8 @@ class LocalEmbedderKeepAliveTest {
             for (Future<Integer> caller : done) {
                 calls += caller.get();
             }
-            assertThat(calls).isGreaterThan(16);
-            assertThat(embedder.loads()).as("the model came and went").isGreaterThan(3);
+            assertThat(calls).isGreaterThan(8);
+            assertThat(embedder.loads()).as("the model came and went").isGreaterThanOrEqualTo(6);
         }
     }
 
