@@ -185,6 +185,10 @@ public final class LocalEmbedder implements Embedder {
     private SentenceEncoder load() {
         System.getProperties()
                 .putIfAbsent("DJL_CACHE_DIR", dataDir.resolve("djl").toString());
+        // DJL's tokenizer "calls home" when it loads: it asks the cloud metadata address (169.254.169.254) for an
+        // EC2 token and, on AWS, sends the instance id to DJL's telemetry bucket. A self-hosted server makes no
+        // calls its operator did not configure; OPT_OUT_TRACKING=false in the environment turns it back on.
+        System.getProperties().putIfAbsent("OPT_OUT_TRACKING", "true");
         if (System.getProperty(ORT_NATIVE_PATH) == null) {
             unpackOnnxRuntime().ifPresent(dir -> System.setProperty(ORT_NATIVE_PATH, dir.toString()));
         }
