@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.sun.jna.Function;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import io.orchestra.core.util.Closer;
 import io.orchestra.core.util.UnpackedResources;
 import java.io.IOException;
 import java.io.InputStream;
@@ -204,44 +205,33 @@ public final class LocalEmbedder implements Embedder {
      */
     private static SentenceEncoder open(Optional<Path> modelFile) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        OrtSession session = null;
-        HuggingFaceTokenizer tokenizer = null;
+        // A load that fails halfway frees what it had made, so a later call tries again from nothing.
+        Closer opened = new Closer();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 InputStream tokenizerJson = resource(TOKENIZER)) {
             options.setCPUArenaAllocator(false);
             options.setMemoryPatternOptimization(false);
+            OrtSession session;
             if (modelFile.isPresent()) {
-                session = environment.createSession(modelFile.get().toString(), options);
+                session = opened.register(
+                        environment.createSession(modelFile.get().toString(), options));
             } else {
                 try (InputStream onnx = resource(MODEL)) {
-                    session = environment.createSession(onnx.readAllBytes(), options);
+                    session = opened.register(environment.createSession(onnx.readAllBytes(), options));
                 }
             }
-            tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("padding", "false"));
+            HuggingFaceTokenizer tokenizer =
+                    opened.register(HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("padding", "false")));
             return new SentenceEncoder(environment, session, tokenizer);
         } catch (IOException e) {
-            closeQuietly(session, tokenizer);
+            opened.closeAfterFailure(e);
             throw new UncheckedIOException("the embedding model could not be read from the jar", e);
         } catch (OrtException e) {
-            closeQuietly(session, tokenizer);
+            opened.closeAfterFailure(e);
             throw new IllegalStateException("the embedding model could not be loaded: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(session, tokenizer);
+            opened.closeAfterFailure(e);
             throw e;
-        }
-    }
-
-    /** What a load that failed halfway had made, freed: a later call tries again from nothing. */
-    private static void closeQuietly(OrtSession session, HuggingFaceTokenizer tokenizer) {
-        if (tokenizer != null) {
-            tokenizer.close();
-        }
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException ignored) {
-                // already failing with the load's error
-            }
         }
     }
 

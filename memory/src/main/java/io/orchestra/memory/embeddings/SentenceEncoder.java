@@ -63,7 +63,7 @@ final class SentenceEncoder implements AutoCloseable {
     }
 
     /** Consecutive runs of at most {@link #WINDOW} tokens, each ending before a word's first piece where it can. */
-    static List<List<String>> windows(List<String> tokens) {
+    private static List<List<String>> windows(List<String> tokens) {
         List<List<String>> windows = new ArrayList<>();
         int from = 0;
         while (from < tokens.size()) {
